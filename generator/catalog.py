@@ -1,0 +1,221 @@
+"""The AWS service catalog and the rules that recognise a service in a title.
+
+The catalog is data (``data/services.toml``); this module loads it once and answers three
+questions for extraction and cards: does this title *name* a service (and what is left of
+the title), which services does a text *mention*, and every name a service goes by.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from rapidfuzz import fuzz
+
+FUZZY_THRESHOLD = 85
+"""Minimum rapidfuzz ratio for a misspelt title word to name a service ("forecase")."""
+FUZZY_MARGIN = 4
+"""The best fuzzy candidate must beat the best other service by this much."""
+_FUZZY_MIN_LENGTH = 5
+_PREFIX = r"(?:(?:amazon|aws)\s+)"
+_EDGE_BEFORE = r"(?<![A-Za-z0-9_])"
+_EDGE_AFTER = r"(?![A-Za-z0-9_])"
+_PART_SEPARATOR = re.compile(r"\s*(?:&|/|,|\+|、|・|\s및\s|\sand\s|と)\s*", re.IGNORECASE)
+_REMAINDER_SEPARATOR = re.compile(r"^[\s\-–—:：·|>→]+")
+_TRAILING_NOTE = re.compile(r"\s*[(（][^)）]*[)）]\s*$")
+_LEADING_PREFIX = re.compile(rf"^{_PREFIX}", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """One catalog entry."""
+
+    name: str
+    """Canonical display name, e.g. "Amazon Forecast"."""
+    category: str
+    """What kind of service it is; features inherit their parent's."""
+    aliases: tuple[str, ...]
+    """Other spellings that always name the service."""
+    words: tuple[str, ...]
+    """Spellings that are ordinary words: they name the service only alone or prefixed."""
+    parent: str | None
+    """For a feature, the service it belongs to."""
+
+
+@dataclass(frozen=True, slots=True)
+class TitleMatch:
+    """A title that names a service."""
+
+    service: Service
+    """The service (or feature) the title names."""
+    remainder: str
+    """What the title says beyond the name ("콘텐츠 조정 기능"), or the whole title when the
+    name is part of a phrase ("Amazon Bedrock의 모델 평가"); empty when the title is the name."""
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One service of a title that names several ("amazon lex & connect")."""
+
+    written: str
+    """The part of the title as written ("connect", "Metrics")."""
+    service: Service | None
+    """The service it names, or None for a part that names none ("TorchServe")."""
+
+
+def _name_pattern(name: str) -> str:
+    return r"\s+".join(re.escape(word) for word in name.split())
+
+
+def _normalize(text: str) -> str:
+    return " ".join(text.casefold().replace("_", " ").split())
+
+
+class Catalog:
+    """Services by name, with the compiled patterns that find them in text."""
+
+    def __init__(self, services: list[Service]) -> None:
+        self.services = {service.name: service for service in services}
+        self._by_name: dict[str, Service] = {}
+        for service in services:
+            for name in (service.name, *service.aliases, *service.words):
+                key = _normalize(name)
+                if key in self._by_name and self._by_name[key] is not service:
+                    raise ValueError(f"catalog: {name!r} names two services")
+                self._by_name[key] = service
+        self._pattern = self._compile(services)
+        worded = {_normalize(word) for service in services for word in service.words}
+        self._fuzzy_names = [
+            (key, service, key in worded)
+            for service in services
+            for name in (service.name, *service.aliases, *service.words)
+            if (key := _normalize(_LEADING_PREFIX.sub("", name)))
+        ]
+
+    @staticmethod
+    def _compile(services: list[Service]) -> re.Pattern[str]:
+        plain = {n for s in services for n in (s.name, *s.aliases)}
+        worded = {n for s in services for n in s.words}
+        alternatives = [(name, f"{_PREFIX}?{_name_pattern(name)}") for name in plain] + [
+            (name, f"{_PREFIX}{_name_pattern(name)}") for name in worded
+        ]
+        alternatives.sort(key=lambda pair: -len(pair[0]))
+        body = "|".join(pattern for _, pattern in alternatives)
+        return re.compile(f"{_EDGE_BEFORE}(?:{body}){_EDGE_AFTER}", re.IGNORECASE)
+
+    def owner(self, service: Service) -> Service:
+        """The service whose sheet and subdeck a feature's facts go to."""
+        return self.services[service.parent] if service.parent else service
+
+    def category(self, service: Service) -> str:
+        return self.owner(service).category
+
+    def lookup(self, text: str) -> Service | None:
+        """The service a whole text names exactly ("Glue", "amazon lex"), if any."""
+        key = _normalize(_TRAILING_NOTE.sub("", text).strip(" :：*`"))
+        return self._by_name.get(key) or self._by_name.get(_normalize(_LEADING_PREFIX.sub("", key)))
+
+    def mentions(self, text: str) -> list[tuple[int, int, Service]]:
+        """Every (start, end, service) where the text names a service, left to right."""
+        found: list[tuple[int, int, Service]] = []
+        for match in self._pattern.finditer(text):
+            service = self.lookup(match.group(0))
+            if service is not None:
+                found.append((match.start(), match.end(), service))
+        return found
+
+    def names_of(self, service: Service) -> list[str]:
+        """Every spelling of a service and of its features, longest first (for masking)."""
+        family = [s for s in self.services.values() if service.name in (s.name, s.parent)]
+        names = {n for s in family for n in (s.name, *s.aliases, *s.words)}
+        names |= {_LEADING_PREFIX.sub("", n) for n in names}
+        return sorted(names, key=len, reverse=True)
+
+    def match_title(self, title: str) -> TitleMatch | None:
+        """The service a title names: whole, at its start, or misspelt at its start."""
+        title = title.strip()
+        whole = self.lookup(title)
+        if whole is not None:
+            return TitleMatch(whole, "")
+        match = self._pattern.match(title)
+        if match is not None:
+            service = self.lookup(match.group(0))
+            if service is not None:
+                return TitleMatch(service, _remainder(title, match.end()))
+        return self._fuzzy_title(title)
+
+    def _fuzzy_title(self, title: str) -> TitleMatch | None:
+        stripped = _LEADING_PREFIX.sub("", title)
+        prefixed = stripped != title
+        words = stripped.split()
+        for count in range(min(3, len(words)), 0, -1):
+            head = " ".join(words[:count])
+            service = self._fuzzy_one(head, words_allowed=prefixed or count == len(words))
+            if service is not None:
+                return TitleMatch(service, _remainder(stripped, len(head)))
+        return None
+
+    def _fuzzy_one(self, text: str, words_allowed: bool) -> Service | None:
+        """The one service a misspelt name is close to; ordinary words only when alone."""
+        key = _normalize(text)
+        if len(key) < _FUZZY_MIN_LENGTH or not key.isascii():
+            return None
+        scored = sorted(
+            (
+                (fuzz.ratio(key, name), service)
+                for name, service, is_word in self._fuzzy_names
+                if words_allowed or not is_word
+            ),
+            key=lambda pair: -pair[0],
+        )
+        best_score, best = scored[0]
+        runner_up = next((score for score, s in scored if s is not best), 0.0)
+        if best_score >= FUZZY_THRESHOLD and best_score - runner_up >= FUZZY_MARGIN:
+            return best
+        return None
+
+    def members(self, title: str) -> list[Member] | None:
+        """The parts of a title that names several services, or None if it names fewer."""
+        parts = [p for p in _PART_SEPARATOR.split(title.strip()) if p.strip()]
+        if len(parts) < 2:
+            return None
+        members = [Member(parts[0], self.lookup(parts[0]))]
+        stem = parts[0].rsplit(" ", 1)[0] if " " in parts[0] else ""
+        for part in parts[1:]:
+            service = self.lookup(part) or (self.lookup(f"{stem} {part}") if stem else None)
+            members.append(Member(part, service))
+        named = [m for m in members if m.service is not None]
+        return members if named and (len(named) >= 2 or len(named) < len(members)) else None
+
+
+def _remainder(title: str, end: int) -> str:
+    rest = title[end:]
+    if rest[:1].isalpha():  # a particle glued to the name: "Amazon Bedrock의 모델 평가"
+        return title
+    return _REMAINDER_SEPARATOR.sub("", rest).strip()
+
+
+def _service(entry: dict[str, object]) -> Service:
+    def strings(key: str) -> tuple[str, ...]:
+        value = entry.get(key, [])
+        return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+    parent = entry.get("parent")
+    return Service(
+        name=str(entry["name"]),
+        category=str(entry.get("category", "")),
+        aliases=strings("aliases"),
+        words=strings("words"),
+        parent=str(parent) if parent else None,
+    )
+
+
+@cache
+def load_catalog() -> Catalog:
+    """The catalog shipped with cheatdeck (parsed once per process)."""
+    text = (files("generator") / "data" / "services.toml").read_text(encoding="utf-8")
+    entries = tomllib.loads(text)["service"]
+    return Catalog([_service(entry) for entry in entries])

@@ -1,0 +1,177 @@
+"""The ``cheatdeck`` command: parse options, call one library function, print.
+
+Errors in the notes become ``FILE:LINE: message`` on stderr and exit code 1; usage errors
+exit 2 (click's default). Data goes to stdout, everything else to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+from .build import Loaded, build, load
+from .errors import CheatdeckError
+from .extract import Fact, Notes
+from .writers import facts_document
+
+DEFAULT_NOTES = Path("source_notes")
+_TEXT_WIDTH = 90
+
+
+def _notes_argument(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.argument(
+        "notes",
+        nargs=-1,
+        type=click.Path(exists=True, path_type=Path),
+    )(function)
+
+
+def _targets(notes: tuple[Path, ...]) -> list[Path]:
+    if notes:
+        return list(notes)
+    if not DEFAULT_NOTES.is_dir():
+        raise click.UsageError(f"no notes given and no {DEFAULT_NOTES}/ folder here")
+    return [DEFAULT_NOTES]
+
+
+def _report_skipped(notes: Notes) -> int:
+    """Print the warnings (skipped pieces worth a look); return how many."""
+    warnings = [skipped for skipped in notes.skipped if skipped.warn]
+    for skipped in warnings:
+        click.echo(f"{skipped.file}:{skipped.line}: warning: {skipped.reason}", err=True)
+    return len(warnings)
+
+
+def _fail(message: str) -> NoReturn:
+    """Print ``FILE:LINE: message`` (no "Error:" prefix, so editors can jump) and exit 1."""
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def _run(step: Callable[[], Any]) -> Any:
+    try:
+        return step()
+    except CheatdeckError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"{error.filename or ''}: {error.strerror}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cheatdeck")
+def cli() -> None:
+    """Turn Markdown study notes into an Anki deck and printable cheat sheets.
+
+    \b
+    Example:
+        cheatdeck build                 # source_notes/ → build/
+        cheatdeck facts notes/ --json   # what cheatdeck understood, as JSON
+    """
+
+
+@cli.command("build")
+@_notes_argument
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 1) if there are warnings.")
+def build_command(notes: tuple[Path, ...], out: Path, strict: bool) -> None:
+    """Build facts.json (and, as they land, the deck and cheat sheets) into OUT.
+
+    NOTES are folders or .md files (default: source_notes). The identity lock
+    cheatdeck.lock.json is kept in the first notes folder: commit it with your notes.
+
+    \b
+    Example:
+        cheatdeck build notes/ -o build
+    """
+    targets = _targets(notes)
+    result = _run(lambda: build(targets, out, int(time.time())))
+    warnings = _report_skipped(result.loaded.notes)
+    _print_changes(result.loaded)
+    for path in result.written:
+        click.echo(f"wrote {path}", err=True)
+    if strict and warnings:
+        _fail(f"{warnings} warning(s) and --strict: fix them or drop --strict")
+
+
+def _print_changes(loaded: Loaded) -> None:
+    changes = loaded.identified.changes
+    notes = loaded.notes
+    click.echo(
+        f"{len(notes.facts)} facts in {len(notes.subjects)} subjects: "
+        f"{len(changes.added)} added, {len(changes.updated)} updated, "
+        f"{len(changes.removed)} removed, {len(changes.moved)} moved",
+        err=True,
+    )
+
+
+@cli.command("facts")
+@_notes_argument
+@click.option("--json", "as_json", is_flag=True, help="Print facts.json to stdout.")
+@click.option("--skipped", is_flag=True, help="Also list every line left out, and why.")
+def facts_command(notes: tuple[Path, ...], as_json: bool, skipped: bool) -> None:
+    """Show what cheatdeck understood: subject → section → fact, with FILE:LINE.
+
+    Nothing is written. Use it to check that each fact went to the right subject.
+
+    \b
+    Example:
+        cheatdeck facts source_notes/
+        cheatdeck facts notes/aws.md --json | jq '.facts[0]'
+    """
+    targets = _targets(notes)
+    loaded = _run(lambda: load(targets, int(time.time())))
+    if as_json:
+        json.dump(facts_document(loaded.notes), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_tree(loaded.notes)
+        if skipped:
+            for item in loaded.notes.skipped:
+                click.echo(f"{item.file}:{item.line}: skipped: {item.reason}")
+    _report_skipped(loaded.notes)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _TEXT_WIDTH else text[: _TEXT_WIDTH - 1] + "…"
+
+
+def _print_tree(notes: Notes) -> None:
+    for subject in notes.subjects:
+        facts = notes.facts_of(subject.name)
+        label = f"{subject.kind}" + (f" · {subject.category}" if subject.category else "")
+        click.echo(click.style(subject.name, bold=True) + f"  ({label} · {len(facts)} facts)")
+        shown: tuple[str, ...] = ()
+        for fact in facts:
+            shown = _print_path(fact, shown)
+            indent = "  " * (len(fact.path) + 1)
+            where = click.style(f"{fact.file}:{fact.line}", dim=True)
+            click.echo(f"{indent}· {_shorten(fact.text)}  {where}")
+        click.echo()
+
+
+def _print_path(fact: Fact, shown: tuple[str, ...]) -> tuple[str, ...]:
+    """Print the part of the fact's path not already printed above it."""
+    common = 0
+    while common < min(len(shown), len(fact.path)) and shown[common] == fact.path[common]:
+        common += 1
+    for depth in range(common, len(fact.path)):
+        click.echo("  " * (depth + 1) + click.style(fact.path[depth], underline=True))
+    return fact.path
+
+
+def main() -> None:
+    cli()

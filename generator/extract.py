@@ -1,0 +1,467 @@
+"""Stage 2 — extract: outline trees → subjects and facts.
+
+Input: one :class:`~generator.parse.Outline` per note and the images beside the notes.
+Output: :class:`Notes` — every fact with its subject, path, plain text, kind, language and
+source line, plus what was skipped and why. The subject rules (documented in the README,
+"How cheatdeck reads your notes"):
+
+1. A title that names a catalog service makes it the subject of everything below; a
+   feature ("SageMaker Autopilot") gives its parent service and stays in the path.
+2. A title that names no service inherits the subject above it. At the top of a note, and
+   for ``#``/``##`` headings under a topic, it starts a topic named by the title.
+3. A top-level section between two sections on the same service belongs to that service.
+4. A title naming several services ("lex & connect") splits: a fact that starts with one
+   of their names ("lex: …") and the facts after it belong to that service.
+5. A fact whose term is a service (``**Amazon Bedrock**: …``) is about that service; a
+   service merely mentioned in a fact changes nothing.
+6. ``<!-- cheatdeck: subject=NAME -->``, ``<!-- cheatdeck: topic -->`` or
+   ``<!-- cheatdeck: skip -->`` under a title overrides all of the above for that section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
+
+from .catalog import Catalog, Member, Service, load_catalog
+from .errors import Skipped
+from .inline import inline_tokens, plain_text
+from .parse import DIRECTIVE, Block, Node, Outline, count_scripts, main_language
+
+_TERM_PATTERNS = tuple(
+    re.compile(pattern, re.DOTALL)
+    for pattern in (
+        r"^\*\*(?P<term>[^*\n]+?)\*\*\s*[:：]\s*(?P<definition>.*)$",
+        r"^\*\*(?P<term>[^*\n]+?)\s*[:：]\*\*\s*(?P<definition>.*)$",
+        r"^`(?P<term>[^`\n]+)`\s*[:：]\s*(?P<definition>.*)$",
+        r"^(?P<term>`[^`\n]+`|\*\*[^*\n]+\*\*)\s*(?:→|->|=>)\s*(?P<definition>.+)$",
+        r"^(?P<term>`[^`\n]+`|\*\*[^*\n]+\*\*)\s+[—–-]\s+(?P<definition>.+)$",
+        r"^(?P<term>[^:：\n`*]{1,40}?)\s*(?::\s|：)\s*(?P<definition>.*)$",
+    )
+)
+_NOT_A_TERM = re.compile(r"[.。!?]\s|https?$|[.。!?]$")
+_SERVICE_LIKE = re.compile(r"^(?:amazon|aws)\s+\w", re.IGNORECASE)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_SLUG_DROP = re.compile(r"[^\w]+")
+_REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_TOPIC_HEADING_LEVEL = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What facts are about: an AWS service or a topic."""
+
+    name: str
+    """Canonical service name, or the topic's title as written."""
+    kind: str
+    """``service`` or ``topic``."""
+    slug: str
+    """File-name-safe form of the name (sheet file names)."""
+    category: str = ""
+    """The service's category from the catalog; empty for topics."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One thing the user wrote down, with where it came from."""
+
+    id: str
+    """Stable identity (see :mod:`generator.identity`); empty until assigned."""
+    subject: str
+    """Name of the :class:`Subject` it is about."""
+    subject_kind: str
+    """``service`` or ``topic``."""
+    path: tuple[str, ...]
+    """Titles between the subject and the fact."""
+    markdown: str
+    """The fact's Markdown, for rendering."""
+    text: str
+    """The fact's words, markup removed."""
+    kind: str
+    """``term``, ``item``, ``statement``, ``quote``, ``code``, ``row``, ``html`` or ``image``."""
+    term: str
+    """For a term fact, the term's Markdown (``X`` of ``X: Y``); otherwise empty."""
+    definition: str
+    """For a term fact, the definition's Markdown (``Y``); otherwise empty."""
+    lang: str
+    """``ko``, ``ja`` or ``en``."""
+    file: str
+    """Note path relative to its notes folder."""
+    line: int
+    """1-based line where the fact starts."""
+    end_line: int
+    """1-based line where it ends."""
+
+
+@dataclass(frozen=True, slots=True)
+class Notes:
+    """Everything extraction found in a set of notes."""
+
+    subjects: tuple[Subject, ...]
+    facts: tuple[Fact, ...]
+    skipped: tuple[Skipped, ...]
+
+    def facts_of(self, subject: str) -> list[Fact]:
+        return [fact for fact in self.facts if fact.subject == subject]
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the facts below a title are about."""
+
+    subject: Subject | None
+    path: tuple[str, ...]
+    anchors: tuple[int, ...]
+    """Lines of the titles that gave this subject and path (to tell which titles were used)."""
+    members: tuple[Member, ...] = ()
+
+
+def slugify(name: str) -> str:
+    """``Amazon Augmented AI (Amazon A2I)`` → ``amazon-augmented-ai-amazon-a2i``."""
+    return _SLUG_DROP.sub("-", name.casefold()).strip("-_") or "subject"
+
+
+def detect_lang(text: str, default: str) -> str:
+    """``ko`` if Hangul dominates, ``ja`` if kana does, the note's language for kanji only."""
+    if any(count_scripts(text)):
+        return main_language(text)
+    return default if _HAN.search(text) else "en"
+
+
+def split_term(markdown: str) -> tuple[str, str] | None:
+    """``(term, definition)`` Markdown for ``X: Y``, ``**X**: Y``, `` `X` → Y``; else None."""
+    for pattern in _TERM_PATTERNS:
+        match = pattern.match(markdown.strip())
+        if match is None:
+            continue
+        term = match.group("term").strip()
+        if _NOT_A_TERM.search(plain_text(term)) or not plain_text(term):
+            return None
+        return term, match.group("definition").strip()
+    return None
+
+
+def _service_subject(service: Service, catalog: Catalog) -> Subject:
+    owner = catalog.owner(service)
+    return Subject(owner.name, "service", slugify(owner.name), owner.category)
+
+
+def _topic(name: str) -> Subject:
+    return Subject(name, "topic", slugify(name))
+
+
+def _directive(node: Node) -> tuple[str, str] | None:
+    """The last ``cheatdeck:`` directive of a node as (verb, argument)."""
+    found = list(node.directives) + DIRECTIVE.findall(node.title)
+    if not found:
+        return None
+    verb, _, argument = found[-1].partition("=")
+    return verb.strip().casefold(), argument.strip().strip("\"'")
+
+
+@dataclass
+class _Extractor:
+    """Walks one note's outline, emitting facts under the subject each title sets."""
+
+    outline: Outline
+    catalog: Catalog
+    images: frozenset[str]
+    fallback_topic: Subject
+    """Subject of facts above every title: the note's front matter title or file name."""
+    facts: list[Fact] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    used_titles: set[int] = field(default_factory=set)
+    subjects_seen: dict[str, Subject] = field(default_factory=dict)
+
+    def warn(self, line: int, reason: str, warn: bool = True) -> None:
+        self.skipped.append(Skipped(self.outline.file, line, reason, warn))
+
+    def run(self) -> None:
+        root = self.outline.root
+        front = dict(self.outline.front_matter)
+        subject = self._named_subject(front["subject"]) if "subject" in front else None
+        self.walk(root, _Context(subject, (), ()), self._top_level_services(root))
+
+    def _top_level_services(self, root: Node) -> dict[int, Subject]:
+        """Rule 3: unnamed top-level headings between two sections on one service."""
+        headings = [child for child in root.children if isinstance(child, Node)]
+        named = [self._title_service(node) for node in headings]
+        found: dict[int, Subject] = {}
+        for index in range(1, len(headings) - 1):
+            before, after = named[index - 1], named[index + 1]
+            if named[index] is None and before is not None and before == after:
+                found[headings[index].line] = before
+        return found
+
+    def _title_service(self, node: Node) -> Subject | None:
+        if _directive(node) is not None:
+            return None
+        match = self.catalog.match_title(plain_text(node.title))
+        return _service_subject(match.service, self.catalog) if match else None
+
+    def _named_subject(self, name: str) -> Subject:
+        service = self.catalog.lookup(name)
+        return _service_subject(service, self.catalog) if service else _topic(name)
+
+    def walk(self, node: Node, context: _Context, neighbours: dict[int, Subject]) -> None:
+        current: _Context | None = None  # rule 4: the member a term switched to
+        for child in node.children:
+            if isinstance(child, Block):
+                term = split_term(child.markdown)
+                switched = self._switch(term[0] if term else "", context)
+                current = switched or current
+                self.emit(child, current or context, term)
+                continue
+            title_term = split_term(child.title) if child.kind == "item" else None
+            switched = self._switch(title_term[0] if title_term else child.title, context)
+            current = switched or current
+            self.enter(child, current or context, neighbours)
+
+    def _switch(self, term: str, context: _Context) -> _Context | None:
+        """Within a multi-service title, the context a leading member name switches to."""
+        if not context.members or not term:
+            return None
+        wanted = " ".join(plain_text(term).casefold().split())
+        for member in context.members:
+            written = " ".join(member.written.casefold().split())
+            if (
+                wanted == written
+                or written.endswith(" " + wanted)
+                or (member.service is not None and self.catalog.lookup(wanted) == member.service)
+            ):
+                subject = (
+                    _service_subject(member.service, self.catalog)
+                    if member.service
+                    else context.subject
+                )
+                return replace(context, subject=subject, members=())
+        return None
+
+    def enter(self, node: Node, context: _Context, neighbours: dict[int, Subject]) -> None:
+        directive = _directive(node)
+        if directive is not None and directive[0] == "skip":
+            self.warn(node.line, "section skipped by <!-- cheatdeck: skip -->", warn=False)
+            return
+        inner = self.context_for(node, context, directive, neighbours)
+        before = len(self.facts)
+        self.walk(node, inner, {})
+        if node.line not in self.used_titles and node.kind != "document":
+            if len(self.facts) == before:
+                self.warn(node.line, f"empty section '{plain_text(node.title)}': no facts below it")
+            else:
+                reason = "title of a group whose facts all belong to other subjects"
+                self.warn(node.line, reason, warn=False)
+
+    def context_for(
+        self,
+        node: Node,
+        context: _Context,
+        directive: tuple[str, str] | None,
+        neighbours: dict[int, Subject],
+    ) -> _Context:
+        """The subject and path a node sets for what is below it (rules 1–4 and 6)."""
+        title = plain_text(DIRECTIVE.sub("", node.title))
+        here = (node.line,)
+        if directive is not None:
+            verb, argument = directive
+            subject = self._named_subject(argument) if verb == "subject" else _topic(title)
+            return _Context(subject, (), here)
+        if node.kind == "item":
+            term = split_term(node.title)
+            if term is not None:
+                return self._item_term_context(node, context, term)
+        members = self.catalog.members(title)
+        if members is not None:
+            return self._multi_context(title, members, context, here)
+        match = self.catalog.match_title(title)
+        if match is not None and not (node.kind == "item" and match.remainder):
+            if match.service.parent:
+                path: tuple[str, ...] = (title,)
+            else:
+                path = (match.remainder,) if match.remainder else ()
+            return _Context(_service_subject(match.service, self.catalog), path, here)
+        if node.kind in ("heading", "bold") and _SERVICE_LIKE.match(title):
+            self.warn(
+                node.line,
+                f"'{title}' looks like an AWS service but is not in the catalog: it is "
+                "treated as a section (add <!-- cheatdeck: subject=NAME --> to choose)",
+            )
+        if node.line in neighbours:
+            return _Context(neighbours[node.line], (title,), here)
+        if context.subject is None or (
+            node.kind == "heading"
+            and node.level <= _TOPIC_HEADING_LEVEL
+            and context.subject.kind == "topic"
+        ):
+            return _Context(_topic(title), (), here)
+        return _Context(
+            context.subject, (*context.path, title.rstrip(":：")), context.anchors + here
+        )
+
+    def _item_term_context(self, node: Node, context: _Context, term: tuple[str, str]) -> _Context:
+        """``- **X**: Y`` with sub-items: X names the section and ``X: Y`` is a fact."""
+        name = plain_text(term[0])
+        service = self.catalog.lookup(name)
+        if service is not None:
+            inner = _Context(
+                _service_subject(service, self.catalog),
+                (name,) if service.parent else (),
+                (node.line,),
+            )
+        else:
+            inner = replace(
+                context, path=(*context.path, name), anchors=(*context.anchors, node.line)
+            )
+        if term[1]:
+            self.emit(Block("item", node.title, node.line, node.line), inner, term)
+        return inner
+
+    def _multi_context(
+        self, title: str, members: list[Member], context: _Context, here: tuple[int, ...]
+    ) -> _Context:
+        complete = all(member.service is not None for member in members)
+        if complete:
+            first = members[0].service
+            assert first is not None
+            return _Context(_service_subject(first, self.catalog), (), here, tuple(members))
+        subject = context.subject or _topic(title)
+        path = (*context.path, title) if context.subject else ()
+        return _Context(subject, path, context.anchors + here, tuple(members))
+
+    def emit(self, block: Block, context: _Context, term: tuple[str, str] | None) -> None:
+        """Turn a block into a fact (or a report of why not)."""
+        if block.kind == "image":
+            self.emit_images(block, context)
+            return
+        subject, path = context.subject, context.path
+        if term is not None and block.kind != "code":
+            service = self.catalog.lookup(plain_text(term[0]))
+            if service is not None:
+                subject = _service_subject(service, self.catalog)
+                path = (plain_text(term[0]),) if service.parent else ()
+        text = plain_text(block.markdown) if block.kind != "code" else block.markdown
+        if not text.strip():
+            self.warn(block.line, "nothing to learn here (no text)", warn=False)
+            return
+        kind = "term" if term and term[1] and block.kind != "code" else _KINDS[block.kind]
+        self._add(block, replace(context, subject=subject, path=path), kind, term, text)
+
+    def _add(
+        self,
+        block: Block,
+        context: _Context,
+        kind: str,
+        term: tuple[str, str] | None,
+        text: str,
+    ) -> None:
+        subject = context.subject or self.fallback_topic
+        self.used_titles.update(context.anchors)
+        self.facts.append(
+            Fact(
+                id="",
+                subject=subject.name,
+                subject_kind=subject.kind,
+                path=tuple(p for p in context.path if p),
+                markdown=block.markdown,
+                text=text,
+                kind=kind,
+                term=term[0] if term and kind == "term" else "",
+                definition=term[1] if term and kind == "term" else "",
+                lang=detect_lang(text, self.outline.lang),
+                file=self.outline.file,
+                line=block.line,
+                end_line=block.end_line,
+            )
+        )
+        self.subjects_seen.setdefault(subject.name, subject)
+
+    def emit_images(self, block: Block, context: _Context) -> None:
+        """Local images inside the notes folder become image facts; others are reported."""
+        for token in inline_tokens(block.markdown):
+            if token.type != "image":
+                continue
+            source = str(token.attrs.get("src", ""))
+            problem = self.image_problem(source)
+            if problem:
+                self.warn(block.line, problem)
+                continue
+            resolved = self._resolve(source)
+            markdown = f"![{token.content}]({resolved})"
+            image = Block("image", markdown, block.line, block.end_line)
+            self._add(image, context, "image", None, token.content or resolved)
+
+    def _resolve(self, source: str) -> str:
+        joined = PurePosixPath(self.outline.file).parent / source
+        parts: list[str] = []
+        for part in joined.parts:
+            if part == "..":
+                if not parts:
+                    return ""
+                parts.pop()
+            elif part not in (".", ""):
+                parts.append(part)
+        return "/".join(parts)
+
+    def image_problem(self, source: str) -> str:
+        if _REMOTE.match(source) and not source.startswith("data:"):
+            return f"remote image not fetched (no network at build time): {source}"
+        if source.startswith(("/", "data:")):
+            return f"image not embedded (only relative paths inside the notes folder): {source}"
+        resolved = self._resolve(source)
+        if not resolved:
+            return f"image outside the notes folder is not read: {source}"
+        if resolved not in self.images:
+            return f"image not found: {source}"
+        return ""
+
+
+_KINDS = {
+    "item": "item",
+    "paragraph": "statement",
+    "quote": "quote",
+    "code": "code",
+    "row": "row",
+    "html": "html",
+}
+
+
+def _fallback_topic(outline: Outline) -> Subject:
+    front = dict(outline.front_matter)
+    return _topic(front.get("title") or PurePosixPath(outline.file).stem)
+
+
+def extract(outlines: list[Outline], images: frozenset[tuple[str, str]] = frozenset()) -> Notes:
+    """Facts and subjects of all notes.
+
+    ``images`` holds (note file, image path) for each image a note may embed: paths are
+    relative to the notes folder, and only images inside it are listed.
+    """
+    catalog = load_catalog()
+    facts: list[Fact] = []
+    skipped: list[Skipped] = []
+    subjects: dict[str, Subject] = {}
+    for outline in outlines:
+        allowed = frozenset(path for file, path in images if file == outline.file)
+        extractor = _Extractor(outline, catalog, allowed, _fallback_topic(outline))
+        extractor.run()
+        facts.extend(extractor.facts)
+        skipped.extend(outline.skipped)
+        skipped.extend(extractor.skipped)
+        for name, subject in extractor.subjects_seen.items():
+            subjects.setdefault(name, subject)
+    return Notes(_unique_slugs(list(subjects.values())), tuple(facts), _sorted(skipped))
+
+
+def _unique_slugs(subjects: list[Subject]) -> tuple[Subject, ...]:
+    seen: dict[str, int] = {}
+    unique: list[Subject] = []
+    for subject in subjects:
+        count = seen.get(subject.slug, 0)
+        seen[subject.slug] = count + 1
+        unique.append(replace(subject, slug=f"{subject.slug}-{count + 1}") if count else subject)
+    return tuple(unique)
+
+
+def _sorted(skipped: list[Skipped]) -> tuple[Skipped, ...]:
+    return tuple(sorted(skipped, key=lambda s: (s.file, s.line)))

@@ -1,0 +1,232 @@
+"""Stable fact identity: the lock file beside the notes.
+
+A fact's id (and so its Anki note GUID) must survive edits to its text, moves to another
+section or subject, and renamed files — otherwise every edit would make Anki add a new note
+and drop the review history. Ids cannot come from the content alone, so they are recorded in
+``cheatdeck.lock.json`` in the notes folder, to be committed with the notes.
+
+Re-linking a fact to its recorded id, in order:
+
+1. the same text (after whitespace is normalised) — a moved fact or a renamed file;
+2. the most similar recorded text of the same subject or the same file, if the rapidfuzz
+   ratio is at least :data:`RELINK_THRESHOLD` — an edited fact;
+3. otherwise a new id, hashed from subject and text (so two clean builds agree).
+
+Recorded facts that match nothing are *removed*; they stay in the lock, marked, so the deck
+can flag them once and a fact that comes back gets its old id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from rapidfuzz import fuzz
+
+from .extract import Fact
+
+LOCK_NAME = "cheatdeck.lock.json"
+LOCK_VERSION = 1
+RELINK_THRESHOLD = 70
+"""Minimum rapidfuzz ratio (0–100) for an edited fact to keep its recorded id."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the lock remembers of one fact."""
+
+    subject: str
+    file: str
+    line: int
+    path: tuple[str, ...]
+    text: str
+    digest: str
+    """Hash of the fact's Markdown and path: a change means the note must be updated."""
+    changed: int
+    """Unix time the fact last changed; becomes the Anki note's modification time."""
+    removed: int = 0
+    """Unix time the fact disappeared from the notes (0 while it is there)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """How the facts differ from what the lock recorded."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    moved: tuple[tuple[str, str, str], ...] = ()
+    """(id, old subject, new subject) for facts that changed subject."""
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Identified:
+    """Facts with their ids, the lock to save and what changed."""
+
+    facts: tuple[Fact, ...]
+    lock: dict[str, Entry]
+    changes: Changes
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def digest(fact: Fact) -> str:
+    payload = "\x1f".join((fact.subject, *fact.path, fact.markdown, fact.kind))
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def new_id(fact: Fact, taken: set[str]) -> str:
+    """A fresh id from subject and text, unique among ``taken``."""
+    base = f"{fact.subject}\x1f{_normal(fact.text)}"
+    for counter in range(1000):
+        candidate = hashlib.sha256(f"{base}\x1f{counter}".encode()).hexdigest()[:12]
+        if candidate not in taken:
+            return candidate
+    raise RuntimeError("no free fact id")  # pragma: no cover - 1000 hash collisions
+
+
+@dataclass
+class _Matcher:
+    facts: list[Fact]
+    lock: dict[str, Entry]
+    matched: dict[int, str] = field(default_factory=dict)
+    """Fact index → recorded id."""
+
+    def free(self) -> set[str]:
+        return set(self.lock) - set(self.matched.values())
+
+    def by_text(self) -> None:
+        pending: dict[str, list[str]] = defaultdict(list)
+        for fact_id in sorted(self.lock, key=lambda i: (self.lock[i].file, self.lock[i].line)):
+            pending[_normal(self.lock[fact_id].text)].append(fact_id)
+        for index, fact in enumerate(self.facts):
+            candidates = pending.get(_normal(fact.text))
+            if candidates:
+                best = min(candidates, key=lambda i: self._distance(fact, self.lock[i]))
+                candidates.remove(best)
+                self.matched[index] = best
+
+    @staticmethod
+    def _distance(fact: Fact, entry: Entry) -> tuple[bool, bool, int]:
+        return (entry.subject != fact.subject, entry.file != fact.file, abs(entry.line - fact.line))
+
+    def by_similarity(self) -> None:
+        free = self.free()
+        groups: dict[str, list[str]] = defaultdict(list)
+        for fact_id in free:
+            entry = self.lock[fact_id]
+            groups["s:" + entry.subject].append(fact_id)
+            groups["f:" + entry.file].append(fact_id)
+        scored: list[tuple[float, int, str]] = []
+        for index, fact in enumerate(self.facts):
+            if index in self.matched:
+                continue
+            candidates = set(groups["s:" + fact.subject]) | set(groups["f:" + fact.file])
+            for fact_id in candidates:
+                score = fuzz.ratio(_normal(fact.text), _normal(self.lock[fact_id].text))
+                if score >= RELINK_THRESHOLD:
+                    scored.append((score, index, fact_id))
+        taken: set[str] = set()
+        for _, index, fact_id in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+            if index not in self.matched and fact_id not in taken:
+                self.matched[index] = fact_id
+                taken.add(fact_id)
+
+
+def assign_ids(facts: tuple[Fact, ...], lock: dict[str, Entry], now: int) -> Identified:
+    """Give every fact its id, re-linking edited, moved and renamed facts to the lock."""
+    matcher = _Matcher(list(facts), lock)
+    matcher.by_text()
+    matcher.by_similarity()
+    taken = set(lock)
+    result: list[Fact] = []
+    new_lock: dict[str, Entry] = {}
+    added: list[str] = []
+    updated: list[str] = []
+    moved: list[tuple[str, str, str]] = []
+    for index, fact in enumerate(facts):
+        fact_id = matcher.matched.get(index) or new_id(fact, taken)
+        taken.add(fact_id)
+        old = lock.get(fact_id)
+        changed = _changed_time(fact, old, now)
+        if old is None:
+            added.append(fact_id)
+        elif changed != old.changed:
+            updated.append(fact_id)
+        if old is not None and not old.removed and old.subject != fact.subject:
+            moved.append((fact_id, old.subject, fact.subject))
+        new_lock[fact_id] = Entry(
+            fact.subject, fact.file, fact.line, fact.path, fact.text, digest(fact), changed
+        )
+        result.append(replace(fact, id=fact_id))
+    removed = []
+    for fact_id, entry in lock.items():
+        if fact_id not in new_lock:
+            if not entry.removed:
+                removed.append(fact_id)
+            new_lock[fact_id] = replace(entry, removed=entry.removed or now)
+    changes = Changes(tuple(added), tuple(updated), tuple(moved), tuple(sorted(removed)))
+    return Identified(tuple(result), new_lock, changes)
+
+
+def _changed_time(fact: Fact, old: Entry | None, now: int) -> int:
+    """Keep the recorded time while the fact is unchanged; otherwise a strictly later one.
+
+    Anki applies an imported note only if it is newer than the one it has, so two builds
+    in the same second must still produce increasing times.
+    """
+    if old is None:
+        return now
+    if old.digest == digest(fact) and not old.removed:
+        return old.changed
+    return max(now, old.changed + 1)
+
+
+def lock_from_json(text: str, where: str) -> dict[str, Entry]:
+    """Parse a lock file; ``where`` names it in errors."""
+    from .errors import NotesError
+
+    try:
+        data = json.loads(text)
+        entries = data["facts"]
+        return {
+            fact_id: Entry(
+                subject=e["subject"],
+                file=e["file"],
+                line=int(e.get("line", 0)),
+                path=tuple(e.get("path", ())),
+                text=e["text"],
+                digest=e["digest"],
+                changed=int(e["changed"]),
+                removed=int(e.get("removed", 0)),
+            )
+            for fact_id, e in entries.items()
+        }
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise NotesError(
+            where, 1, f"unreadable lock file ({error}); restore it from version control"
+        ) from None
+
+
+def lock_to_json(lock: dict[str, Entry]) -> str:
+    """The lock as stable, diff-friendly JSON (sorted ids, one fact per block)."""
+    entries = {}
+    for fact_id in sorted(lock):
+        entry = lock[fact_id]
+        record: dict[str, object] = {
+            "subject": entry.subject,
+            "file": entry.file,
+            "line": entry.line,
+            "path": list(entry.path),
+            "text": entry.text,
+            "digest": entry.digest,
+            "changed": entry.changed,
+        }
+        if entry.removed:
+            record["removed"] = entry.removed
+        entries[fact_id] = record
+    return json.dumps({"version": LOCK_VERSION, "facts": entries}, ensure_ascii=False, indent=1)

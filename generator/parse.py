@@ -1,0 +1,302 @@
+"""Stage 1 — parse: one note's Markdown → an outline tree with source lines.
+
+Input: the note's text. Output: :class:`Outline`, a tree of :class:`Node` (headings,
+bold-only lines, list items with children) whose leaves are :class:`Block` (the pieces that
+become facts). Depth comes from Markdown structure, so tab- and space-indented lists nest
+the same way. Nothing here knows about services or subjects; that is extraction's job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from markdown_it.tree import SyntaxTreeNode
+
+from .errors import Skipped
+from .inline import inline_tokens, parser, plain_text
+
+DIRECTIVE = re.compile(r"<!--\s*cheatdeck:\s*(.*?)\s*-->", re.DOTALL)
+_COMMENT = re.compile(r"^\s*<!--.*-->\s*$", re.DOTALL)
+_BOLD_TITLE_MAX = 80
+_SENTENCE_END = ("다.", "요.", "。", ".", "!", "?")
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A piece of content that becomes one fact."""
+
+    kind: str
+    """``item`` (a list item), ``paragraph``, ``quote``, ``code``, ``html``, ``row`` (a
+    table row) or ``image`` (a paragraph of images only)."""
+    markdown: str
+    """The block's Markdown, list markers and quote markers removed."""
+    line: int
+    """1-based first line."""
+    end_line: int
+    """1-based last line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A titled part of the outline: everything below it is about its title."""
+
+    kind: str
+    """``document``, ``heading``, ``bold`` (a line that is only bold text) or ``item``."""
+    title: str
+    """The title's Markdown (empty for the document)."""
+    line: int
+    """1-based line of the title."""
+    level: float
+    """Heading level (bold lines sit half a level below their heading); items use 0."""
+    children: tuple[Node | Block, ...]
+    """Sub-nodes and blocks in note order."""
+    directives: tuple[str, ...] = ()
+    """``<!-- cheatdeck: … -->`` instructions written directly under the title."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """One note, parsed."""
+
+    file: str
+    """Path of the note relative to its notes folder."""
+    root: Node
+    """The document node."""
+    front_matter: tuple[tuple[str, str], ...]
+    """``key: value`` pairs from a leading ``---`` block."""
+    skipped: tuple[Skipped, ...]
+    """Lines left out of the tree (rules, comments, empty items)."""
+    lang: str
+    """The note's main language (``ko``, ``ja`` or ``en``), for facts in kanji only."""
+
+
+@dataclass
+class _Draft:
+    """A node under construction; frozen into :class:`Node` when the note is done."""
+
+    kind: str
+    title: str
+    line: int
+    level: float
+    children: list[_Draft | Block] = field(default_factory=list)
+    directives: list[str] = field(default_factory=list)
+
+    def freeze(self) -> Node:
+        children = tuple(
+            child.freeze() if isinstance(child, _Draft) else child for child in self.children
+        )
+        return Node(self.kind, self.title, self.line, self.level, children, tuple(self.directives))
+
+
+def _lines(node: SyntaxTreeNode) -> tuple[int, int]:
+    begin, end = node.map or (0, 1)
+    return begin + 1, max(begin + 1, end)
+
+
+def _inline_source(node: SyntaxTreeNode) -> str:
+    """The raw Markdown of a paragraph or heading."""
+    inline = node.children[0] if node.children else None
+    return inline.content.strip() if inline is not None else ""
+
+
+def _is_image_only(markdown: str) -> bool:
+    tokens = inline_tokens(markdown)
+    kinds = {t.type for t in tokens if not (t.type == "text" and not t.content.strip())}
+    return "image" in kinds and kinds <= {"image", "softbreak", "hardbreak"}
+
+
+def _is_bold_title(markdown: str) -> bool:
+    """A one-line paragraph that is entirely bold and short names what follows."""
+    tokens = [t for t in inline_tokens(markdown) if t.type != "text" or t.content.strip()]
+    if len(tokens) < 3 or tokens[0].type != "strong_open" or tokens[-1].type != "strong_close":
+        return False
+    if any(t.type == "strong_open" for t in tokens[1:]) or "\n" in markdown:
+        return False
+    text = plain_text(markdown)
+    return len(text) <= _BOLD_TITLE_MAX and not text.endswith(_SENTENCE_END)
+
+
+def _paragraph_block(markdown: str, line: int, end: int, kind: str) -> Block:
+    return Block("image" if _is_image_only(markdown) else kind, markdown, line, end)
+
+
+_STATEMENT_END = re.compile(r"(?:[.。．!?！？]|  |\\)$")
+_STATEMENT_START = re.compile(r"^(?:※|→|->|=>|•|ex\))")
+
+
+def _statements(markdown: str, line: int) -> list[tuple[str, int]]:
+    """A paragraph's lines grouped into statements, each with its first line.
+
+    Notes often put one statement per line without blank lines between; a line that ends a
+    sentence (or with a hard break), or a line opening with ``※``/``→``, starts a new fact.
+    Other lines continue the sentence above them.
+    """
+    groups: list[tuple[list[str], int]] = []
+    for offset, text in enumerate(markdown.split("\n")):
+        previous = groups[-1][0][-1] if groups else ""
+        if groups and not _STATEMENT_END.search(previous) and not _STATEMENT_START.match(text):
+            groups[-1][0].append(text)
+        else:
+            groups.append(([text], line + offset))
+    return [("\n".join(lines).strip(), first) for lines, first in groups]
+
+
+class _Builder:
+    """Walks markdown-it's block tree once, keeping a stack of open headings."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.root = _Draft("document", "", 1, 0)
+        self.stack: list[_Draft] = [self.root]
+        self.skipped: list[Skipped] = []
+        self.front_matter: list[tuple[str, str]] = []
+
+    def skip(self, line: int, reason: str, warn: bool = False) -> None:
+        self.skipped.append(Skipped(self.file, line, reason, warn))
+
+    def top_level(self, node: SyntaxTreeNode) -> None:
+        if node.type == "heading":
+            self.open_section("heading", _inline_source(node), node, float(node.tag[1:]))
+        elif node.type == "paragraph" and _is_bold_title(_inline_source(node)):
+            level = self._heading_level() + 0.5
+            self.open_section("bold", _inline_source(node), node, level)
+        elif node.type == "front_matter":
+            self.read_front_matter(node.content)
+        else:
+            self.stack[-1].children.extend(self.blocks(node))
+
+    def _heading_level(self) -> float:
+        return next((d.level for d in reversed(self.stack) if d.kind != "bold"), 0.0)
+
+    def open_section(self, kind: str, title: str, node: SyntaxTreeNode, level: float) -> None:
+        line, _ = _lines(node)
+        while len(self.stack) > 1 and self.stack[-1].level >= level:
+            self.stack.pop()
+        draft = _Draft(kind, title, line, level)
+        self.stack[-1].children.append(draft)
+        self.stack.append(draft)
+        if not plain_text(title):
+            self.skip(line, "empty heading", warn=True)
+
+    def read_front_matter(self, content: str) -> None:
+        for raw in content.splitlines():
+            key, sep, value = raw.partition(":")
+            if sep and key.strip():
+                self.front_matter.append((key.strip().lower(), value.strip().strip("\"'")))
+
+    def blocks(self, node: SyntaxTreeNode) -> list[_Draft | Block]:
+        """The outline pieces for one block-level node below a section title."""
+        line, end = _lines(node)
+        if node.type == "paragraph":
+            return self.paragraph(node, "paragraph")
+        if node.type in ("bullet_list", "ordered_list"):
+            return [piece for item in node.children for piece in self.list_item(item)]
+        if node.type == "blockquote":
+            return [
+                replace(block, kind="quote")
+                if isinstance(block, Block) and block.kind == "paragraph"
+                else block
+                for child in node.children
+                for block in self.blocks(child)
+            ]
+        if node.type == "fence":
+            return [Block("code", f"```{node.info}\n{node.content}```", line, end)]
+        if node.type == "table":
+            return self.table_rows(node)
+        if node.type == "html_block":
+            return self.html_block(node.content, line, end)
+        if node.type == "hr":
+            self.skip(line, "horizontal rule")
+        return []
+
+    def paragraph(self, node: SyntaxTreeNode, kind: str) -> list[_Draft | Block]:
+        line, end = _lines(node)
+        inline = node.children[0] if node.children else None
+        raw = inline.content if inline is not None else ""
+        statements = _statements(raw, line)
+        return [
+            _paragraph_block(text, first, end if index == len(statements) - 1 else first, kind)
+            for index, (text, first) in enumerate(statements)
+            if text
+        ]
+
+    def html_block(self, content: str, line: int, end: int) -> list[_Draft | Block]:
+        directives = DIRECTIVE.findall(content)
+        if directives:
+            self.stack[-1].directives.extend(directives)
+            return []
+        if _COMMENT.match(content):
+            self.skip(line, "HTML comment")
+            return []
+        return [Block("html", content.strip(), line, end)]
+
+    def list_item(self, item: SyntaxTreeNode) -> list[_Draft | Block]:
+        line, end = _lines(item)
+        parts = item.children
+        if not parts:
+            self.skip(line, "empty list item", warn=True)
+            return []
+        has_sublist = any(p.type in ("bullet_list", "ordered_list") for p in parts)
+        if parts[0].type != "paragraph":
+            return [piece for part in parts for piece in self.blocks(part)]
+        if not has_sublist:
+            return [self.leaf_item(parts, line, end)]
+        title, *rest = _inline_source(parts[0]).split("\n")
+        draft = _Draft("item", title.strip(), line, 0)
+        if rest:
+            draft.children.append(Block("paragraph", "\n".join(rest).strip(), line + 1, line + 1))
+        for part in parts[1:]:
+            draft.children.extend(self.blocks(part))
+        return [draft]
+
+    def leaf_item(self, parts: list[SyntaxTreeNode], line: int, end: int) -> Block:
+        """A list item without sub-items is one fact, continuation paragraphs included."""
+        if len(parts) == 1:
+            return _paragraph_block(_inline_source(parts[0]), line, end, "item")
+        markdown = "\n\n".join(
+            _inline_source(p) if p.type == "paragraph" else p.content.strip() for p in parts
+        )
+        return Block("item", markdown, line, end)
+
+    def table_rows(self, table: SyntaxTreeNode) -> list[_Draft | Block]:
+        rows = [tr for section in table.children for tr in section.children]
+        if not rows:
+            return []
+        header = [_inline_source(cell) for cell in rows[0].children]
+        blocks: list[_Draft | Block] = []
+        for row in rows[1:]:
+            cells = [_inline_source(cell) for cell in row.children]
+            pairs = [f"**{h}**: {c}" if h else c for h, c in zip(header, cells, strict=False)]
+            line, end = _lines(row)
+            blocks.append(Block("row", " · ".join(p for p in pairs if p), line, end))
+        return blocks
+
+
+def count_scripts(text: str) -> tuple[int, int]:
+    """How many Hangul and how many kana characters a text has."""
+    return len(_HANGUL.findall(text)), len(_KANA.findall(text))
+
+
+def main_language(text: str) -> str:
+    """``ko`` if Hangul outnumbers kana, ``ja`` if not, ``en`` if neither appears."""
+    hangul, kana = count_scripts(text)
+    if not (hangul or kana):
+        return "en"
+    return "ko" if hangul >= kana else "ja"
+
+
+def parse_note(file: str, text: str) -> Outline:
+    """Parse one note's text (already decoded, newlines normalized) into its outline."""
+    builder = _Builder(file)
+    for node in SyntaxTreeNode(parser().parse(text)).children:
+        builder.top_level(node)
+    return Outline(
+        file,
+        builder.root.freeze(),
+        tuple(builder.front_matter),
+        tuple(builder.skipped),
+        main_language(text),
+    )
