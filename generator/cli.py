@@ -111,7 +111,7 @@ def _print_changes(loaded: Loaded) -> None:
     changes = loaded.identified.changes
     notes = loaded.notes
     click.echo(
-        f"{len(notes.facts)} facts in {len(notes.subjects)} subjects: "
+        f"{_count(len(notes.facts), 'fact')} in {_count(len(notes.subjects), 'subject')}: "
         f"{len(changes.added)} added, {len(changes.updated)} updated, "
         f"{len(changes.removed)} removed, {len(changes.moved)} moved",
         err=True,
@@ -145,6 +145,10 @@ def facts_command(notes: tuple[Path, ...], as_json: bool, skipped: bool) -> None
     _report_skipped(loaded.notes)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _shorten(text: str) -> str:
     return text if len(text) <= _TEXT_WIDTH else text[: _TEXT_WIDTH - 1] + "…"
 
@@ -153,7 +157,8 @@ def _print_tree(notes: Notes) -> None:
     for subject in notes.subjects:
         facts = notes.facts_of(subject.name)
         label = f"{subject.kind}" + (f" · {subject.category}" if subject.category else "")
-        click.echo(click.style(subject.name, bold=True) + f"  ({label} · {len(facts)} facts)")
+        counted = _count(len(facts), "fact")
+        click.echo(click.style(subject.name, bold=True) + f"  ({label} · {counted})")
         shown: tuple[str, ...] = ()
         for fact in facts:
             shown = _print_path(fact, shown)

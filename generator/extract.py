@@ -46,6 +46,8 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SLUG_DROP = re.compile(r"[^\w]+")
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _TOPIC_HEADING_LEVEL = 2
+_LABEL_MAX = 20
+_SENTENCE_END = (".", "。", "!", "?", "！", "？")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,8 @@ class Fact:
     text: str
     """The fact's words, markup removed."""
     kind: str
-    """``term``, ``item``, ``statement``, ``quote``, ``code``, ``row``, ``html`` or ``image``."""
+    """``term``, ``item``, ``lead`` (an item that titles the items below it),
+    ``statement``, ``quote``, ``code``, ``row``, ``html`` or ``image``."""
     term: str
     """For a term fact, the term's Markdown (``X`` of ``X: Y``); otherwise empty."""
     definition: str
@@ -140,6 +143,16 @@ def split_term(markdown: str) -> tuple[str, str] | None:
             return None
         return term, match.group("definition").strip()
     return None
+
+
+def _is_statement(title: str) -> bool:
+    """An item title that says something (a fact too), not a label ("사용 사례", "API:")."""
+    if split_term(title) is not None:
+        return False
+    text = plain_text(title).rstrip()
+    return not text.endswith((":", "：")) and (
+        len(text) > _LABEL_MAX or text.endswith(_SENTENCE_END)
+    )
 
 
 def _service_subject(service: Service, catalog: Catalog) -> Subject:
@@ -243,6 +256,8 @@ class _Extractor:
         if directive is not None and directive[0] == "skip":
             self.warn(node.line, "section skipped by <!-- cheatdeck: skip -->", warn=False)
             return
+        if node.kind == "item" and _is_statement(node.title):
+            self.emit(Block("lead", node.title, node.line, node.line), context, None)
         inner = self.context_for(node, context, directive, neighbours)
         before = len(self.facts)
         self.walk(node, inner, {})
@@ -263,6 +278,8 @@ class _Extractor:
         """The subject and path a node sets for what is below it (rules 1–4 and 6)."""
         title = plain_text(DIRECTIVE.sub("", node.title))
         here = (node.line,)
+        if not title and directive is None:
+            return replace(context, members=())
         if directive is not None:
             verb, argument = directive
             subject = self._named_subject(argument) if verb == "subject" else _topic(title)
@@ -418,6 +435,7 @@ class _Extractor:
 
 _KINDS = {
     "item": "item",
+    "lead": "lead",
     "paragraph": "statement",
     "quote": "quote",
     "code": "code",

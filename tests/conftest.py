@@ -1,0 +1,38 @@
+"""Shared fixtures: the seed notes, loaded once, and helpers to write small note folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.build import Loaded, load
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_NOTES = ROOT / "source_notes"
+NOW = 1_800_000_000
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Loaded:
+    """The bundled notes, understood (read-only: nothing is written)."""
+    return load([SOURCE_NOTES], NOW)
+
+
+@pytest.fixture
+def notes_dir(tmp_path: Path):
+    """A function that writes {name: text} into a fresh notes folder and returns it."""
+
+    def write(files: dict[str, str | bytes]) -> Path:
+        folder = tmp_path / "notes"
+        folder.mkdir(exist_ok=True)
+        for name, content in files.items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return folder
+
+    return write
