@@ -15,11 +15,11 @@ build: install
 	$(VENV)/bin/cheatdeck build
 
 test: install
-	$(PY) -m ruff check generator tests bench
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q
 
 lint: install
-	$(PY) -m ruff check generator tests bench
+	$(PY) -m ruff check .
 	$(PY) -m mypy
 
 bench: install
