@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
@@ -16,7 +17,8 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .build import Loaded, build, load
+from .build import BuildOptions, Loaded, build, load
+from .cards import DEFAULT_DECK, MOVED_TAG, REMOVED_TAG, DeckOptions, DeckPlan
 from .errors import CheatdeckError
 from .extract import Fact, Notes
 from .writers import facts_document
@@ -86,21 +88,42 @@ def cli() -> None:
     show_default=True,
     help="Output folder.",
 )
+@click.option("--no-deck", is_flag=True, help="Do not build deck.apkg.")
+@click.option("--no-sheets", is_flag=True, help="Do not build the cheat sheets.")
+@click.option(
+    "--deck-name",
+    default=DEFAULT_DECK,
+    show_default=True,
+    help="Parent deck: subjects become DECK::Subject subdecks.",
+)
 @click.option("--strict", is_flag=True, help="Fail (exit 1) if there are warnings.")
-def build_command(notes: tuple[Path, ...], out: Path, strict: bool) -> None:
-    """Build facts.json (and, as they land, the deck and cheat sheets) into OUT.
+def build_command(
+    notes: tuple[Path, ...],
+    out: Path,
+    no_deck: bool,
+    no_sheets: bool,
+    deck_name: str,
+    strict: bool,
+) -> None:
+    """Build deck.apkg, the cheat sheets and facts.json into OUT.
 
     NOTES are folders or .md files (default: source_notes). The identity lock
-    cheatdeck.lock.json is kept in the first notes folder: commit it with your notes.
+    cheatdeck.lock.json is kept in the first notes folder: commit it with your notes,
+    so that re-imported cards keep their review history.
 
     \b
     Example:
-        cheatdeck build notes/ -o build
+        cheatdeck build notes/ -o build --deck-name "AWS MLA"
     """
     targets = _targets(notes)
-    result = _run(lambda: build(targets, out, int(time.time())))
+    options = BuildOptions(
+        deck=not no_deck, sheets=not no_sheets, deck_options=DeckOptions(name=deck_name)
+    )
+    result = _run(lambda: build(targets, out, int(time.time()), options))
     warnings = _report_skipped(result.loaded.notes)
     _print_changes(result.loaded)
+    if result.deck is not None:
+        _print_deck(result.deck)
     for path in result.written:
         click.echo(f"wrote {path}", err=True)
     if strict and warnings:
@@ -143,6 +166,29 @@ def facts_command(notes: tuple[Path, ...], as_json: bool, skipped: bool) -> None
             for item in loaded.notes.skipped:
                 click.echo(f"{item.file}:{item.line}: skipped: {item.reason}")
     _report_skipped(loaded.notes)
+
+
+def _print_deck(plan: DeckPlan) -> None:
+    """Notes per card kind and per subject; removed and moved notes with what to do."""
+    kinds = Counter(card.kind for card in plan.notes)
+    decks = Counter(card.deck for card in plan.notes)
+    listed = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+    click.echo(f"deck: {_count(len(plan.notes), 'note')} ({listed})", err=True)
+    for deck, count in sorted(decks.items()):
+        click.echo(f"  {deck}: {count}", err=True)
+    if plan.removed:
+        click.echo(
+            f"{_count(len(plan.removed), 'note')} no longer in your notes: after importing "
+            f"this deck, search tag:{REMOVED_TAG} in Anki's browser and delete them",
+            err=True,
+        )
+    moved = [card for card in plan.notes if MOVED_TAG in card.tags]
+    if moved:
+        click.echo(
+            f"{_count(len(moved), 'note')} changed subject; Anki keeps cards in their old "
+            f"deck on import: search tag:{MOVED_TAG} and use Change Deck",
+            err=True,
+        )
 
 
 def _count(number: int, noun: str) -> str:

@@ -48,6 +48,8 @@ class Entry:
     """Unix time the fact last changed; becomes the Anki note's modification time."""
     removed: int = 0
     """Unix time the fact disappeared from the notes (0 while it is there)."""
+    notes: tuple[tuple[str, str], ...] = ()
+    """(GUID, note type) of the Anki notes the last build made from this fact."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +162,14 @@ def assign_ids(facts: tuple[Fact, ...], lock: dict[str, Entry], now: int) -> Ide
         if old is not None and not old.removed and old.subject != fact.subject:
             moved.append((fact_id, old.subject, fact.subject))
         new_lock[fact_id] = Entry(
-            fact.subject, fact.file, fact.line, fact.path, fact.text, digest(fact), changed
+            fact.subject,
+            fact.file,
+            fact.line,
+            fact.path,
+            fact.text,
+            digest(fact),
+            changed,
+            notes=old.notes if old else (),
         )
         result.append(replace(fact, id=fact_id))
     removed = []
@@ -171,6 +180,16 @@ def assign_ids(facts: tuple[Fact, ...], lock: dict[str, Entry], now: int) -> Ide
             new_lock[fact_id] = replace(entry, removed=entry.removed or now)
     changes = Changes(tuple(added), tuple(updated), tuple(moved), tuple(sorted(removed)))
     return Identified(tuple(result), new_lock, changes)
+
+
+def record_notes(
+    lock: dict[str, Entry], notes: dict[str, list[tuple[str, str]]]
+) -> dict[str, Entry]:
+    """The lock with each fact's current Anki notes (GUID, note type) remembered."""
+    return {
+        fact_id: replace(entry, notes=tuple(sorted(notes.get(fact_id, []))))
+        for fact_id, entry in lock.items()
+    }
 
 
 def _changed_time(fact: Fact, old: Entry | None, now: int) -> int:
@@ -203,6 +222,7 @@ def lock_from_json(text: str, where: str) -> dict[str, Entry]:
                 digest=e["digest"],
                 changed=int(e["changed"]),
                 removed=int(e.get("removed", 0)),
+                notes=tuple((str(guid), str(model)) for guid, model in e.get("notes", [])),
             )
             for fact_id, e in entries.items()
         }
@@ -228,5 +248,7 @@ def lock_to_json(lock: dict[str, Entry]) -> str:
         }
         if entry.removed:
             record["removed"] = entry.removed
+        if entry.notes:
+            record["notes"] = [list(note) for note in entry.notes]
         entries[fact_id] = record
     return json.dumps({"version": LOCK_VERSION, "facts": entries}, ensure_ascii=False, indent=1)

@@ -12,9 +12,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .cards import DeckPlan, deck_id
 from .extract import Notes
 
 FACTS_VERSION = 1
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -22,6 +25,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide outputs from others
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -59,3 +63,89 @@ def facts_document(notes: Notes) -> dict[str, Any]:
 
 def facts_json(notes: Notes) -> str:
     return json.dumps(facts_document(notes), ensure_ascii=False, indent=2) + "\n"
+
+
+BASIC_MODEL_ID = 1_716_523_401
+"""Hard-coded: Anki keys note types by id, so it must never change. A change to the fields
+needs a new id and a new name (``v2``): Anki copies a note type whose fields differ."""
+CLOZE_MODEL_ID = 1_716_523_402
+BASIC_FIELDS = ("Front", "Back", "Context", "Label", "Source", "Kind", "Lang", "Extra")
+CLOZE_FIELDS = ("Text", "Context", "Label", "Source", "Kind", "Lang", "Extra")
+
+
+def _models() -> dict[str, Any]:
+    import genanki
+
+    from .resources import template_text
+
+    css = template_text("anki/card.css")
+    basic = genanki.Model(
+        BASIC_MODEL_ID,
+        "cheatdeck basic v1",
+        fields=[{"name": name} for name in BASIC_FIELDS],
+        templates=[
+            {
+                "name": "Card",
+                "qfmt": template_text("anki/basic_front.html"),
+                "afmt": template_text("anki/basic_back.html"),
+            }
+        ],
+        css=css,
+    )
+    cloze = genanki.Model(
+        CLOZE_MODEL_ID,
+        "cheatdeck cloze v1",
+        fields=[{"name": name} for name in CLOZE_FIELDS],
+        templates=[
+            {
+                "name": "Cloze",
+                "qfmt": template_text("anki/cloze_front.html"),
+                "afmt": template_text("anki/cloze_back.html"),
+            }
+        ],
+        css=css,
+        model_type=genanki.Model.CLOZE,
+    )
+    return {"basic": basic, "cloze": cloze}
+
+
+def apkg_bytes(plan: DeckPlan, media_files: dict[str, bytes]) -> bytes:
+    """The deck as an .apkg; ``media_files`` maps media names to their bytes."""
+    import genanki
+
+    class TimedNote(genanki.Note):  # type: ignore[misc]
+        """A note whose modification time is its facts' change time, not the build's."""
+
+        def __init__(self, modified: int, **fields: Any) -> None:
+            super().__init__(**fields)
+            self.modified = modified
+
+        def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
+            super().write_to_db(cursor, self.modified, deck_id, id_gen)
+
+    models = _models()
+    decks: dict[str, Any] = {}
+    for card in (*plan.notes, *plan.removed):
+        deck = decks.get(card.deck)
+        if deck is None:
+            deck = decks[card.deck] = genanki.Deck(deck_id(card.deck), card.deck)
+        deck.add_note(
+            TimedNote(
+                card.modified,
+                model=models[card.model],
+                fields=[value for _, value in card.fields],
+                tags=list(card.tags),
+                guid=card.guid,
+            )
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for name, content in sorted(media_files.items()):
+            (Path(folder) / name).write_bytes(content)
+            paths.append(str(Path(folder) / name))
+        target = Path(folder) / "deck.apkg"
+        stamp = max((card.modified for card in plan.notes), default=0)
+        genanki.Package(list(decks.values()), media_files=paths).write_to_file(
+            str(target), timestamp=stamp
+        )
+        return target.read_bytes()

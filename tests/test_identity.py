@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.build import build, load
+from generator.build import BuildOptions, build, load
 from generator.identity import LOCK_NAME
+
+FACTS_ONLY = BuildOptions(deck=False, sheets=False)
 
 NOTE = """# Amazon Polly
 
@@ -19,21 +21,25 @@ NOTE = """# Amazon Polly
 """
 
 
+def ids_after_build(folder: Path, out: Path, now: int) -> dict[str, str]:
+    return {f.text: f.id for f in build([folder], out, now, FACTS_ONLY).loaded.notes.facts}
+
+
 def ids_by_text(folder: Path, now: int) -> dict[str, str]:
     return {f.text: f.id for f in load([folder], now).notes.facts}
 
 
 def test_ids_are_stable_across_builds(notes_dir, tmp_path: Path) -> None:
     folder = notes_dir({"polly.md": NOTE})
-    first = build([folder], tmp_path / "out", 100).loaded.notes.facts
-    second = build([folder], tmp_path / "out", 200).loaded.notes.facts
+    first = build([folder], tmp_path / "out", 100, FACTS_ONLY).loaded.notes.facts
+    second = build([folder], tmp_path / "out", 200, FACTS_ONLY).loaded.notes.facts
     assert [f.id for f in first] == [f.id for f in second]
     assert (folder / LOCK_NAME).is_file()
 
 
 def test_edited_moved_and_renamed_facts_keep_their_ids(notes_dir, tmp_path: Path) -> None:
     folder = notes_dir({"polly.md": NOTE})
-    before = {f.text: f.id for f in build([folder], tmp_path / "out", 100).loaded.notes.facts}
+    before = ids_after_build(folder, tmp_path / "out", 100)
     edited = NOTE.replace(
         "SSML로 발음을 조정할 수 있다.", "SSML 태그로 발음과 억양을 조정할 수 있다."
     )
@@ -43,7 +49,7 @@ def test_edited_moved_and_renamed_facts_keep_their_ids(notes_dir, tmp_path: Path
     )
     (folder / "polly.md").unlink()
     (folder / "speech.md").write_text(moved, encoding="utf-8")
-    result = build([folder], tmp_path / "out", 200)
+    result = build([folder], tmp_path / "out", 200, FACTS_ONLY)
     after = {f.text: f.id for f in result.loaded.notes.facts}
     assert (
         after["SSML 태그로 발음과 억양을 조정할 수 있다."]
@@ -58,15 +64,15 @@ def test_edited_moved_and_renamed_facts_keep_their_ids(notes_dir, tmp_path: Path
 
 def test_removed_facts_are_reported_and_remembered(notes_dir, tmp_path: Path) -> None:
     folder = notes_dir({"polly.md": NOTE})
-    before = {f.text: f.id for f in build([folder], tmp_path / "out", 100).loaded.notes.facts}
+    before = ids_after_build(folder, tmp_path / "out", 100)
     (folder / "polly.md").write_text(NOTE.replace("- SSML로 발음을 조정할 수 있다.\n", ""))
-    result = build([folder], tmp_path / "out", 200)
+    result = build([folder], tmp_path / "out", 200, FACTS_ONLY)
     gone = before["SSML로 발음을 조정할 수 있다."]
     assert result.loaded.identified.changes.removed == (gone,)
     lock = json.loads((folder / LOCK_NAME).read_text())
     assert lock["facts"][gone]["removed"] == 200
     (folder / "polly.md").write_text(NOTE)  # it comes back: same id, not "added"
-    again = build([folder], tmp_path / "out", 300).loaded
+    again = build([folder], tmp_path / "out", 300, FACTS_ONLY).loaded
     assert {f.text: f.id for f in again.notes.facts} == before
     assert again.identified.changes.added == ()
 
@@ -74,10 +80,10 @@ def test_removed_facts_are_reported_and_remembered(notes_dir, tmp_path: Path) ->
 def test_change_times_increase_even_within_one_second(notes_dir, tmp_path: Path) -> None:
     """Anki only applies an imported note that is newer than the one it has."""
     folder = notes_dir({"polly.md": NOTE})
-    build([folder], tmp_path / "out", 100)
+    build([folder], tmp_path / "out", 100, FACTS_ONLY)
     first = json.loads((folder / LOCK_NAME).read_text())["facts"]
     (folder / "polly.md").write_text(NOTE.replace("변환하는", "바꿔 주는"))
-    build([folder], tmp_path / "out", 100)  # same second
+    build([folder], tmp_path / "out", 100, FACTS_ONLY)  # same second
     second = json.loads((folder / LOCK_NAME).read_text())["facts"]
     changed = [i for i in first if first[i]["changed"] != second[i]["changed"]]
     assert len(changed) == 1 and second[changed[0]]["changed"] == 101
