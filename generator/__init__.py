@@ -1,11 +1,10 @@
 """cheatdeck: Markdown study notes → Anki decks and printable cheat sheets."""
 
+from ._version import __version__
 from .build import build, load
 from .errors import CheatdeckError, NotesError, Skipped
 from .extract import Fact, Notes, Subject, extract
 from .parse import Outline, parse_note
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CheatdeckError",

@@ -42,6 +42,10 @@ CLOZE_MAX_SPANS = 4
 CLOZE_SPAN_MAX_SHARE = 0.7
 """A span that is most of the fact leaves nothing to recall it from: not clozed."""
 WHICH_MIN_CHARS = 15
+CONTEXT_PART_MAX = 40
+"""Path titles longer than this are cut on cards (the full path is on the sheet)."""
+LEAD_IN_MIN_WORDS = 6
+LEAD_IN_MIN_CHARS = 24
 WHICH_MIN_DISTINCT_WORDS = 2
 REMOVED_TAG = "cheatdeck::removed"
 MOVED_TAG = "cheatdeck::moved"
@@ -88,6 +92,11 @@ LABELS = {
     "list": {"ko": "{n}가지를 모두 말해 보세요", "ja": "{n}つすべて挙げよう", "en": "Name all {n}"},
     "item": {"ko": "{k}/{n}번째 항목은?", "ja": "{k}/{n}番目の項目は？", "en": "Item {k} of {n}?"},
     "recall": {"ko": "무엇이었나요?", "ja": "何だった？", "en": "What was it?"},
+    "complete": {
+        "ko": "문장을 완성하세요",
+        "ja": "文を完成させよう",
+        "en": "Complete the statement",
+    },
     "removed": {"ko": "노트에서 삭제됨", "ja": "ノートから削除", "en": "Removed from the notes"},
 }
 _MARKED = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
@@ -216,8 +225,28 @@ def _label(kind: str, lang: str, **numbers: int) -> str:
     return LABELS[kind].get(lang, LABELS[kind]["en"]).format(**numbers)
 
 
+def _shorten(text: str) -> str:
+    return text if len(text) <= CONTEXT_PART_MAX else text[: CONTEXT_PART_MAX - 1] + "…"
+
+
 def _context(fact: Fact) -> str:
-    return " › ".join(html.escape(part) for part in (fact.subject, *fact.path))
+    return " › ".join(html.escape(_shorten(part)) for part in (fact.subject, *fact.path))
+
+
+def lead_in(text: str, fifths: int = 2) -> str | None:
+    """The opening of a statement, as the cue for recalling the rest; None if too short.
+
+    Spaced text (Korean, English) keeps its first ``fifths``/5 of words; unspaced Japanese
+    is cut at the first 、 past a third of the text, or at ``fifths``/5 of it.
+    """
+    words = text.split()
+    if len(words) >= LEAD_IN_MIN_WORDS:
+        return " ".join(words[: max(2, len(words) * fifths // 5)])
+    if len(words) <= 2 and len(text) >= LEAD_IN_MIN_CHARS:
+        comma = text.find("、", len(text) // 3) if fifths == 2 else -1
+        cut = comma + 1 if 0 < comma < len(text) * 2 // 3 else len(text) * fifths // 5
+        return text[:cut]
+    return None
 
 
 def _source(facts: Iterable[Fact]) -> str:
@@ -259,6 +288,7 @@ class _Planner:
         self.catalog = catalog
         self.subjects = {s.name: s for s in notes.subjects}
         self.words_by_service = _service_words(notes)
+        self.lead_ins: set[tuple[str, str | None]] = set()
 
     def deck(self, fact: Fact) -> str:
         return f"{self.options.name}::{fact.subject}"
@@ -395,21 +425,36 @@ class _Planner:
     def list_card(self, facts: list[Fact]) -> CardNote:
         first = facts[0]
         items = "".join(f"<li>{self.renderer.html(f.markdown)}</li>" for f in facts)
-        title = html.escape(first.path[-1] if first.path else first.subject)
+        title = html.escape(_shorten(first.path[-1] if first.path else first.subject))
         label = _label("list", first.lang, n=len(facts))
         return self.basic(
             "list", facts, f"<b>{title}</b>", f"<ul>{items}</ul>", key=first.id, label=label
         )
 
+    def _unique_lead_in(self, fact: Fact) -> str | None:
+        """A lead-in no other card of the subject starts with (longer if it must be)."""
+        for fifths in (2, 3, 4):
+            opening = lead_in(fact.text, fifths)
+            key = (fact.subject, opening)
+            if opening is None or key not in self.lead_ins:
+                self.lead_ins.add(key)
+                return opening
+        return None
+
     def fact_card(self, facts: list[Fact], index: int) -> CardNote:
-        """The fact's own card: its title asks (with the item before it as a cue).
+        """The fact's own card: a statement's opening asks for the rest; a short item is
+        asked for by its title and position, with the item before it as a cue.
 
         Keyed by the fact alone, so moving the fact to another list updates this note.
         """
         fact = facts[index]
-        title = html.escape(fact.path[-1] if fact.path else fact.subject)
+        title = html.escape(_shorten(fact.path[-1] if fact.path else fact.subject))
         front = f"<b>{title}</b>"
-        if len(facts) == 1:
+        opening = self._unique_lead_in(fact)
+        if opening is not None:
+            front = f"{html.escape(opening)} …"
+            label = _label("complete", fact.lang)
+        elif len(facts) == 1:
             label = _label("recall", fact.lang)
         else:
             label = _label("item", fact.lang, k=index + 1, n=len(facts))

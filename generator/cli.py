@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .build import BuildOptions, Loaded, build, load
 from .cards import DEFAULT_DECK, MOVED_TAG, REMOVED_TAG, DeckOptions, DeckPlan
 from .errors import CheatdeckError

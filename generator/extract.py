@@ -37,7 +37,7 @@ _TERM_PATTERNS = tuple(
         r"^`(?P<term>[^`\n]+)`\s*[:：]\s*(?P<definition>.*)$",
         r"^(?P<term>`[^`\n]+`|\*\*[^*\n]+\*\*)\s*(?:→|->|=>)\s*(?P<definition>.+)$",
         r"^(?P<term>`[^`\n]+`|\*\*[^*\n]+\*\*)\s+[—–-]\s+(?P<definition>.+)$",
-        r"^(?P<term>[^:：\n`*]{1,40}?)\s*(?::\s|：)\s*(?P<definition>.*)$",
+        r"^(?P<term>[^:：\n`*]{1,30}?)\s*(?::\s|：)\s*(?P<definition>.*)$",
     )
 )
 _NOT_A_TERM = re.compile(r"[.。!?]\s|https?$|[.。!?]$")
@@ -139,7 +139,8 @@ def split_term(markdown: str) -> tuple[str, str] | None:
         if match is None:
             continue
         term = match.group("term").strip()
-        if _NOT_A_TERM.search(plain_text(term)) or not plain_text(term):
+        words = plain_text(term)
+        if not words or _NOT_A_TERM.search(words) or not _balanced(words):
             return None
         return term, match.group("definition").strip()
     return None
@@ -153,6 +154,11 @@ def _is_statement(title: str) -> bool:
     return not text.endswith((":", "：")) and (
         len(text) > _LABEL_MAX or text.endswith(_SENTENCE_END)
     )
+
+
+def _balanced(text: str) -> bool:
+    """``공급자(예: Okta)`` is not a term ending inside its parenthesis."""
+    return all(text.count(a) == text.count(b) for a, b in ("()", "（）", "[]"))
 
 
 def _service_subject(service: Service, catalog: Catalog) -> Subject:

@@ -1,0 +1,441 @@
+"""Stage 3b — sheets: facts → one print-ready HTML document per subject (Jinja2).
+
+Input: :class:`~generator.extract.Notes` and :class:`SheetOptions`. Output: one
+:class:`Sheet` per subject with facts — the HTML and CSS WeasyPrint turns into a PDF in
+:mod:`generator.pdf` — and the booklet's cover and contents. Nothing here touches fonts or
+files: the templates are read through :mod:`generator.resources`.
+
+A sheet is the subject's title and one-line definition, then one box per top-level
+section (its source lines in the title bar), facts as compact rows and ``term: definition``
+rows, deeper sections as sub-headings, and the related subjects as "see also".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import TypedDict
+
+import jinja2
+from markupsafe import Markup
+
+from ._version import __version__
+from .cards import sanitize
+from .catalog import load_catalog
+from .extract import Fact, Notes, Subject
+from .inline import inline_tokens, render_inline_html
+from .resources import TEMPLATES, template_text
+
+PAPER_SIZES = {"A4": (297, 210), "Letter": (279.4, 215.9)}
+"""Long and short side of each paper, in mm."""
+DEFINITION_MAX = 160
+BOX_MAX_FACTS = 16
+"""A section with more facts than this is split into one box per subsection."""
+BOX_UNBREAKABLE_ROWS = 30
+_HANGUL_WORD = re.compile(r"[^\s<>]*[\uac00-\ud7a3][^\s<>]*")
+_HANGUL_WORD_MAX = 24
+WORD_JOINER = "\u2060"
+"""Longer tokens (identifiers, URLs with Hangul) may still wrap."""
+LABELS = {
+    "overview": {"ko": "개요", "ja": "概要", "en": "Overview"},
+    "see_also": {"ko": "함께 보기", "ja": "関連項目", "en": "See also"},
+    "contents": {"ko": "목차", "ja": "目次", "en": "Contents"},
+    "booklet": {"ko": "치트 시트 모음", "ja": "チートシート集", "en": "Cheat sheets"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SheetOptions:
+    """Page and type choices (the command line's --paper, --columns, …)."""
+
+    paper: str = "A4"
+    orientation: str = "landscape"
+    columns: int = 3
+    large_print: bool = False
+    author: str = ""
+    tight: bool = False
+    """Tighter spacing and type, used when a last page would hold only a few lines."""
+
+    def page_css(self) -> str:
+        long_side, short_side = PAPER_SIZES[self.paper]
+        width, height = (
+            (long_side, short_side) if self.orientation == "landscape" else (short_side, long_side)
+        )
+        columns = max(1, self.columns - 1) if self.large_print else self.columns
+        body = 11.0 if self.large_print else (7.0 if self.tight else 7.5)
+        margin = 6 if self.tight else 8
+        return (
+            f"@page {{ size: {width}mm {height}mm; margin: {margin + 4}mm {margin}mm "
+            f"{margin + 3}mm {margin}mm; }}\n"
+            f":root {{ --columns: {columns}; --body-size: {body}pt; "
+            f"--gap: {3 if self.tight else 4}mm; }}\n"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One subject's cheat sheet, ready to render."""
+
+    subject: Subject
+    title: str
+    lang: str
+    html: str
+    stylesheet: str
+    """The print CSS for this sheet (shared rules plus its page setup and running text)."""
+    tight_stylesheet: str
+    """The same, set tighter: used if the last page would hold only a few lines."""
+    sources: tuple[str, ...]
+    sections: tuple[str, ...]
+    """Section titles, in order (the PDF's bookmarks beneath the subject)."""
+    fact_ids: tuple[str, ...]
+
+    @property
+    def digest(self) -> str:
+        """Changes whenever anything that decides the PDF's look or content changes."""
+        payload = f"{self.html}\x1f{self.stylesheet}\x1f{self.tight_stylesheet}"
+        return hashlib.sha256(payload.encode()).hexdigest()[:20]
+
+
+class Row(TypedDict):
+    kind: str
+    depth: int
+    lang: str
+    html: Markup
+    term: Markup
+
+
+class Section(TypedDict):
+    title: str
+    where: str
+    rows: list[Row]
+    long: bool
+    """Too long to keep in one column: may break (a rare single list of 30+ items)."""
+
+
+class SheetContext(TypedDict):
+    """What ``sheet.html`` is given."""
+
+    lang: str
+    title: str
+    category: str
+    definition: dict[str, object] | None
+    sections: list[Section]
+    see_also: list[str]
+    sources: str
+    build_date: str
+    author: str
+    version: str
+    labels: dict[str, str]
+    body_class: str
+
+
+class BookletEntry(TypedDict):
+    name: str
+    category: str
+    page: int
+
+
+def label_texts() -> list[str]:
+    """Every label a sheet or the booklet may print (their characters need glyphs)."""
+    return [text for values in LABELS.values() for text in values.values()]
+
+
+def _labels(lang: str) -> dict[str, str]:
+    return {key: values.get(lang, values["en"]) for key, values in LABELS.items()}
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal (for running headers set from the page's own data)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'
+
+
+def keep_hangul_words(fragment: str) -> str:
+    """Join the letters of each Korean word with U+2060 WORD JOINER.
+
+    WeasyPrint ignores ``word-break: keep-all`` and would break 기준으/로 mid-word. The
+    joiner has no glyph, so text extraction and search see the plain word; a no-break
+    span per word did the same but made layout three times slower. Tokens longer than
+    :data:`_HANGUL_WORD_MAX` (identifiers, URLs) stay breakable.
+    """
+    parts = re.split(r"(<[^>]+>)", fragment)
+    for index in range(0, len(parts), 2):
+        parts[index] = _HANGUL_WORD.sub(_join_letters, parts[index])
+    return "".join(parts)
+
+
+_UNIT = re.compile(r"&#?\w+;|.", re.DOTALL)
+
+
+def _join_letters(match: re.Match[str]) -> str:
+    word = match.group(0)
+    units = _UNIT.findall(word)
+    return word if len(units) > _HANGUL_WORD_MAX else WORD_JOINER.join(units)
+
+
+def fact_html(markdown: str, images: dict[str, str]) -> Markup:
+    """A fact's Markdown as sheet HTML: sanitized, images resolved, Korean kept whole."""
+    pieces = []
+    for paragraph in (p for p in markdown.split("\n\n") if p.strip()):
+        if paragraph.startswith("```"):
+            body = paragraph.split("\n", 1)[-1].rsplit("```", 1)[0]
+            pieces.append(f"<code class='block'>{html.escape(body)}</code>")
+            continue
+        rendered = sanitize(render_inline_html(paragraph).replace("\n", "<br>"))
+        pieces.append(_images(rendered, paragraph, images))
+    return Markup(keep_hangul_words("<br>".join(pieces)))
+
+
+def _images(rendered: str, markdown: str, images: dict[str, str]) -> str:
+    """Local images point at their file (the fetcher allows only the notes folders);
+    any other image becomes a small placeholder with its link — nothing is fetched."""
+    sources = [str(t.attrs.get("src", "")) for t in inline_tokens(markdown) if t.type == "image"]
+    for source in sources:
+        pattern = re.compile(rf'<img src="{re.escape(html.escape(source))}"[^>]*>')
+        if source in images:
+            replacement = f'<img src="{html.escape(images[source])}" alt="">'
+        else:
+            replacement = f'<span class="image-missing">[image] {html.escape(source)}</span>'
+        rendered = pattern.sub(replacement.replace("\\", "\\\\"), rendered)
+    return rendered
+
+
+def _where(facts: list[Fact], single_source: bool) -> str:
+    """Source lines of a box: ``12–30`` when the sheet has one note (named in the footer),
+    ``file.md:12–30`` otherwise."""
+    by_file: dict[str, list[int]] = defaultdict(list)
+    for fact in facts:
+        by_file[fact.file].extend((fact.line, fact.end_line))
+    return " · ".join(
+        f"{'' if single_source else file + ':'}{min(lines)}–{max(lines)}"
+        for file, lines in by_file.items()
+    )
+
+
+def _rows(facts: list[Fact], depth: int, images: dict[str, str]) -> list[Row]:
+    """Facts in order, with a sub-heading wherever the path below the box's changes.
+
+    A ``lead`` fact is itself the heading of the items below it, so its title is not
+    printed a second time.
+    """
+    rows: list[Row] = []
+    shown: tuple[str, ...] = ()
+    for fact in facts:
+        sub = fact.path[depth:]
+        common = 0
+        while common < min(len(shown), len(sub)) and shown[common] == sub[common]:
+            common += 1
+        for level in range(common, len(sub)):
+            if rows and rows[-1]["kind"] == "lead" and _plain_equal(rows[-1], sub[level]):
+                continue
+            heading = Markup(keep_hangul_words(html.escape(sub[level])))
+            rows.append(
+                Row(kind="heading", depth=level, lang=fact.lang, html=heading, term=Markup(""))
+            )
+        shown = sub
+        rows.append(_row(fact, len(sub), images))
+    return rows
+
+
+def _plain_equal(row: Row, title: str) -> bool:
+    return " ".join(re.sub(r"<[^>]+>", "", str(row["html"])).split()) == " ".join(
+        html.escape(title).split()
+    )
+
+
+def _row(fact: Fact, depth: int, images: dict[str, str]) -> Row:
+    if fact.kind == "term" and fact.definition:
+        return Row(
+            kind="term",
+            depth=depth,
+            lang=fact.lang,
+            html=fact_html(fact.definition, images),
+            term=fact_html(fact.term, images),
+        )
+    kind = fact.kind if fact.kind in ("image", "lead") else "fact"
+    return Row(
+        kind=kind,
+        depth=depth,
+        lang=fact.lang,
+        html=fact_html(fact.markdown, images),
+        term=Markup(""),
+    )
+
+
+def _group_by(facts: list[Fact], depth: int) -> dict[tuple[str, ...], list[Fact]]:
+    grouped: dict[tuple[str, ...], list[Fact]] = defaultdict(list)
+    for fact in facts:
+        grouped[fact.path[: depth + 1]].append(fact)
+    return grouped
+
+
+def _sections(
+    facts: list[Fact], lang: str, images: dict[str, str], single_source: bool, depth: int = 0
+) -> list[Section]:
+    """One box per section; a section too long for a column is split into its subsections
+    (a box never splits across columns, so a huge one would leave whole columns empty)."""
+    sections: list[Section] = []
+    for path, group in _group_by(facts, depth).items():
+        deeper = [f for f in group if len(f.path) > depth + 1]
+        if len(group) > BOX_MAX_FACTS and deeper and len(_group_by(group, depth + 1)) > 1:
+            sections.extend(_sections(group, lang, images, single_source, depth + 1))
+            continue
+        title = " › ".join(path) or _labels(lang)["overview"]
+        rows = _rows(group, len(path), images)
+        sections.append(
+            Section(
+                title=title,
+                where=_where(group, single_source),
+                rows=rows,
+                long=len(rows) > BOX_UNBREAKABLE_ROWS,
+            )
+        )
+    return sections
+
+
+def _definition(facts: list[Fact], images: dict[str, str]) -> tuple[dict[str, object], Fact] | None:
+    """The subject's one-line definition: its first short fact above every section."""
+    for fact in facts:
+        if (
+            not fact.path
+            and fact.kind in ("item", "statement", "term")
+            and (len(fact.text) <= DEFINITION_MAX)
+        ):
+            return {"lang": fact.lang, "html": fact_html(fact.markdown, images)}, fact
+    return None
+
+
+def _see_also(subject: Subject, facts: list[Fact], sheet_names: set[str]) -> list[str]:
+    catalog = load_catalog()
+    related: dict[str, None] = {}
+    for fact in facts:
+        for _, _, service in catalog.mentions(fact.text):
+            name = catalog.owner(service).name
+            if name != subject.name and name in sheet_names:
+                related[name] = None
+    return list(related)
+
+
+def _stylesheet(
+    title: str, category: str, sources: str, options: SheetOptions, build_date: str
+) -> str:
+    running = f"{title} · {category}" if category else title
+    return (
+        template_text("sheets/sheet.css")
+        + options.page_css()
+        + "@page { @top-left { content: "
+        + css_string(running)
+        + "; }\n"
+        + "  @bottom-left { content: "
+        + css_string(f"{sources} · {build_date}")
+        + "; } }\n"
+    )
+
+
+def plan_sheet(
+    subject: Subject,
+    notes: Notes,
+    options: SheetOptions,
+    build_date: str,
+    images: dict[str, str],
+    sheet_names: set[str],
+) -> Sheet:
+    """The sheet for one subject (its facts from every note, in note order)."""
+    facts = notes.facts_of(subject.name)
+    lang = Counter(f.lang for f in facts).most_common(1)[0][0]
+    found = _definition(facts, images)
+    body_facts = [f for f in facts if found is None or f is not found[1]]
+    sources = tuple(dict.fromkeys(f.file for f in facts))
+    sections = _sections(body_facts, lang, images, single_source=len(sources) == 1)
+    context = SheetContext(
+        lang=lang,
+        title=subject.name,
+        category=subject.category,
+        definition=found[0] if found else None,
+        sections=sections,
+        see_also=_see_also(subject, facts, sheet_names),
+        sources=", ".join(sources),
+        build_date=build_date,
+        author=options.author,
+        version=__version__,
+        labels=_labels(lang),
+        body_class="large" if options.large_print else "",
+    )
+    page = _environment().get_template("sheets/sheet.html").render(**context)
+    source_list = ", ".join(sources)
+    return Sheet(
+        subject=subject,
+        title=subject.name,
+        lang=lang,
+        html=page,
+        stylesheet=_stylesheet(subject.name, subject.category, source_list, options, build_date),
+        tight_stylesheet=_stylesheet(
+            subject.name, subject.category, source_list, replace(options, tight=True), build_date
+        ),
+        sources=sources,
+        sections=tuple(section["title"] for section in sections),
+        fact_ids=tuple(f.id for f in facts),
+    )
+
+
+def plan_sheets(
+    notes: Notes, options: SheetOptions, build_date: str, images: dict[str, str]
+) -> list[Sheet]:
+    """One sheet per subject that has facts; ``images`` maps note image paths to file URLs."""
+    names = {s.name for s in notes.subjects}
+    return [
+        plan_sheet(subject, notes, options, build_date, images, names)
+        for subject in sorted(notes.subjects, key=_booklet_order)
+        if notes.facts_of(subject.name)
+    ]
+
+
+def _booklet_order(subject: Subject) -> tuple[bool, str]:
+    """Services A–Z by their own name (Bedrock under B, not under "Amazon"), then topics."""
+    name = re.sub(r"^(?:amazon|aws)\s+", "", subject.name, flags=re.IGNORECASE)
+    return subject.kind != "service", name.casefold()
+
+
+def booklet_front(
+    sheets: list[Sheet], first_pages: list[int], options: SheetOptions, build_date: str
+) -> tuple[str, str]:
+    """HTML and CSS of the booklet's cover and contents (page numbers of the booklet)."""
+    lang = Counter(sheet.lang for sheet in sheets).most_common(1)[0][0] if sheets else "en"
+    labels = _labels(lang)
+    entries = [
+        BookletEntry(name=sheet.title, category=sheet.subject.category, page=page)
+        for sheet, page in zip(sheets, first_pages, strict=True)
+    ]
+    page = (
+        _environment()
+        .get_template("sheets/booklet.html")
+        .render(
+            lang=lang,
+            title=labels["booklet"],
+            subtitle=f"{len(sheets)} · cheatdeck",
+            entries=entries,
+            build_date=build_date,
+            author=options.author,
+            version=__version__,
+            labels=labels,
+            body_class="booklet",
+        )
+    )
+    css = template_text("sheets/sheet.css") + options.page_css()
+    css += "@page { @bottom-left { content: " + css_string(build_date) + "; } }\n"
+    return page, css
