@@ -26,8 +26,8 @@ from markupsafe import Markup
 from ._version import __version__
 from .cards import sanitize
 from .catalog import load_catalog
-from .extract import Fact, Notes, Subject
-from .inline import inline_tokens, render_inline_html
+from .extract import Fact, Notes, Subject, detect_lang
+from .inline import render_inline_html
 from .resources import TEMPLATES, template_text
 
 PAPER_SIZES = {"A4": (297, 210), "Letter": (279.4, 215.9)}
@@ -110,6 +110,10 @@ class Row(TypedDict):
 
 class Section(TypedDict):
     title: str
+    """Plain title (the PDF bookmark)."""
+    heading: Markup
+    """The title as set on the page (Korean words kept whole)."""
+    lang: str
     where: str
     rows: list[Row]
     long: bool
@@ -197,22 +201,22 @@ def fact_html(markdown: str, images: dict[str, str]) -> Markup:
             pieces.append(f"<code class='block'>{html.escape(body)}</code>")
             continue
         rendered = sanitize(render_inline_html(paragraph).replace("\n", "<br>"))
-        pieces.append(_images(rendered, paragraph, images))
+        pieces.append(_images(rendered, images))
     return Markup(keep_hangul_words("<br>".join(pieces)))
 
 
-def _images(rendered: str, markdown: str, images: dict[str, str]) -> str:
+def _images(rendered: str, images: dict[str, str]) -> str:
     """Local images point at their file (the fetcher allows only the notes folders);
-    any other image becomes a small placeholder with its link — nothing is fetched."""
-    sources = [str(t.attrs.get("src", "")) for t in inline_tokens(markdown) if t.type == "image"]
-    for source in sources:
-        pattern = re.compile(rf'<img src="{re.escape(html.escape(source))}"[^>]*>')
+    any other image, Markdown or raw HTML, becomes a small placeholder with its link —
+    nothing is fetched."""
+
+    def swap(match: re.Match[str]) -> str:
+        source = html.unescape(match.group(1))
         if source in images:
-            replacement = f'<img src="{html.escape(images[source])}" alt="">'
-        else:
-            replacement = f'<span class="image-missing">[image] {html.escape(source)}</span>'
-        rendered = pattern.sub(replacement.replace("\\", "\\\\"), rendered)
-    return rendered
+            return f'<img src="{html.escape(images[source])}" alt="">'
+        return f'<span class="image-missing">[image] {html.escape(source)}</span>'
+
+    return re.sub(r'<img src="([^"]*)"[^>]*>', swap, rendered)
 
 
 def _where(facts: list[Fact], single_source: bool) -> str:
@@ -245,7 +249,13 @@ def _rows(facts: list[Fact], depth: int, images: dict[str, str]) -> list[Row]:
                 continue
             heading = Markup(keep_hangul_words(html.escape(sub[level])))
             rows.append(
-                Row(kind="heading", depth=level, lang=fact.lang, html=heading, term=Markup(""))
+                Row(
+                    kind="heading",
+                    depth=level,
+                    lang=detect_lang(sub[level], fact.lang),
+                    html=heading,
+                    term=Markup(""),
+                )
             )
         shown = sub
         rows.append(_row(fact, len(sub), images))
@@ -290,6 +300,11 @@ def _sections(
     """One box per section; a section too long for a column is split into its subsections
     (a box never splits across columns, so a huge one would leave whole columns empty)."""
     sections: list[Section] = []
+    titled = {f.path[depth] for f in facts if len(f.path) > depth}
+    # A lead fact names the section boxed below it: that box's title says it already.
+    facts = [
+        f for f in facts if not (f.kind == "lead" and len(f.path) == depth and f.text in titled)
+    ]
     for path, group in _group_by(facts, depth).items():
         deeper = [f for f in group if len(f.path) > depth + 1]
         if len(group) > BOX_MAX_FACTS and deeper and len(_group_by(group, depth + 1)) > 1:
@@ -300,6 +315,8 @@ def _sections(
         sections.append(
             Section(
                 title=title,
+                heading=Markup(keep_hangul_words(html.escape(title))),
+                lang=detect_lang(title, Counter(f.lang for f in group).most_common(1)[0][0]),
                 where=_where(group, single_source),
                 rows=rows,
                 long=len(rows) > BOX_UNBREAKABLE_ROWS,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.build import Loaded, load
+from generator.build import BuildOptions, BuildResult, Loaded, build, load
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_NOTES = ROOT / "source_notes"
@@ -36,3 +37,13 @@ def notes_dir(tmp_path: Path):
         return folder
 
     return write
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, Path]:
+    """A full build (deck and sheets) of a copy of the bundled notes, made once."""
+    folder = tmp_path_factory.mktemp("seeds")
+    notes = folder / "notes"
+    shutil.copytree(SOURCE_NOTES, notes, ignore=shutil.ignore_patterns("cheatdeck.lock.json"))
+    result = build([notes], folder / "out", NOW, BuildOptions())
+    return result, folder / "out"

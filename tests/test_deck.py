@@ -3,37 +3,27 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, BuildResult, build
+from generator.build import BuildOptions, build
 from generator.catalog import load_catalog
 from generator.extract import Fact
 from generator.inline import plain_text
 
 from .anki_helpers import answer_only, import_deck, open_collection, visible_text
-from .conftest import NOW, SOURCE_NOTES
+from .conftest import NOW
 
 NO_SHEETS = BuildOptions(sheets=False)
-
-
-@pytest.fixture(scope="session")
-def seed_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, Path]:
-    folder = tmp_path_factory.mktemp("seeds")
-    notes = folder / "notes"
-    shutil.copytree(SOURCE_NOTES, notes, ignore=shutil.ignore_patterns("cheatdeck.lock.json"))
-    result = build([notes], folder / "out", NOW, NO_SHEETS)
-    return result, folder / "out" / "deck.apkg"
 
 
 @pytest.fixture(scope="session")
 def seed_cards(seed_build, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str]]:
     """Every card of the seed deck as Anki renders it."""
     collection = open_collection(tmp_path_factory.mktemp("anki"))
-    import_deck(collection, seed_build[1])
+    import_deck(collection, seed_build[1] / "deck.apkg")
     cards = []
     for card_id in collection.find_cards(""):
         card = collection.get_card(card_id)

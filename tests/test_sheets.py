@@ -1,0 +1,205 @@
+"""The cheat sheets, read back with poppler, pypdf and fontTools, as printed pages."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import socket
+import threading
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from generator.build import BuildOptions, build
+from generator.sheets import WORD_JOINER, SheetOptions, keep_hangul_words
+
+from .conftest import NOW
+from .pdf_helpers import column_text, drawn_glyphs, outline, pdf_text
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def sheet_path(out: Path, slug: str) -> Path:
+    return out / "sheets" / f"{slug}.pdf"
+
+
+def test_every_subject_has_a_sheet_with_its_facts(seed_build) -> None:
+    result, out = seed_build
+    notes = result.loaded.notes
+    for subject in notes.subjects:
+        path = sheet_path(out, subject.slug)
+        text = squeeze(pdf_text(path)) + squeeze(column_text(path))
+        facts = [f for f in notes.facts_of(subject.name) if f.kind != "image"]
+        shown = [f for f in facts if squeeze(f.text) in text]
+        assert len(shown) >= 0.95 * len(facts), (subject.name, len(shown), len(facts))
+
+
+def test_sheets_fit_the_page_budget(seed_build) -> None:
+    _, out = seed_build
+    pages = {p.stem: len(PdfReader(str(p)).pages) for p in (out / "sheets").glob("*.pdf")}
+    sheets = {slug: count for slug, count in pages.items() if slug != "all"}
+    assert max(sheets.values()) <= 3
+    assert sum(1 for count in sheets.values() if count == 1) > len(sheets) / 2
+    sizes = {p.stem: p.stat().st_size for p in (out / "sheets").glob("*.pdf") if p.stem != "all"}
+    assert max(sizes.values()) <= 300_000, sizes
+
+
+def test_no_tofu_every_character_has_its_own_glyph(seed_build) -> None:
+    """Text extraction succeeds even on tofu boxes, so compare the glyph outlines drawn:
+    no character may be drawn with .notdef, and distinct CJK characters with distinct
+    outlines."""
+    _, out = seed_build
+    for slug in ("amazon-sagemaker", "amazon-rekognition", "responsible-ai-practices-korean"):
+        drawn = drawn_glyphs(sheet_path(out, slug))
+        cjk = {c: shapes for c, shapes in drawn.items() if HANGUL.match(c) or ord(c) > 0x3000}
+        assert len(cjk) > 100
+        for char, shapes in drawn.items():
+            assert all(outline not in (("notdef",), ("missing",)) for _, outline in shapes), char
+        owners: dict[tuple, str] = {}
+        for char, shapes in cjk.items():
+            for font, shape in shapes:
+                assert shape, char  # an empty outline is an invisible glyph
+                assert owners.setdefault((font, shape), char) == char, (char, owners[(font, shape)])
+
+
+def test_japanese_text_uses_japanese_glyph_forms(seed_build) -> None:
+    _, out = seed_build
+    drawn = drawn_glyphs(sheet_path(out, "amazon-sagemaker"))
+    kana_fonts = {font for c, shapes in drawn.items() if KANA.match(c) for font, _ in shapes}
+    hangul_fonts = {font for c, shapes in drawn.items() if HANGUL.match(c) for font, _ in shapes}
+    assert kana_fonts and all("jp" in font for font in kana_fonts)
+    assert hangul_fonts and all("kr" in font for font in hangul_fonts)
+    assert 'lang="ja"' in next(
+        s.html for s in seed_build[0].sheets if s.subject.slug == "amazon-sagemaker"
+    )
+
+
+def test_korean_words_are_not_broken_across_lines(seed_build) -> None:
+    result, out = seed_build
+    words = {
+        word
+        for fact in result.loaded.notes.facts
+        for word in fact.text.split()
+        if HANGUL.search(word) and len(word) <= 12
+    }
+    broken = []
+    for slug in ("responsible-ai-practices-korean", "amazon-personalize", "amazon-q-business"):
+        lines = [line.strip() for line in pdf_text(sheet_path(out, slug)).splitlines()]
+        for first, second in itertools.pairwise(lines):
+            if first and second and HANGUL.match(first[-1]) and HANGUL.match(second[0]):
+                joined = first.split()[-1] + second.split()[0]
+                if joined in words:
+                    broken.append(f"{slug}: {first.split()[-1]}/{second.split()[0]}")
+    assert broken == []
+
+
+def test_word_joiner_keeps_identifiers_breakable() -> None:
+    joined = keep_hangul_words("기준으로 <b>데이터</b> min/max_user_history_length_percentile값")
+    assert f"기{WORD_JOINER}준{WORD_JOINER}으{WORD_JOINER}로" in joined
+    assert "<b>" in joined and f"데{WORD_JOINER}이" in joined
+    assert "min/max_user_history_length_percentile값" in joined  # too long to keep whole
+
+
+def test_booklet_has_one_bookmark_per_sheet_and_right_page_numbers(seed_build) -> None:
+    result, out = seed_build
+    reader = PdfReader(str(out / "sheets" / "all.pdf"))
+    marks = outline(reader)
+    assert [title for title, _, _ in marks] == [sheet.title for sheet in result.sheets]
+    contents = pdf_text(out / "sheets" / "all.pdf", layout=True).split("\f")
+    toc = "\n".join(contents[1:3])
+    for title, page, _ in marks:
+        found = re.search(rf"{re.escape(title)}\D*?(\d+)", toc)
+        assert found and int(found.group(1)) == page + 1, title
+        assert title in contents[page]  # the sheet really starts there
+    sections = [title for _, _, children in marks for title, _ in children]
+    assert len(sections) >= len(marks)
+    assert not [title for title in sections if WORD_JOINER in title]  # clean bookmark text
+
+
+def test_pdf_metadata(seed_build) -> None:
+    _, out = seed_build
+    info = PdfReader(str(sheet_path(out, "amazon-polly"))).metadata
+    assert info.title == "Amazon Polly"
+    lang = PdfReader(str(sheet_path(out, "amazon-polly"))).trailer["/Root"].get("/Lang")
+    assert lang == "ko"
+
+
+class Listener:
+    """A local HTTP port that counts connections (there must be none)."""
+
+    def __init__(self) -> None:
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen()
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        while self.running:
+            try:
+                connection, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def stop(self) -> None:
+        self.running = False
+        self.thread.join()
+        self.server.close()
+
+
+def test_no_network_request_for_remote_images(notes_dir, tmp_path: Path) -> None:
+    listener = Listener()
+    url = f"http://127.0.0.1:{listener.port}"
+    folder = notes_dir(
+        {
+            "net.md": "# Amazon Polly\n\n- 텍스트를 음성으로 변환한다.\n\n"
+            f"![diagram]({url}/a.png)\n\n"
+            f'- raw <img src="{url}/b.png"> html\n'
+            f"- [link]({url}/c) and ![inline]({url}/d.png) image\n"
+        }
+    )
+    result = build([folder], tmp_path / "out", NOW, BuildOptions(deck=False))
+    listener.stop()
+    assert listener.connections == 0
+    text = pdf_text(tmp_path / "out" / "sheets" / "amazon-polly.pdf")
+    assert f"[image] {url}/d.png" in text  # a placeholder with the link, not a fetch
+    assert result.warnings == ()
+
+
+def test_local_images_are_embedded_and_outside_ones_are_not(notes_dir, tmp_path: Path) -> None:
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000d4944415478da63f8cfc0f01f0005000201a2cf33e90000000049454e44ae426082"
+    )
+    (tmp_path / "secret.png").write_bytes(png)
+    folder = notes_dir(
+        {"img.md": "# Amazon Polly\n\n![ok](pics/ok.png)\n\n- 설명 ![s](../secret.png)\n"}
+    )
+    (folder / "pics").mkdir()
+    (folder / "pics" / "ok.png").write_bytes(png)
+    build([folder], tmp_path / "out", NOW, BuildOptions(deck=False))
+    reader = PdfReader(str(tmp_path / "out" / "sheets" / "amazon-polly.pdf"))
+    images = [image for page in reader.pages for image in page.images]
+    assert len(images) == 1
+
+
+def test_letter_portrait_and_large_print(notes_dir, tmp_path: Path) -> None:
+    folder = notes_dir({"p.md": "# Amazon Polly\n\n- 텍스트를 음성으로 변환한다.\n"})
+    options = BuildOptions(
+        deck=False,
+        sheet_options=SheetOptions(paper="Letter", orientation="portrait", large_print=True),
+    )
+    build([folder], tmp_path / "out", NOW, options)
+    box = PdfReader(str(tmp_path / "out" / "sheets" / "amazon-polly.pdf")).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
