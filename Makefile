@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 \
                 libpangoft2-1.0-0 libharfbuzz0b poppler-utils
 
-.PHONY: build test lint bench install system-packages clean
+.PHONY: build test lint bench install system-packages clean pictures
 
 build: install
 	$(VENV)/bin/cheatdeck build
@@ -46,3 +46,7 @@ $(STAMP): pyproject.toml
 
 clean:
 	rm -rf build .pytest_cache
+
+# The README's pictures (cheat sheet pages, cards as Anki renders them).
+pictures: build
+	$(PY) docs/render_pictures.py
