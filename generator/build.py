@@ -12,6 +12,15 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .cache import (
+    MANIFEST,
+    Manifest,
+    Rendition,
+    build_lock,
+    manifest_json,
+    read_manifest,
+    render_key,
+)
 from .cards import DeckOptions, DeckPlan, media_name, plan_deck
 from .extract import Notes, extract
 from .identity import (
@@ -59,8 +68,10 @@ class BuildResult:
     written: tuple[Path, ...]
     deck: DeckPlan | None
     sheets: tuple[Sheet, ...] = ()
+    rendered: tuple[str, ...] = ()
+    """Slugs of the sheets this build rendered (the others were already up to date)."""
     pages: dict[str, int] = field(default_factory=dict)
-    """Pages per sheet slug (and ``all`` for the booklet)."""
+    """Pages per output PDF (``sheets/<slug>.pdf``, ``sheets/all.pdf``)."""
     warnings: tuple[str, ...] = ()
     """Problems met while rendering (WeasyPrint's warnings)."""
 
@@ -110,49 +121,73 @@ def _image_urls(note_set: NoteSet) -> dict[str, str]:
 @dataclass(frozen=True, slots=True)
 class _SheetOutput:
     files: dict[Path, bytes]
+    """Only the PDFs that changed."""
     sheets: tuple[Sheet, ...]
-    pages: dict[str, int]
+    rendered: tuple[str, ...]
+    """Slugs of the sheets rendered by this build (the others were up to date)."""
+    manifest: Manifest
     warnings: tuple[str, ...]
 
 
 def _sheets(loaded: Loaded, options: SheetOptions, build_date: str, out: Path) -> _SheetOutput:
-    """Every subject's PDF and the booklet, rendered in worker processes."""
+    """Every subject's PDF and the booklet; only what changed is rendered, in parallel."""
     from .fonts import prepare_fonts
-    from .pdf import bind_booklet, render_all, sheet_job
 
     sheets = plan_sheets(loaded.notes, options, build_date, _image_urls(loaded.note_set))
     texts = [text for sheet in sheets for text in (sheet.html, sheet.stylesheet)]
     fonts = prepare_fonts([*texts, *label_texts()], out / ".cache" / "fonts")
+    previous = read_manifest(out)
+    keys = {sheet.subject.slug: render_key(sheet.digest, fonts.digest) for sheet in sheets}
+    stale = [s for s in sheets if not previous.fresh(out, _sheet_file(s), keys[s.subject.slug])]
+    manifest = Manifest(
+        {_sheet_file(s): previous.files[_sheet_file(s)] for s in sheets if s not in stale}
+    )
+    files: dict[Path, bytes] = {}
+    warnings: list[str] = []
     roots = (*loaded.note_set.roots, TEMPLATES, fonts.folder)
-    rendered = render_all([sheet_job(sheet, fonts.css) for sheet in sheets], roots)
-    pages = {r.key: r.pages for r in rendered}
-    files = {out / "sheets" / f"{r.key}.pdf": r.pdf for r in rendered}
-    front, front_pages = _booklet_front(
-        sheets, [r.pages for r in rendered], options, build_date, roots, fonts.css
-    )
-    booklet = bind_booklet(
-        front, [(s, r.pdf) for s, r in zip(sheets, rendered, strict=True)], "cheatdeck"
-    )
-    files[out / "sheets" / "all.pdf"] = booklet
-    pages["all"] = front_pages + sum(r.pages for r in rendered)
-    warnings = tuple(
-        f"{s.subject.slug}.pdf: {w}"
-        for s, r in zip(sheets, rendered, strict=True)
-        for w in r.warnings
-    )
-    return _SheetOutput(files, tuple(sheets), pages, warnings)
+    if stale:
+        from .pdf import render_all, sheet_job
+
+        rendered = render_all([sheet_job(sheet, fonts.css) for sheet in stale], roots)
+        for sheet, result in zip(stale, rendered, strict=True):
+            files[out / _sheet_file(sheet)] = result.pdf
+            manifest.files[_sheet_file(sheet)] = Rendition(keys[sheet.subject.slug], result.pages)
+            warnings.extend(f"{sheet.subject.slug}.pdf: warning: {w}" for w in result.warnings)
+    booklet_key = render_key(*keys.values(), options.page_css(), fonts.digest)
+    booklet = previous.fresh(out, BOOKLET, booklet_key)
+    if booklet is None:
+        pdfs = [
+            files.get(out / _sheet_file(s)) or (out / _sheet_file(s)).read_bytes() for s in sheets
+        ]
+        pages = [manifest.files[_sheet_file(s)].pages for s in sheets]
+        files[out / BOOKLET], booklet_pages = _booklet(
+            sheets, pdfs, pages, options, build_date, roots, fonts.css
+        )
+        booklet = Rendition(booklet_key, booklet_pages)
+    manifest.files[BOOKLET] = booklet
+    rendered_slugs = tuple(sheet.subject.slug for sheet in stale)
+    return _SheetOutput(files, tuple(sheets), rendered_slugs, manifest, tuple(warnings))
 
 
-def _booklet_front(
+BOOKLET = "sheets/all.pdf"
+
+
+def _sheet_file(sheet: Sheet) -> str:
+    return f"sheets/{sheet.subject.slug}.pdf"
+
+
+def _booklet(
     sheets: list[Sheet],
+    pdfs: list[bytes],
     pages: list[int],
     options: SheetOptions,
     build_date: str,
     roots: tuple[Path, ...],
     font_css: str,
 ) -> tuple[bytes, int]:
-    """Cover and contents; laid out twice, since the contents' length moves every page."""
-    from .pdf import RenderJob, render_all
+    """Cover and contents, then every sheet. The contents are laid out twice: their own
+    length moves every page number after them."""
+    from .pdf import RenderJob, bind_booklet, render_all
 
     front_pages = 0
     for _ in range(2):
@@ -166,7 +201,8 @@ def _booklet_front(
         if front.pages == front_pages:
             break
         front_pages = front.pages
-    return front.pdf, front.pages
+    booklet = bind_booklet(front.pdf, list(zip(sheets, pdfs, strict=True)), "cheatdeck")
+    return booklet, front.pages + sum(pages)
 
 
 def _notes_by_fact(plan: DeckPlan) -> dict[str, list[tuple[str, str]]]:
@@ -177,31 +213,43 @@ def _notes_by_fact(plan: DeckPlan) -> dict[str, list[tuple[str, str]]]:
 
 
 def build(targets: list[Path], out: Path, now: int, options: BuildOptions) -> BuildResult:
-    """Build every output into ``out``; the lock beside the notes is saved last."""
-    loaded = load(targets, now)
-    outputs: dict[Path, bytes] = {out / "facts.json": facts_json(loaded.notes).encode()}
-    lock = loaded.identified.lock
-    plan = None
-    if options.deck:
-        plan, package = _deck(loaded, options.deck_options)
-        outputs[out / "deck.apkg"] = package
-        lock = record_notes(lock, _notes_by_fact(plan))
-    sheet_output = None
-    if options.sheets:
-        build_date = datetime.fromtimestamp(now, UTC).date().isoformat()
-        sheet_output = _sheets(loaded, options.sheet_options, build_date, out)
-        outputs.update(sheet_output.files)
-    for path, data in outputs.items():
-        write_atomic(path, data)
-    if sheet_output is not None:
-        _remove_stale_sheets(out / "sheets", set(sheet_output.files))
-    lock_text = lock_to_json(lock) + "\n"
-    if lock_text != loaded.lock_text:
-        write_atomic(loaded.lock_path, lock_text.encode())
-    if sheet_output is None:
-        return BuildResult(loaded, tuple(outputs), plan)
+    """Build every output into ``out``, redoing only what changed.
+
+    Outputs are rendered in memory, then each file is replaced atomically; the manifest
+    and the lock beside the notes are saved last. One build at a time per ``out``.
+    """
+    with build_lock(out):
+        loaded = load(targets, now)
+        outputs: dict[Path, bytes] = {out / "facts.json": facts_json(loaded.notes).encode()}
+        lock = loaded.identified.lock
+        plan = None
+        if options.deck:
+            plan, package = _deck(loaded, options.deck_options)
+            outputs[out / "deck.apkg"] = package
+            lock = record_notes(lock, _notes_by_fact(plan))
+        sheet_output = None
+        if options.sheets:
+            build_date = datetime.fromtimestamp(now, UTC).date().isoformat()
+            sheet_output = _sheets(loaded, options.sheet_options, build_date, out)
+            outputs.update(sheet_output.files)
+            outputs[out / MANIFEST] = manifest_json(sheet_output.manifest).encode()
+        for path, data in outputs.items():
+            write_atomic(path, data)
+        if sheet_output is not None:
+            _remove_stale_sheets(
+                out / "sheets", {out / name for name in sheet_output.manifest.files}
+            )
+        lock_text = lock_to_json(lock) + "\n"
+        if lock_text != loaded.lock_text:
+            write_atomic(loaded.lock_path, lock_text.encode())
     return BuildResult(
-        loaded, tuple(outputs), plan, sheet_output.sheets, sheet_output.pages, sheet_output.warnings
+        loaded,
+        tuple(outputs),
+        plan,
+        sheet_output.sheets if sheet_output else (),
+        sheet_output.rendered if sheet_output else (),
+        {name: r.pages for name, r in sheet_output.manifest.files.items()} if sheet_output else {},
+        sheet_output.warnings if sheet_output else (),
     )
 
 

@@ -66,8 +66,33 @@ class Member:
     """The service it names, or None for a part that names none ("TorchServe")."""
 
 
-def _name_pattern(name: str) -> str:
-    return r"\s+".join(re.escape(word) for word in name.split())
+def _trie_pattern(names: set[str]) -> str:
+    """One regex for many names, shaped as a trie: Python's ``re`` tries alternatives one by
+    one at every position, so a flat alternation of 300 names is ~20x slower.
+
+    Spaces inside names match any run of whitespace; letters are matched case-insensitively
+    by the caller's flags.
+    """
+    trie: dict[str, dict] = {}
+    for name in names:
+        node = trie
+        for char in " ".join(name.casefold().split()):
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict[str, dict]) -> str:
+    ends = "" in node
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + _trie_regex(child)
+        for char, child in sorted(node.items())
+        if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends else body
 
 
 def _normalize(text: str) -> str:
@@ -97,13 +122,10 @@ class Catalog:
 
     @staticmethod
     def _compile(services: list[Service]) -> re.Pattern[str]:
-        plain = {n for s in services for n in (s.name, *s.aliases)}
-        worded = {n for s in services for n in s.words}
-        alternatives = [(name, f"{_PREFIX}?{_name_pattern(name)}") for name in plain] + [
-            (name, f"{_PREFIX}{_name_pattern(name)}") for name in worded
-        ]
-        alternatives.sort(key=lambda pair: -len(pair[0]))
-        body = "|".join(pattern for _, pattern in alternatives)
+        """Names (optionally after "Amazon"/"AWS"), and word-names only after them."""
+        plain = _trie_pattern({n for s in services for n in (s.name, *s.aliases)})
+        worded = _trie_pattern({n for s in services for n in s.words})
+        body = f"{_PREFIX}?{plain}|{_PREFIX}{worded}"
         return re.compile(f"{_EDGE_BEFORE}(?:{body}){_EDGE_AFTER}", re.IGNORECASE)
 
     def owner(self, service: Service) -> Service:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
@@ -17,11 +16,12 @@ from typing import Any, NoReturn
 import click
 
 from ._version import __version__
-from .build import BuildOptions, Loaded, build, load
-from .cards import DEFAULT_DECK, MOVED_TAG, REMOVED_TAG, DeckOptions, DeckPlan
+from .build import BuildOptions, build, load
+from .cards import DEFAULT_DECK, DeckOptions
 from .errors import CheatdeckError
 from .extract import Fact, Notes
 from .pdf import harfbuzz_subset_available
+from .report import build_report, counted, report_lines, warning_lines
 from .sheets import PAPER_SIZES, SheetOptions
 from .writers import facts_document
 
@@ -45,12 +45,10 @@ def _targets(notes: tuple[Path, ...]) -> list[Path]:
     return [DEFAULT_NOTES]
 
 
-def _report_skipped(notes: Notes) -> int:
-    """Print the warnings (skipped pieces worth a look); return how many."""
-    warnings = [skipped for skipped in notes.skipped if skipped.warn]
-    for skipped in warnings:
-        click.echo(f"{skipped.file}:{skipped.line}: warning: {skipped.reason}", err=True)
-    return len(warnings)
+def _report_skipped(notes: Notes) -> None:
+    """Print the warnings: skipped pieces worth a look."""
+    for line in warning_lines(notes):
+        click.echo(line, err=True)
 
 
 def _fail(message: str) -> NoReturn:
@@ -122,6 +120,7 @@ def cli() -> None:
 @click.option("--large-print", is_flag=True, help="11 pt type and one column fewer.")
 @click.option("--author", default="", help="Author written into the PDFs' metadata.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) if there are warnings.")
+@click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON.")
 def build_command(
     notes: tuple[Path, ...],
     out: Path,
@@ -134,6 +133,7 @@ def build_command(
     large_print: bool,
     author: str,
     strict: bool,
+    as_json: bool,
 ) -> None:
     """Build deck.apkg, the cheat sheets and facts.json into OUT.
 
@@ -162,29 +162,17 @@ def build_command(
             bold=True,
         )
     result = _run(lambda: build(targets, out, int(time.time()), options))
-    warnings = _report_skipped(result.loaded.notes)
-    for message in result.warnings:
-        click.echo(f"warning: {message}", err=True)
-    warnings += len(result.warnings)
-    _print_changes(result.loaded)
-    if result.deck is not None:
-        _print_deck(result.deck)
-    if result.sheets:
-        _print_sheets(result.pages)
-    click.echo(f"wrote {_count(len(result.written), 'file')} to {out}/", err=True)
-    if strict and warnings:
-        _fail(f"{warnings} warning(s) and --strict: fix them or drop --strict")
-
-
-def _print_changes(loaded: Loaded) -> None:
-    changes = loaded.identified.changes
-    notes = loaded.notes
-    click.echo(
-        f"{_count(len(notes.facts), 'fact')} in {_count(len(notes.subjects), 'subject')}: "
-        f"{len(changes.added)} added, {len(changes.updated)} updated, "
-        f"{len(changes.removed)} removed, {len(changes.moved)} moved",
-        err=True,
-    )
+    report = build_report(result)
+    if as_json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    for warning in report["warnings"]:
+        click.echo(warning, err=True)
+    for line in report_lines(report):
+        click.echo(line, err=True)
+    click.echo(f"wrote {counted(len(result.written), 'file')} to {out}/", err=True)
+    if strict and report["warnings"]:
+        _fail(f"{len(report['warnings'])} warning(s) and --strict: fix them or drop --strict")
 
 
 @cli.command("facts")
@@ -214,43 +202,6 @@ def facts_command(notes: tuple[Path, ...], as_json: bool, skipped: bool) -> None
     _report_skipped(loaded.notes)
 
 
-def _print_deck(plan: DeckPlan) -> None:
-    """Notes per card kind and per subject; removed and moved notes with what to do."""
-    kinds = Counter(card.kind for card in plan.notes)
-    decks = Counter(card.deck for card in plan.notes)
-    listed = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
-    click.echo(f"deck: {_count(len(plan.notes), 'note')} ({listed})", err=True)
-    for deck, count in sorted(decks.items()):
-        click.echo(f"  {deck}: {count}", err=True)
-    if plan.removed:
-        click.echo(
-            f"{_count(len(plan.removed), 'note')} no longer in your notes: after importing "
-            f"this deck, search tag:{REMOVED_TAG} in Anki's browser and delete them",
-            err=True,
-        )
-    moved = [card for card in plan.notes if MOVED_TAG in card.tags]
-    if moved:
-        click.echo(
-            f"{_count(len(moved), 'note')} changed subject; Anki keeps cards in their old "
-            f"deck on import: search tag:{MOVED_TAG} and use Change Deck",
-            err=True,
-        )
-
-
-def _print_sheets(pages: dict[str, int]) -> None:
-    sheets = {slug: count for slug, count in pages.items() if slug != "all"}
-    one_page = sum(1 for count in sheets.values() if count == 1)
-    click.echo(
-        f"sheets: {_count(len(sheets), 'sheet')} ({one_page} on one page), "
-        f"booklet {_count(pages.get('all', 0), 'page')}",
-        err=True,
-    )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def _shorten(text: str) -> str:
     return text if len(text) <= _TEXT_WIDTH else text[: _TEXT_WIDTH - 1] + "…"
 
@@ -259,8 +210,8 @@ def _print_tree(notes: Notes) -> None:
     for subject in notes.subjects:
         facts = notes.facts_of(subject.name)
         label = f"{subject.kind}" + (f" · {subject.category}" if subject.category else "")
-        counted = _count(len(facts), "fact")
-        click.echo(click.style(subject.name, bold=True) + f"  ({label} · {counted})")
+        total = counted(len(facts), "fact")
+        click.echo(click.style(subject.name, bold=True) + f"  ({label} · {total})")
         shown: tuple[str, ...] = ()
         for fact in facts:
             shown = _print_path(fact, shown)

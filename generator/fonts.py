@@ -9,10 +9,12 @@ compact ids and ~20 KB faces. The subsets are cached by content under the output
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import TEMPORARY_PREFIX
 from .errors import CheatdeckError
 
 FACES = (
@@ -33,7 +35,7 @@ class FontSet:
     folder: Path
     css: str
     digest: str
-    """Changes when the characters or the installed fonts change (part of a sheet's key)."""
+    """Names the installed fonts (part of each sheet's render key)."""
 
 
 def _locate(pattern: str) -> tuple[Path, int]:
@@ -67,25 +69,49 @@ def _subset(path: Path, index: int, characters: str) -> bytes:
 
 
 def prepare_fonts(texts: list[str], cache: Path) -> FontSet:
-    """Subset every face to the characters in ``texts`` (cached by content)."""
-    characters = "".join(sorted(set("".join(texts)) | set(_ALWAYS)))
+    """Faces subset to at least the characters in ``texts``.
+
+    The subset only grows: when a note brings a new character, the faces are cut again
+    with every character seen so far. Sheets rendered before stay valid (each PDF embeds
+    its own glyphs), so the font digest names the installed fonts, not the subset.
+    """
     located = [(family, _locate(pattern), weight) for family, pattern, weight in FACES]
     stamp = "|".join(
         f"{family}:{path}:{index}:{path.stat().st_size}:{path.stat().st_mtime_ns}:{weight}"
         for family, (path, index), weight in located
     )
-    digest = hashlib.sha256(f"{stamp}\x1f{characters}".encode()).hexdigest()[:16]
-    folder = cache.resolve() / digest
-    rules = []
+    digest = hashlib.sha256(stamp.encode()).hexdigest()[:16]
+    home = cache.resolve() / digest
+    known = home / "characters.txt"
+    have = set(known.read_text(encoding="utf-8")) if known.is_file() else set()
+    needed = set("".join(texts)) | set(_ALWAYS)
+    characters = "".join(sorted(have | needed))
+    folder = home / hashlib.sha256(characters.encode()).hexdigest()[:12]
+    if not needed <= have or not folder.is_dir():
+        _cut(located, characters, folder)
+        _replace_text(known, characters)
+    rules = [
+        f'@font-face {{ font-family: "{family}"; '
+        f'src: url("{(folder / f"{family}-{weight}.otf").as_uri()}"); font-weight: {weight}; }}'
+        for family, _, weight in located
+    ]
+    return FontSet(folder, "\n".join(rules) + "\n", digest)
+
+
+def _cut(located: list[tuple[str, tuple[Path, int], int]], characters: str, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
     for family, (path, index), weight in located:
         target = folder / f"{family}-{weight}.otf"
         if not target.is_file():
-            folder.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(".part")
+            partial = folder / f"{TEMPORARY_PREFIX}{target.name}"
             partial.write_bytes(_subset(path, index, characters))
             partial.replace(target)
-        rules.append(
-            f'@font-face {{ font-family: "{family}"; src: url("{target.as_uri()}"); '
-            f"font-weight: {weight}; }}"
-        )
-    return FontSet(folder, "\n".join(rules) + "\n", digest)
+    for old in folder.parent.iterdir():
+        if old.is_dir() and old != folder:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _replace_text(path: Path, text: str) -> None:
+    partial = path.with_name(f"{TEMPORARY_PREFIX}{path.name}")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)

@@ -93,11 +93,14 @@ class Sheet:
     """Section titles, in order (the PDF's bookmarks beneath the subject)."""
     fact_ids: tuple[str, ...]
 
+    build_date: str
+
     @property
     def digest(self) -> str:
-        """Changes whenever anything that decides the PDF's look or content changes."""
+        """Changes whenever the sheet's content, look or options change — not its date: a
+        sheet is re-rendered when it changes, and its footer keeps the date it last did."""
         payload = f"{self.html}\x1f{self.stylesheet}\x1f{self.tight_stylesheet}"
-        return hashlib.sha256(payload.encode()).hexdigest()[:20]
+        return hashlib.sha256(payload.replace(self.build_date, "").encode()).hexdigest()[:20]
 
 
 class Row(TypedDict):
@@ -407,6 +410,7 @@ def plan_sheet(
         sources=sources,
         sections=tuple(section["title"] for section in sections),
         fact_ids=tuple(f.id for f in facts),
+        build_date=build_date,
     )
 
 

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .cache import TEMPORARY_PREFIX
 from .cards import DeckPlan, deck_id
 from .extract import Notes
 
@@ -23,7 +24,7 @@ os.umask(_UMASK)
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one rename (never a half-written file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f"{TEMPORARY_PREFIX}{path.name}.", dir=path.parent)
     try:
         os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide outputs from others
         with os.fdopen(handle, "wb") as stream:

@@ -1,0 +1,134 @@
+"""What a build changed, as data: for people (text) and for scripts (``--json``).
+
+Facts added, updated, removed and moved between subjects, each with ``file:line``; Anki
+notes per kind and per subdeck, with what to do about removed and moved ones; sheets
+re-rendered and reused; every warning.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from .build import BuildResult
+from .cards import MOVED_TAG, REMOVED_TAG
+from .extract import Fact, Notes
+
+_TEXT_WIDTH = 70
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 fact``, ``2 facts``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _TEXT_WIDTH else text[: _TEXT_WIDTH - 1] + "…"
+
+
+def _fact(fact: Fact) -> dict[str, Any]:
+    return {
+        "id": fact.id,
+        "subject": fact.subject,
+        "file": fact.file,
+        "line": fact.line,
+        "text": fact.text,
+    }
+
+
+def warning_lines(notes: Notes) -> list[str]:
+    """``FILE:LINE: warning: …`` for every skipped piece worth the user's attention."""
+    return [f"{s.file}:{s.line}: warning: {s.reason}" for s in notes.skipped if s.warn]
+
+
+def build_report(result: BuildResult) -> dict[str, Any]:
+    """The change report of one build (plain JSON-ready data)."""
+    loaded = result.loaded
+    changes = loaded.identified.changes
+    by_id = {fact.id: fact for fact in loaded.notes.facts}
+    lock = loaded.identified.lock
+    report: dict[str, Any] = {
+        "facts": {
+            "total": len(loaded.notes.facts),
+            "subjects": len(loaded.notes.subjects),
+            "added": [_fact(by_id[i]) for i in changes.added],
+            "updated": [_fact(by_id[i]) for i in changes.updated if i not in changes.added],
+            "removed": [
+                {
+                    "id": i,
+                    "subject": lock[i].subject,
+                    "file": lock[i].file,
+                    "line": lock[i].line,
+                    "text": lock[i].text,
+                }
+                for i in changes.removed
+            ],
+            "moved": [dict(_fact(by_id[i]), **{"from": old}) for i, old, _ in changes.moved],
+        },
+        "warnings": warning_lines(loaded.notes) + list(result.warnings),
+    }
+    if result.deck is not None:
+        notes = result.deck.notes
+        report["deck"] = {
+            "notes": len(notes),
+            "by_kind": dict(sorted(Counter(n.kind for n in notes).items())),
+            "by_deck": dict(sorted(Counter(n.deck for n in notes).items())),
+            "removed_notes": len(result.deck.removed),
+            "moved_notes": sum(1 for n in notes if MOVED_TAG in n.tags),
+        }
+    if result.sheets:
+        report["sheets"] = {
+            "rendered": list(result.rendered),
+            "up_to_date": len(result.sheets) - len(result.rendered),
+            "pages": result.pages,
+        }
+    return report
+
+
+def report_lines(report: dict[str, Any]) -> list[str]:
+    """The report as a person reads it after a build."""
+    facts = report["facts"]
+    lines = [
+        f"{counted(facts['total'], 'fact')} in {counted(facts['subjects'], 'subject')}: "
+        f"{len(facts['added'])} added, "
+        f"{len(facts['updated'])} updated, {len(facts['removed'])} removed, "
+        f"{len(facts['moved'])} moved"
+    ]
+    for mark, key in (("+", "added"), ("~", "updated"), ("-", "removed")):
+        lines.extend(f"  {mark} {f['file']}:{f['line']}: {_shorten(f['text'])}" for f in facts[key])
+    lines.extend(
+        f"  > {f['file']}:{f['line']}: {f['from']} → {f['subject']}: {_shorten(f['text'])}"
+        for f in facts["moved"]
+    )
+    if "deck" in report:
+        deck = report["deck"]
+        kinds = ", ".join(f"{kind} {count}" for kind, count in deck["by_kind"].items())
+        lines.append(
+            f"deck: {counted(deck['notes'], 'note')} ({kinds}) in "
+            f"{counted(len(deck['by_deck']), 'subdeck')}"
+        )
+        if deck["removed_notes"]:
+            lines.append(
+                f"  {deck['removed_notes']} notes no longer in your notes: after importing, "
+                f"search tag:{REMOVED_TAG} in Anki's browser and delete them"
+            )
+        if deck["moved_notes"]:
+            lines.append(
+                f"  {deck['moved_notes']} notes changed subject; Anki keeps cards in their old "
+                f"deck on import: search tag:{MOVED_TAG} and use Change Deck"
+            )
+    if "sheets" in report:
+        sheets = report["sheets"]
+        pages = sheets["pages"]
+        one_page = sum(1 for name, n in pages.items() if n == 1 and name != "sheets/all.pdf")
+        rendered = (
+            ", ".join(sheets["rendered"])
+            if len(sheets["rendered"]) <= 6
+            else (f"{len(sheets['rendered'])} sheets")
+        )
+        lines.append(
+            f"sheets: {len(sheets['rendered'])} rendered ({rendered or 'none'}), "
+            f"{sheets['up_to_date']} up to date; {one_page} on one page; booklet "
+            f"{counted(pages.get('sheets/all.pdf', 0), 'page')}"
+        )
+    return lines
