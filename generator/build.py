@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .pdf import Renderer
 
 from .cache import (
     MANIFEST,
@@ -144,27 +148,27 @@ def _sheets(loaded: Loaded, options: SheetOptions, build_date: str, out: Path) -
     )
     files: dict[Path, bytes] = {}
     warnings: list[str] = []
-    roots = (*loaded.note_set.roots, TEMPLATES, fonts.folder)
-    if stale:
-        from .pdf import render_all, sheet_job
+    booklet_key = render_key(*keys.values(), options.page_css(), fonts.digest)
+    booklet = previous.fresh(out, BOOKLET, booklet_key)
+    if not stale and booklet is not None:
+        manifest.files[BOOKLET] = booklet
+        return _SheetOutput(files, tuple(sheets), (), manifest, ())
+    from .pdf import Renderer, sheet_job
 
-        rendered = render_all([sheet_job(sheet, fonts.css) for sheet in stale], roots)
+    with Renderer((*loaded.note_set.roots, TEMPLATES, fonts.folder)) as renderer:
+        rendered = renderer.render([sheet_job(sheet, fonts.css) for sheet in stale])
         for sheet, result in zip(stale, rendered, strict=True):
             files[out / _sheet_file(sheet)] = result.pdf
             manifest.files[_sheet_file(sheet)] = Rendition(keys[sheet.subject.slug], result.pages)
             warnings.extend(f"{sheet.subject.slug}.pdf: warning: {w}" for w in result.warnings)
-    booklet_key = render_key(*keys.values(), options.page_css(), fonts.digest)
-    booklet = previous.fresh(out, BOOKLET, booklet_key)
-    if booklet is None:
         pdfs = [
             files.get(out / _sheet_file(s)) or (out / _sheet_file(s)).read_bytes() for s in sheets
         ]
         pages = [manifest.files[_sheet_file(s)].pages for s in sheets]
         files[out / BOOKLET], booklet_pages = _booklet(
-            sheets, pdfs, pages, options, build_date, roots, fonts.css
+            sheets, pdfs, pages, options, build_date, renderer, fonts.css
         )
-        booklet = Rendition(booklet_key, booklet_pages)
-    manifest.files[BOOKLET] = booklet
+    manifest.files[BOOKLET] = Rendition(booklet_key, booklet_pages)
     rendered_slugs = tuple(sheet.subject.slug for sheet in stale)
     return _SheetOutput(files, tuple(sheets), rendered_slugs, manifest, tuple(warnings))
 
@@ -182,22 +186,19 @@ def _booklet(
     pages: list[int],
     options: SheetOptions,
     build_date: str,
-    roots: tuple[Path, ...],
+    renderer: Renderer,
     font_css: str,
 ) -> tuple[bytes, int]:
-    """Cover and contents, then every sheet. The contents are laid out twice: their own
-    length moves every page number after them."""
-    from .pdf import RenderJob, bind_booklet, render_all
+    """Cover and contents, then every sheet. The contents' own length moves every page
+    number after it: laid out for a one-page contents first, again if it is longer."""
+    from .pdf import RenderJob, bind_booklet
 
-    front_pages = 0
-    for _ in range(2):
-        firsts, page = [], front_pages + 1
-        for count in pages:
-            firsts.append(page)
-            page += count
+    front_pages = 2
+    for _ in range(3):
+        firsts = [front_pages + 1 + sum(pages[:index]) for index in range(len(pages))]
         html, css = booklet_front(sheets, firsts, options, build_date)
         css = font_css + css
-        (front,) = render_all([RenderJob("front", html, css, css)], roots, workers=1)
+        (front,) = renderer.render([RenderJob("front", html, css, css)])
         if front.pages == front_pages:
             break
         front_pages = front.pages

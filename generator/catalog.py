@@ -66,6 +66,9 @@ class Member:
     """The service it names, or None for a part that names none ("TorchServe")."""
 
 
+_Trie = dict[str, "_Trie"]
+
+
 def _trie_pattern(names: set[str]) -> str:
     """One regex for many names, shaped as a trie: Python's ``re`` tries alternatives one by
     one at every position, so a flat alternation of 300 names is ~20x slower.
@@ -73,7 +76,7 @@ def _trie_pattern(names: set[str]) -> str:
     Spaces inside names match any run of whitespace; letters are matched case-insensitively
     by the caller's flags.
     """
-    trie: dict[str, dict] = {}
+    trie: _Trie = {}
     for name in names:
         node = trie
         for char in " ".join(name.casefold().split()):
@@ -82,7 +85,7 @@ def _trie_pattern(names: set[str]) -> str:
     return _trie_regex(trie)
 
 
-def _trie_regex(node: dict[str, dict]) -> str:
+def _trie_regex(node: _Trie) -> str:
     ends = "" in node
     branches = [
         (r"\s+" if char == " " else re.escape(char)) + _trie_regex(child)

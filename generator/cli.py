@@ -23,6 +23,7 @@ from .extract import Fact, Notes
 from .pdf import harfbuzz_subset_available
 from .report import build_report, counted, report_lines, warning_lines
 from .sheets import PAPER_SIZES, SheetOptions
+from .watch import watch_notes
 from .writers import facts_document
 
 DEFAULT_NOTES = Path("source_notes")
@@ -78,79 +79,69 @@ def cli() -> None:
     """
 
 
-@cli.command("build")
-@_notes_argument
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Output folder.",
+_BUILD_OPTIONS = (
+    click.option(
+        "-o",
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("build"),
+        show_default=True,
+        help="Output folder.",
+    ),
+    click.option("--no-deck", is_flag=True, help="Do not build deck.apkg."),
+    click.option("--no-sheets", is_flag=True, help="Do not build the cheat sheets."),
+    click.option(
+        "--deck-name",
+        default=DEFAULT_DECK,
+        show_default=True,
+        help="Parent deck: subjects become DECK::Subject subdecks.",
+    ),
+    click.option(
+        "--paper",
+        type=click.Choice(sorted(PAPER_SIZES)),
+        default="A4",
+        show_default=True,
+        help="Sheet paper size.",
+    ),
+    click.option(
+        "--orientation",
+        type=click.Choice(["landscape", "portrait"]),
+        default="landscape",
+        show_default=True,
+        help="Sheet orientation.",
+    ),
+    click.option(
+        "--columns",
+        type=click.IntRange(1, 6),
+        default=3,
+        show_default=True,
+        help="Columns per sheet page.",
+    ),
+    click.option("--large-print", is_flag=True, help="11 pt type and one column fewer."),
+    click.option("--author", default="", help="Author written into the PDFs' metadata."),
+    click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON."),
 )
-@click.option("--no-deck", is_flag=True, help="Do not build deck.apkg.")
-@click.option("--no-sheets", is_flag=True, help="Do not build the cheat sheets.")
-@click.option(
-    "--deck-name",
-    default=DEFAULT_DECK,
-    show_default=True,
-    help="Parent deck: subjects become DECK::Subject subdecks.",
-)
-@click.option(
-    "--paper",
-    type=click.Choice(sorted(PAPER_SIZES)),
-    default="A4",
-    show_default=True,
-    help="Sheet paper size.",
-)
-@click.option(
-    "--orientation",
-    type=click.Choice(["landscape", "portrait"]),
-    default="landscape",
-    show_default=True,
-    help="Sheet orientation.",
-)
-@click.option(
-    "--columns",
-    type=click.IntRange(1, 6),
-    default=3,
-    show_default=True,
-    help="Columns per sheet page.",
-)
-@click.option("--large-print", is_flag=True, help="11 pt type and one column fewer.")
-@click.option("--author", default="", help="Author written into the PDFs' metadata.")
-@click.option("--strict", is_flag=True, help="Fail (exit 1) if there are warnings.")
-@click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON.")
-def build_command(
-    notes: tuple[Path, ...],
-    out: Path,
-    no_deck: bool,
-    no_sheets: bool,
-    deck_name: str,
-    paper: str,
-    orientation: str,
-    columns: int,
-    large_print: bool,
-    author: str,
-    strict: bool,
-    as_json: bool,
-) -> None:
-    """Build deck.apkg, the cheat sheets and facts.json into OUT.
 
-    NOTES are folders or .md files (default: source_notes). The identity lock
-    cheatdeck.lock.json is kept in the first notes folder: commit it with your notes,
-    so that re-imported cards keep their review history.
 
-    \b
-    Example:
-        cheatdeck build notes/ -o build --deck-name "AWS MLA"
-    """
-    targets = _targets(notes)
-    sheet_options = SheetOptions(paper, orientation, columns, large_print, author)
+def _build_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The options ``build`` and ``watch`` share."""
+    for option in reversed(_BUILD_OPTIONS):
+        function = option(function)
+    return function
+
+
+def _options(settings: dict[str, Any]) -> BuildOptions:
+    sheet_options = SheetOptions(
+        settings["paper"],
+        settings["orientation"],
+        settings["columns"],
+        settings["large_print"],
+        settings["author"],
+    )
     options = BuildOptions(
-        deck=not no_deck,
-        sheets=not no_sheets,
-        deck_options=DeckOptions(name=deck_name),
+        deck=not settings["no_deck"],
+        sheets=not settings["no_sheets"],
+        deck_options=DeckOptions(name=settings["deck_name"]),
         sheet_options=sheet_options,
     )
     if options.sheets and not harfbuzz_subset_available():
@@ -161,18 +152,74 @@ def build_command(
             fg="yellow",
             bold=True,
         )
-    result = _run(lambda: build(targets, out, int(time.time()), options))
+    return options
+
+
+def _build_and_report(targets: list[Path], out: Path, options: BuildOptions, as_json: bool) -> int:
+    """Build, print the change report; return how many warnings there were."""
+    result = build(targets, out, int(time.time()), options)
     report = build_report(result)
     if as_json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-    for warning in report["warnings"]:
-        click.echo(warning, err=True)
-    for line in report_lines(report):
+        sys.stdout.flush()
+    for line in [*report["warnings"], *report_lines(report)]:
         click.echo(line, err=True)
     click.echo(f"wrote {counted(len(result.written), 'file')} to {out}/", err=True)
-    if strict and report["warnings"]:
-        _fail(f"{len(report['warnings'])} warning(s) and --strict: fix them or drop --strict")
+    return len(report["warnings"])
+
+
+@cli.command("build")
+@_notes_argument
+@_build_options
+@click.option("--strict", is_flag=True, help="Fail (exit 1) if there are warnings.")
+def build_command(notes: tuple[Path, ...], strict: bool, **settings: Any) -> None:
+    """Build deck.apkg, the cheat sheets and facts.json into OUT.
+
+    NOTES are folders or .md files (default: source_notes). The identity lock
+    cheatdeck.lock.json is kept in the first notes folder: commit it with your notes,
+    so that re-imported cards keep their review history. Only what changed is rebuilt.
+
+    \b
+    Example:
+        cheatdeck build notes/ -o build --deck-name "AWS MLA"
+    """
+    targets, options = _targets(notes), _options(settings)
+    warnings = _run(
+        lambda: _build_and_report(targets, settings["out"], options, settings["as_json"])
+    )
+    if strict and warnings:
+        _fail(f"{warnings} warning(s) and --strict: fix them or drop --strict")
+
+
+@cli.command("watch")
+@_notes_argument
+@_build_options
+def watch_command(notes: tuple[Path, ...], **settings: Any) -> None:
+    """Build, then rebuild whenever a note or an image beside it changes.
+
+    A note with an error prints its FILE:LINE and the watch goes on; the last good
+    outputs stay in OUT. Stop with Ctrl-C.
+
+    \b
+    Example:
+        cheatdeck watch notes/ --no-sheets
+    """
+    targets, options = _targets(notes), _options(settings)
+    out: Path = settings["out"]
+
+    def rebuild() -> None:
+        try:
+            _build_and_report(targets, out, options, settings["as_json"])
+        except CheatdeckError as error:
+            click.echo(str(error), err=True)
+        except OSError as error:
+            click.echo(f"{error.filename or ''}: {error.strerror}", err=True)
+
+    rebuild()
+    for changed in watch_notes(targets, out):
+        click.echo(f"changed: {', '.join(changed)}", err=True)
+        rebuild()
 
 
 @cli.command("facts")

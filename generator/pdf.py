@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes.util
 import io
 import logging
+import multiprocessing
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -187,19 +188,37 @@ def _last_page_share(document: Any) -> float:
     return _line_count(document.pages[-1]) / max(full, 1)
 
 
-def render_all(jobs: list[RenderJob], roots: tuple[Path, ...], workers: int = 0) -> list[Rendered]:
-    """Render every job, in parallel when there is more than one."""
-    if not jobs:
-        return []
-    count = workers or min(len(jobs), os.cpu_count() or 1)
-    if count == 1:
-        _Worker.start(roots)
-        return [_Worker.render(job) for job in jobs]
-    with ProcessPoolExecutor(count, initializer=_Worker.start, initargs=(roots,)) as pool:
-        # Largest first, so one long sheet does not finish alone at the end.
+class Renderer:
+    """Worker processes that stay up for the whole build (sheets, then the booklet front).
+
+    Workers are started with forkserver, not fork: forked workers would inherit the build
+    lock's descriptor and, orphaned by a killed build, keep the output folder locked.
+    """
+
+    def __init__(self, roots: tuple[Path, ...], workers: int = 0) -> None:
+        self.roots = roots
+        self.workers = workers or os.cpu_count() or 1
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def render(self, jobs: list[RenderJob]) -> list[Rendered]:
+        """Render every job, largest first so a long sheet does not finish alone at the end."""
+        if not jobs:
+            return []
+        if self.pool is None:
+            context = multiprocessing.get_context("forkserver")
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_Worker.start, initargs=(self.roots,)
+            )
         order = sorted(jobs, key=lambda job: -len(job.html))
-        done = {r.key: r for r in pool.map(_Worker.render, order)}
-    return [done[job.key] for job in jobs]
+        done = {result.key: result for result in self.pool.map(_Worker.render, order)}
+        return [done[job.key] for job in jobs]
 
 
 def sheet_job(sheet: Sheet, font_css: str) -> RenderJob:

@@ -1,0 +1,221 @@
+"""Rebuilding: only what changed is redone, the report says what changed, outputs are never
+left half-written, and the watcher keeps going through broken notes."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from generator.build import BuildOptions, build
+from generator.cli import cli
+
+from .conftest import NOW, SOURCE_NOTES
+
+CHEATDECK = [sys.executable, "-m", "generator"]
+POLLY = (
+    "# Amazon Polly\n\n- 텍스트를 음성으로 변환하는 딥러닝 서비스이다.\n- SSML로 발음을 조정한다.\n"
+)
+LEX = (
+    "# Amazon Lex\n\n- 챗봇을 만드는 대화형 인터페이스 서비스이다.\n"
+    "- 음성과 텍스트를 모두 이해한다.\n"
+)
+
+
+def mtimes(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (out / "sheets").glob("*.pdf")}
+
+
+def test_no_change_build_renders_nothing(notes_dir, tmp_path: Path) -> None:
+    folder = notes_dir({"polly.md": POLLY, "lex.md": LEX})
+    out = tmp_path / "out"
+    first = build([folder], out, NOW, BuildOptions())
+    assert sorted(first.rendered) == ["amazon-lex", "amazon-polly"]
+    before = mtimes(out)
+    second = build([folder], out, NOW + 86_400, BuildOptions())  # a day later, too
+    assert second.rendered == ()
+    assert mtimes(out) == before  # not even rewritten
+
+
+def test_an_edit_renders_exactly_the_affected_sheet(notes_dir, tmp_path: Path) -> None:
+    folder = notes_dir({"polly.md": POLLY, "lex.md": LEX})
+    out = tmp_path / "out"
+    build([folder], out, NOW, BuildOptions())
+    before = mtimes(out)
+    (folder / "polly.md").write_text(
+        POLLY.replace("조정한다", "세밀하게 조정한다"), encoding="utf-8"
+    )
+    result = build([folder], out, NOW + 10, BuildOptions())
+    assert result.rendered == ("amazon-polly",)
+    after = mtimes(out)
+    assert after["amazon-lex.pdf"] == before["amazon-lex.pdf"]
+    assert after["amazon-polly.pdf"] != before["amazon-polly.pdf"]
+    assert after["all.pdf"] != before["all.pdf"]  # the booklet is bound again
+
+
+def report_of(folder: Path, out: Path) -> dict:
+    result = CliRunner().invoke(
+        cli, ["build", str(folder), "-o", str(out), "--no-sheets", "--json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_change_report_for_add_edit_delete_move(notes_dir, tmp_path: Path) -> None:
+    folder = notes_dir({"speech.md": POLLY + "\n" + LEX})
+    out = tmp_path / "out"
+    first = report_of(folder, out)["facts"]
+    assert len(first["added"]) == 4 and first["updated"] == first["removed"] == []
+    edited = (
+        POLLY.replace("SSML로 발음을 조정한다.", "SSML 태그로 발음을 조정한다.")
+        + "- 뉴스 낭독에 쓴다.\n"
+        + "\n"
+        + LEX.replace("- 음성과 텍스트를 모두 이해한다.\n", "")
+        + "- 텍스트를 음성으로 변환하는 딥러닝 서비스이다.\n"  # moved from Polly to Lex
+    ).replace("- 텍스트를 음성으로 변환하는 딥러닝 서비스이다.\n", "", 1)
+    (folder / "speech.md").write_text(edited, encoding="utf-8")
+    facts = report_of(folder, out)["facts"]
+    assert [(f["file"], f["line"], f["text"]) for f in facts["added"]] == [
+        ("speech.md", 4, "뉴스 낭독에 쓴다.")
+    ]
+    assert [f["text"] for f in facts["updated"]] == [
+        "SSML 태그로 발음을 조정한다.",
+        "텍스트를 음성으로 변환하는 딥러닝 서비스이다.",
+    ]
+    assert [(f["file"], f["text"]) for f in facts["removed"]] == [
+        ("speech.md", "음성과 텍스트를 모두 이해한다.")
+    ]
+    assert [(f["from"], f["subject"], f["line"]) for f in facts["moved"]] == [
+        ("Amazon Polly", "Amazon Lex", 9)
+    ]
+
+
+def valid_outputs(out: Path) -> None:
+    """Every output there is whole: JSON parses, the package opens, PDFs read."""
+    if (out / "facts.json").exists():
+        json.loads((out / "facts.json").read_text())
+    if (out / "deck.apkg").exists():
+        with zipfile.ZipFile(out / "deck.apkg") as package:
+            assert "collection.anki2" in package.namelist()
+            assert package.testzip() is None
+    for pdf in (out / "sheets").glob("*.pdf") if (out / "sheets").exists() else []:
+        assert len(PdfReader(str(pdf)).pages) >= 1, pdf
+
+
+def test_killed_builds_never_leave_broken_outputs(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    shutil.copytree(SOURCE_NOTES, notes, ignore=shutil.ignore_patterns("cheatdeck.lock.json"))
+    out = tmp_path / "out"
+    chance = random.Random(20261122)
+    for attempt in range(8):
+        note = notes / "aws-ai-services.ko.md"
+        note.write_text(note.read_text() + f"\n- 추가 사실 {attempt}\n", encoding="utf-8")
+        process = subprocess.Popen(
+            [*CHEATDECK, "build", str(notes), "-o", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(chance.uniform(0.3, 4.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        valid_outputs(out)
+        lock = notes / "cheatdeck.lock.json"
+        if lock.exists():
+            json.loads(lock.read_text())  # the identity lock is whole too
+    finished = subprocess.run(
+        [*CHEATDECK, "build", str(notes), "-o", str(out)], capture_output=True
+    )
+    assert finished.returncode == 0, finished.stderr
+    valid_outputs(out)
+    assert not list(out.rglob(".cheatdeck-tmp-*"))
+
+
+def test_two_builds_on_one_folder_do_not_collide(notes_dir, tmp_path: Path) -> None:
+    folder = notes_dir({"polly.md": POLLY, "lex.md": LEX})
+    out = tmp_path / "out"
+    command = [*CHEATDECK, "build", str(folder), "-o", str(out)]
+    runs = [subprocess.Popen(command, stderr=subprocess.PIPE) for _ in range(2)]
+    assert [run.wait() for run in runs] == [0, 0]
+    valid_outputs(out)
+
+
+def test_help_and_facts_do_not_load_the_renderers(notes_dir) -> None:
+    folder = notes_dir({"polly.md": POLLY})
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from generator.cli import cli\n"
+        "CliRunner().invoke(cli, ['--help'])\n"
+        f"CliRunner().invoke(cli, ['facts', {str(folder)!r}])\n"
+        "print(sorted(m for m in ('weasyprint', 'genanki') if m in sys.modules))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
+
+
+class Output:
+    """Lines a background process writes, readable with a timeout."""
+
+    def __init__(self, stream) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self.pump, args=(stream,), daemon=True).start()
+
+    def pump(self, stream) -> None:
+        for line in stream:
+            self.lines.put(line)
+
+    def wait_for(self, text: str, seconds: float = 20) -> list[str]:
+        seen, deadline = [], time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            seen.append(line)
+            if text in line:
+                return seen
+        pytest.fail(f"no {text!r} in {seen}")
+
+
+def test_watch_rebuilds_on_save_and_survives_a_broken_note(notes_dir, tmp_path: Path) -> None:
+    folder = notes_dir({"polly.md": POLLY})
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [*CHEATDECK, "watch", str(folder), "-o", str(out), "--no-sheets"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    output = Output(process.stderr)
+    try:
+        output.wait_for("wrote")
+        time.sleep(0.5)
+        (folder / "polly.md").write_text(POLLY.replace("조정한다", "바꾼다"), encoding="utf-8")
+        lines = output.wait_for("wrote")
+        assert any("changed: polly.md" in line for line in lines)
+        assert any("1 updated" in line for line in lines)
+        good = (out / "facts.json").read_bytes()
+        (folder / "bad.md").write_bytes("# ok\n- caf\xe9\n".encode("latin-1"))
+        output.wait_for("bad.md:2: not UTF-8 text")
+        assert (out / "facts.json").read_bytes() == good  # the last good output stays
+        (folder / "bad.md").unlink()
+        output.wait_for("wrote")
+        assert process.poll() is None  # still watching
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
