@@ -8,13 +8,16 @@ the notes is saved last.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .pdf import Renderer
+    from .pdf import Rendered, Renderer, RenderJob
 
 from .cache import (
     MANIFEST,
@@ -35,7 +38,7 @@ from .identity import (
     lock_to_json,
     record_notes,
 )
-from .parse import parse_note
+from .parse import Outline, parse_note
 from .resources import TEMPLATES
 from .sheets import Sheet, SheetOptions, booklet_front, label_texts, plan_sheets
 from .sources import NoteSet, read_notes
@@ -83,7 +86,7 @@ class BuildResult:
 def load(targets: list[Path], now: int) -> Loaded:
     """Read, parse, extract and identify the notes named by ``targets``."""
     note_set = read_notes(targets)
-    outlines = [parse_note(note.file, note.text) for note in note_set.notes]
+    outlines = _parse_all(note_set)
     images = frozenset(
         (note.file, path)
         for note in note_set.notes
@@ -97,6 +100,25 @@ def load(targets: list[Path], now: int) -> Loaded:
     identified = assign_ids(notes.facts, lock, now)
     notes = replace(notes, facts=identified.facts)
     return Loaded(notes, identified, note_set, lock_path, lock_text)
+
+
+PARALLEL_PARSE_BYTES = 1_000_000
+"""Notes larger than this in total are parsed in worker processes (markdown-it is pure
+Python; below this size starting the workers costs more than it saves)."""
+
+
+def _parse_one(note: tuple[str, str]) -> Outline:
+    return parse_note(*note)
+
+
+def _parse_all(note_set: NoteSet) -> list[Outline]:
+    notes = [(note.file, note.text) for note in note_set.notes]
+    workers = os.cpu_count() or 1
+    if workers == 1 or sum(len(text) for _, text in notes) < PARALLEL_PARSE_BYTES:
+        return [parse_note(file, text) for file, text in notes]
+    context = multiprocessing.get_context("forkserver")  # see pdf.Renderer: no lock leaks
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(_parse_one, notes, chunksize=max(1, len(notes) // (workers * 4))))
 
 
 def _media(note_set: NoteSet) -> tuple[dict[str, str], dict[str, bytes]]:
@@ -166,7 +188,7 @@ def _sheets(loaded: Loaded, options: SheetOptions, build_date: str, out: Path) -
         ]
         pages = [manifest.files[_sheet_file(s)].pages for s in sheets]
         files[out / BOOKLET], booklet_pages = _booklet(
-            sheets, pdfs, pages, options, build_date, renderer, fonts.css
+            sheets, pdfs, pages, options, build_date, renderer, fonts.css, out / ".cache"
         )
     manifest.files[BOOKLET] = Rendition(booklet_key, booklet_pages)
     rendered_slugs = tuple(sheet.subject.slug for sheet in stale)
@@ -188,6 +210,7 @@ def _booklet(
     build_date: str,
     renderer: Renderer,
     font_css: str,
+    cache: Path,
 ) -> tuple[bytes, int]:
     """Cover and contents, then every sheet. The contents' own length moves every page
     number after it: laid out for a one-page contents first, again if it is longer."""
@@ -197,13 +220,27 @@ def _booklet(
     for _ in range(3):
         firsts = [front_pages + 1 + sum(pages[:index]) for index in range(len(pages))]
         html, css = booklet_front(sheets, firsts, options, build_date)
-        css = font_css + css
-        (front,) = renderer.render([RenderJob("front", html, css, css)])
+        front = _front(RenderJob("front", html, font_css + css, font_css + css), renderer, cache)
         if front.pages == front_pages:
             break
         front_pages = front.pages
     booklet = bind_booklet(front.pdf, list(zip(sheets, pdfs, strict=True)), "cheatdeck")
     return booklet, front.pages + sum(pages)
+
+
+def _front(job: RenderJob, renderer: Renderer, cache: Path) -> Rendered:
+    """The cover and contents, reused while they read the same (most edits move no page)."""
+    from .pdf import Rendered, page_count
+
+    cached = cache / f"front-{render_key(job.html, job.stylesheet)}.pdf"
+    if cached.is_file():
+        pdf = cached.read_bytes()
+        return Rendered(job.key, pdf, page_count(pdf), ())
+    (front,) = renderer.render([job])
+    for old in cache.glob("front-*.pdf"):
+        old.unlink()
+    write_atomic(cached, front.pdf)
+    return front
 
 
 def _notes_by_fact(plan: DeckPlan) -> dict[str, list[tuple[str, str]]]:

@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 FUZZY_THRESHOLD = 85
 """Minimum rapidfuzz ratio for a misspelt title word to name a service ("forecase")."""
 FUZZY_MARGIN = 4
 """The best fuzzy candidate must beat the best other service by this much."""
+_FUZZY_CANDIDATES = 8
 _FUZZY_MIN_LENGTH = 5
 _PREFIX = r"(?:(?:amazon|aws)\s+)"
 _EDGE_BEFORE = r"(?<![A-Za-z0-9_])"
@@ -116,12 +117,19 @@ class Catalog:
                 self._by_name[key] = service
         self._pattern = self._compile(services)
         worded = {_normalize(word) for service in services for word in service.words}
-        self._fuzzy_names = [
+        fuzzy_names = [
             (key, service, key in worded)
             for service in services
             for name in (service.name, *service.aliases, *service.words)
             if (key := _normalize(_LEADING_PREFIX.sub("", name)))
         ]
+        self._fuzzy_choices = {
+            allowed: (
+                [key for key, _, is_word in fuzzy_names if allowed or not is_word],
+                [service for _, service, is_word in fuzzy_names if allowed or not is_word],
+            )
+            for allowed in (True, False)
+        }
 
     @staticmethod
     def _compile(services: list[Service]) -> re.Pattern[str]:
@@ -159,6 +167,7 @@ class Catalog:
         names |= {_LEADING_PREFIX.sub("", n) for n in names}
         return sorted(names, key=len, reverse=True)
 
+    @lru_cache(maxsize=16384)  # noqa: B019 - one catalog per process; titles repeat a lot
     def match_title(self, title: str) -> TitleMatch | None:
         """The service a title names: whole, at its start, or misspelt at its start."""
         title = title.strip()
@@ -188,21 +197,17 @@ class Catalog:
         key = _normalize(text)
         if len(key) < _FUZZY_MIN_LENGTH or not key.isascii():
             return None
-        scored = sorted(
-            (
-                (fuzz.ratio(key, name), service)
-                for name, service, is_word in self._fuzzy_names
-                if words_allowed or not is_word
-            ),
-            key=lambda pair: -pair[0],
-        )
+        names, services = self._fuzzy_choices[words_allowed]
+        ranked = process.extract(key, names, scorer=fuzz.ratio, limit=_FUZZY_CANDIDATES)
+        scored = [(score, services[index]) for _, score, index in ranked]
         best_score, best = scored[0]
         runner_up = next((score for score, s in scored if s is not best), 0.0)
         if best_score >= FUZZY_THRESHOLD and best_score - runner_up >= FUZZY_MARGIN:
             return best
         return None
 
-    def members(self, title: str) -> list[Member] | None:
+    @lru_cache(maxsize=16384)  # noqa: B019 - one catalog per process; titles repeat a lot
+    def members(self, title: str) -> tuple[Member, ...] | None:
         """The parts of a title that names several services, or None if it names fewer."""
         parts = [p for p in _PART_SEPARATOR.split(title.strip()) if p.strip()]
         if len(parts) < 2:
@@ -213,7 +218,7 @@ class Catalog:
             service = self.lookup(part) or (self.lookup(f"{stem} {part}") if stem else None)
             members.append(Member(part, service))
         named = [m for m in members if m.service is not None]
-        return members if named and (len(named) >= 2 or len(named) < len(members)) else None
+        return tuple(members) if named and (len(named) >= 2 or len(named) < len(members)) else None
 
 
 def _remainder(title: str, end: int) -> str:

@@ -24,7 +24,7 @@ from .pdf import harfbuzz_subset_available
 from .report import build_report, counted, report_lines, warning_lines
 from .sheets import PAPER_SIZES, SheetOptions
 from .watch import watch_notes
-from .writers import facts_document
+from .writers import facts_json
 
 DEFAULT_NOTES = Path("source_notes")
 _TEXT_WIDTH = 90
@@ -239,8 +239,7 @@ def facts_command(notes: tuple[Path, ...], as_json: bool, skipped: bool) -> None
     targets = _targets(notes)
     loaded = _run(lambda: load(targets, int(time.time())))
     if as_json:
-        json.dump(facts_document(loaded.notes), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(facts_json(loaded.notes))
     else:
         _print_tree(loaded.notes)
         if skipped:

@@ -27,7 +27,7 @@ from pathlib import PurePosixPath
 from .catalog import Catalog, Member, Service, load_catalog
 from .errors import Skipped
 from .inline import inline_tokens, plain_text
-from .parse import DIRECTIVE, Block, Node, Outline, count_scripts, main_language
+from .parse import DIRECTIVE, Block, Node, Outline, count_scripts
 
 _TERM_PATTERNS = tuple(
     re.compile(pattern, re.DOTALL)
@@ -127,8 +127,9 @@ def slugify(name: str) -> str:
 
 def detect_lang(text: str, default: str) -> str:
     """``ko`` if Hangul dominates, ``ja`` if kana does, the note's language for kanji only."""
-    if any(count_scripts(text)):
-        return main_language(text)
+    hangul, kana = count_scripts(text)
+    if hangul or kana:
+        return "ko" if hangul >= kana else "ja"
     return default if _HAN.search(text) else "en"
 
 
@@ -341,7 +342,7 @@ class _Extractor:
         return inner
 
     def _multi_context(
-        self, title: str, members: list[Member], context: _Context, here: tuple[int, ...]
+        self, title: str, members: tuple[Member, ...], context: _Context, here: tuple[int, ...]
     ) -> _Context:
         complete = all(member.service is not None for member in members)
         if complete:

@@ -13,7 +13,7 @@ strikethrough and front matter, with two changes for hand-written notes:
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -22,6 +22,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 _MARKER = "**"
 _SPACES = re.compile(r"\s+")
+_MARKUP = re.compile(r"[*_`\[\]!<>&\\~]|\s{2,}\n")
+"""Characters that can start Markdown or HTML syntax (text without them is plain)."""
 
 
 def _strong_token(opening: bool) -> Token:
@@ -105,14 +107,33 @@ def parser() -> MarkdownIt:
     return md
 
 
+@cache
+def block_parser() -> MarkdownIt:
+    """The same dialect, block structure only: a note's outline needs its lines, not its
+    inline markup, and inline parsing is most of markdown-it's time. Inline content is
+    parsed later, only where it matters (:func:`inline_tokens`, :func:`plain_text`)."""
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.disable(["code", "inline"])
+    md.use(front_matter_plugin)
+    return md
+
+
 def inline_tokens(markdown: str) -> list[Token]:
     """The inline tokens of a one-paragraph Markdown snippet."""
     tokens = parser().parseInline(markdown)
     return tokens[0].children or [] if tokens else []
 
 
+@lru_cache(maxsize=8192)
 def plain_text(markdown: str) -> str:
     """The words of a Markdown snippet, with its syntax removed and spaces collapsed."""
+    if not _MARKUP.search(markdown):  # most facts are plain prose: no parse needed
+        return _SPACES.sub(" ", markdown).strip()
+    return parsed_plain_text(markdown)
+
+
+def parsed_plain_text(markdown: str) -> str:
+    """:func:`plain_text` the long way, through the parser (for text with markup)."""
     words: list[str] = []
     for token in inline_tokens(markdown):
         if token.type in ("text", "code_inline"):

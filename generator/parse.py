@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from markdown_it.tree import SyntaxTreeNode
 
 from .errors import Skipped
-from .inline import inline_tokens, parser, plain_text
+from .inline import block_parser, inline_tokens, plain_text
 
 DIRECTIVE = re.compile(r"<!--\s*cheatdeck:\s*(.*?)\s*-->", re.DOTALL)
 _COMMENT = re.compile(r"^\s*<!--.*-->\s*$", re.DOTALL)
@@ -103,6 +103,8 @@ def _inline_source(node: SyntaxTreeNode) -> str:
 
 
 def _is_image_only(markdown: str) -> bool:
+    if "![" not in markdown:
+        return False
     tokens = inline_tokens(markdown)
     kinds = {t.type for t in tokens if not (t.type == "text" and not t.content.strip())}
     return "image" in kinds and kinds <= {"image", "softbreak", "hardbreak"}
@@ -110,6 +112,8 @@ def _is_image_only(markdown: str) -> bool:
 
 def _is_bold_title(markdown: str) -> bool:
     """A one-line paragraph that is entirely bold and short names what follows."""
+    if not (markdown.startswith(("**", "__")) and markdown.endswith(("**", "__"))):
+        return False
     tokens = [t for t in inline_tokens(markdown) if t.type != "text" or t.content.strip()]
     if len(tokens) < 3 or tokens[0].type != "strong_open" or tokens[-1].type != "strong_close":
         return False
@@ -291,7 +295,7 @@ def main_language(text: str) -> str:
 def parse_note(file: str, text: str) -> Outline:
     """Parse one note's text (already decoded, newlines normalized) into its outline."""
     builder = _Builder(file)
-    for node in SyntaxTreeNode(parser().parse(text)).children:
+    for node in SyntaxTreeNode(block_parser().parse(text)).children:
         builder.top_level(node)
     return Outline(
         file,

@@ -24,10 +24,12 @@ from .sheets import Sheet
 
 TIGHTEN_BELOW = 0.2
 """A last page holding less than this share of a full page's lines is re-set tighter."""
+IN_PROCESS_JOBS = 2
+"""Up to this many sheets are rendered without starting worker processes."""
 MAX_PAGES = 3
 """A sheet longer than this is re-set tighter."""
-BALANCE_TRIES = (1.05, 1.15, 1.3, 1.5, 1.75)
-"""Column heights tried (× the even share) to spread a one-page sheet over its columns."""
+BALANCE_SLACK = (0.5, 6.0)
+"""Extra px of column height tried when the computed height is a hair short in layout."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +85,18 @@ class _Worker:
     def start(cls, roots: tuple[Path, ...]) -> None:
         from weasyprint.text.fonts import FontConfiguration
 
-        cls.state.clear()
-        cls.state.update(fonts=FontConfiguration(), fetcher=_fetcher(roots), css={})
         logger = logging.getLogger("weasyprint")
+        if "log" in cls.state:
+            logger.removeHandler(cls.state["log"])
+        cls.state.clear()
+        cls.state.update(
+            roots=roots,
+            fonts=FontConfiguration(),
+            fetcher=_fetcher(roots),
+            css={},
+            log=_Collector(),
+        )
         logger.setLevel(logging.WARNING)
-        cls.state["log"] = _Collector()
         logger.addHandler(cls.state["log"])
 
     @classmethod
@@ -122,23 +131,28 @@ class _Worker:
     def _balance(cls, page: str, stylesheet: str, document: Any) -> Any:
         """Spread a one-page sheet over all its columns.
 
-        ``column-fill: auto`` fills the first column before the next (``balance`` is ~5×
-        slower in WeasyPrint): a short sheet would sit in one column. Giving the columns
-        an even share of the content's height, a little more each try, balances it at
-        the cost of one or two quick layouts.
+        ``column-fill: auto`` fills the first column before the next (``balance`` is ~5x
+        slower in WeasyPrint): a short sheet would sit in one column. The boxes never
+        split and keep their heights in any column, so the shortest column height that
+        holds them in order is found by arithmetic; one more layout applies it.
         """
-        columns = _columns(document.pages[0])
-        if columns is None:
+        found = _columns(document.pages[0])
+        if found is None:
             return document
-        heights, tallest, count = columns
-        share = max(sum(heights) / count, tallest)
-        for factor in BALANCE_TRIES:
-            height = share * factor
-            if height >= max(heights):
-                break  # no shorter than the column it has now: nothing to gain
-            trial = cls._layout(page, stylesheet + f".columns {{ height: {height:.1f}px; }}")
-            found = _columns(trial.pages[0])
-            if len(trial.pages) == 1 and found is not None and len(found[0]) <= count:
+        boxes, count = found
+        height = shortest_fill(boxes, count)
+        if height is None or height >= sum(boxes):
+            return document
+        for slack in BALANCE_SLACK:  # rounding in the layout may need a hair more room
+            trial = cls._layout(
+                page, stylesheet + f".columns {{ height: {height + slack:.2f}px; }}"
+            )
+            fitted = _columns(trial.pages[0])
+            if (
+                len(trial.pages) == 1
+                and fitted is not None
+                and _used_columns(trial.pages[0]) <= count
+            ):
                 return trial
         return document
 
@@ -159,22 +173,47 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _columns(page: Any) -> tuple[list[float], float, int] | None:
-    """Content height of each used column, the tallest box, and how many columns there are."""
-    main = next(
+def _main(page: Any) -> Any:
+    return next(
         (box for box in page._page_box.descendants() if getattr(box, "element_tag", "") == "main"),
         None,
     )
+
+
+def _columns(page: Any) -> tuple[list[float], int] | None:
+    """The heights of the boxes in the columns, in order, and the number of columns."""
+    main = _main(page)
     if main is None or not main.children:
         return None
-    heights, tallest = [], 0.0
-    for column in main.children:
-        boxes = [box.margin_height() for box in column.children]
-        if boxes:
-            heights.append(sum(boxes))
-            tallest = max(tallest, *boxes)
+    boxes = [box.margin_height() for column in main.children for box in column.children]
     count = int(main.style["column_count"]) if main.style["column_count"] != "auto" else 1
-    return heights, tallest, count
+    return boxes, count
+
+
+def _used_columns(page: Any) -> int:
+    main = _main(page)
+    return sum(1 for column in main.children if column.children) if main is not None else 0
+
+
+def shortest_fill(boxes: list[float], columns: int) -> float | None:
+    """The smallest column height that holds ``boxes``, in order and unsplit, in
+    ``columns`` columns (a box that does not fit goes to the next column)."""
+    if not boxes:
+        return None
+
+    def columns_needed(height: float) -> int:
+        used, filled = 1, 0.0
+        for box in boxes:
+            if filled + box > height and filled > 0:
+                used, filled = used + 1, 0.0
+            filled += box
+        return used
+
+    candidates = sorted(
+        {sum(boxes[i:j]) for i in range(len(boxes)) for j in range(i + 1, len(boxes) + 1)}
+    )
+    fitting = [h for h in candidates if h >= max(boxes) and columns_needed(h) <= columns]
+    return fitting[0] if fitting else None
 
 
 def _line_count(page: Any) -> int:
@@ -208,9 +247,17 @@ class Renderer:
             self.pool.shutdown()
 
     def render(self, jobs: list[RenderJob]) -> list[Rendered]:
-        """Render every job, largest first so a long sheet does not finish alone at the end."""
+        """Render every job, largest first so a long sheet does not finish alone at the end.
+
+        A few jobs with no workers started yet (the usual edit-and-rebuild) are rendered in
+        this process: starting workers would cost more than the rendering itself.
+        """
         if not jobs:
             return []
+        if self.pool is None and len(jobs) <= IN_PROCESS_JOBS:
+            if _Worker.state.get("roots") != self.roots:
+                _Worker.start(self.roots)
+            return [_Worker.render(job) for job in jobs]
         if self.pool is None:
             context = multiprocessing.get_context("forkserver")
             self.pool = ProcessPoolExecutor(

@@ -63,7 +63,14 @@ def facts_document(notes: Notes) -> dict[str, Any]:
 
 
 def facts_json(notes: Notes) -> str:
-    return json.dumps(facts_document(notes), ensure_ascii=False, indent=2) + "\n"
+    """facts.json with one subject, fact or skipped line per line: readable, diff-friendly,
+    and fast (``json.dumps`` with ``indent`` falls back to a pure-Python encoder)."""
+    document = facts_document(notes)
+    parts = [f'{{"version": {document["version"]}']
+    for key in ("subjects", "facts", "skipped"):
+        items = ",\n  ".join(json.dumps(item, ensure_ascii=False) for item in document[key])
+        parts.append(f'"{key}": [\n  {items}\n]' if items else f'"{key}": []')
+    return ",\n".join(parts) + "}\n"
 
 
 BASIC_MODEL_ID = 1_716_523_401

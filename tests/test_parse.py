@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from generator.inline import plain_text, render_inline_html
+from generator.inline import parsed_plain_text, plain_text, render_inline_html
 from generator.parse import Block, Node, parse_note
 from generator.sources import decode
 
@@ -92,3 +94,9 @@ def test_language_of_a_note() -> None:
     assert parse_note("a.md", "機械学習モデルを使う").lang == "ja"
     assert parse_note("b.md", "기계 학습 모델").lang == "ko"
     assert parse_note("c.md", "machine learning").lang == "en"
+
+
+@given(st.text(alphabet=st.sampled_from(list("abcXYZ 가나다テスト漢字.,:;()-→\n\t0123456789"))))
+def test_plain_text_fast_path_matches_the_parser(text: str) -> None:
+    """Text without markup skips the parser; it must come out the same as through it."""
+    assert plain_text(text) == parsed_plain_text(text)

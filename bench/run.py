@@ -1,0 +1,198 @@
+"""cheatdeck benchmarks: wall time (median of several runs) and peak memory, per scenario.
+
+    .venv/bin/python bench/run.py            # or: make bench
+    .venv/bin/python bench/run.py --quick    # fewer runs
+
+Each run is a fresh `cheatdeck` process, timed from outside; peak RSS is the largest
+resident set of that process and its render workers. Scenarios:
+
+* cold build of source_notes/ (empty output folder and cache: every sheet, booklet, deck);
+* no-change rebuild; one-line edit rebuild (one sheet and the booklet re-rendered);
+* `facts --json` and `build --no-sheets` on synthetic corpora made deterministically from
+  the seeds (10x and 50x: every note copied, each fact marked with its copy number),
+  with the cost per 1,000 facts at both sizes: equal costs mean linear growth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "source_notes"
+CHEATDECK = [sys.executable, "-m", "generator"]
+MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)"
+    ".returncode\n"
+    "took = time.perf_counter() - start\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "print(took, peak, code)\n"
+)
+CONTENT_LINE = re.compile(r"^(\s*(?:[-*+]|\d+\.)\s+\S.*|[^\s#>|!-].*)$")
+
+
+@dataclass
+class Result:
+    name: str
+    seconds: list[float]
+    peak_mb: float
+    target: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one run of ``command``."""
+    output = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=True,
+    ).stdout.split()
+    seconds, peak_kb, code = float(output[0]), int(output[1]), int(output[2])
+    if code != 0:
+        raise SystemExit(f"{' '.join(command)} failed with exit code {code}")
+    return seconds, peak_kb / 1024
+
+
+def repeat(
+    name: str, command: list[str], cwd: Path, runs: int, before=None, target: str = ""
+) -> Result:
+    seconds, peaks = [], []
+    for run in range(runs):
+        if before is not None:
+            before(run)
+        took, peak = measure(command, cwd)
+        seconds.append(took)
+        peaks.append(peak)
+    return Result(name, seconds, max(peaks), target)
+
+
+def synthetic_corpus(folder: Path, copies: int) -> int:
+    """``copies`` copies of every seed note, each fact marked with its copy: as many
+    distinct facts as a user with ``copies`` times the notes. Returns the number of lines."""
+    folder.mkdir(parents=True)
+    lines = 0
+    for copy in range(copies):
+        for note in sorted(SEEDS.glob("*.md")):
+            text = "\n".join(
+                f"{line} (v{copy})" if CONTENT_LINE.match(line) else line
+                for line in note.read_text(encoding="utf-8").split("\n")
+            )
+            (folder / f"{copy:03d}-{note.name}").write_text(text, encoding="utf-8")
+            lines += text.count("\n") + 1
+    return lines
+
+
+def count_facts(folder: Path) -> int:
+    output = subprocess.run(
+        [*CHEATDECK, "facts", str(folder), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
+    return len(json.loads(output)["facts"])
+
+
+def builds(work: Path, runs: int) -> list[Result]:
+    notes, out = work / "notes", work / "out"
+    shutil.copytree(SEEDS, notes)
+    build = [*CHEATDECK, "build", str(notes), "-o", str(out)]
+    edited = notes / "aws-ai-services.ko.md"
+    original = edited.read_text(encoding="utf-8")
+
+    def empty_output(_: int) -> None:
+        shutil.rmtree(out, ignore_errors=True)
+
+    def edit_one_line(run: int) -> None:
+        edited.write_text(
+            original.replace("서비스이다.", f"서비스이다 ({run}).", 1), encoding="utf-8"
+        )
+
+    return [
+        repeat("cold build (sheets, booklet, deck)", build, ROOT, runs, empty_output, "≤ 8 s"),
+        repeat("no-change rebuild", build, ROOT, runs + 2, target="≤ 0.8 s"),
+        repeat("one-line edit rebuild", build, ROOT, runs + 2, edit_one_line, "≤ 2 s"),
+    ]
+
+
+def scaling(work: Path, runs: int) -> tuple[list[Result], list[str]]:
+    results, notes_lines = [], []
+    per_fact: dict[str, list[float]] = {}
+    for copies in (10, 50):
+        folder = work / f"x{copies}"
+        lines = synthetic_corpus(folder, copies)
+        facts = count_facts(folder)
+        facts_run = repeat(
+            f"facts --json, {copies}x ({facts:,} facts, {lines:,} lines)",
+            [*CHEATDECK, "facts", str(folder), "--json"],
+            ROOT,
+            runs,
+            target="≤ 5 s, ≤ 400 MB" if copies == 50 else "",
+        )
+        deck_run = repeat(
+            f"build --no-sheets, {copies}x",
+            [*CHEATDECK, "build", str(folder), "-o", str(work / f"out{copies}"), "--no-sheets"],
+            ROOT,
+            runs,
+        )
+        results += [facts_run, deck_run]
+        for result in (facts_run, deck_run):
+            kind = result.name.split(",")[0]
+            per_fact.setdefault(kind, []).append(result.median / facts * 1000)
+    for kind, (small, large) in per_fact.items():
+        notes_lines.append(
+            f"{kind}: {small * 1000:.1f} ms per 1,000 facts at 10x, {large * 1000:.1f} ms at 50x "
+            f"(ratio {large / small:.2f}; 1.00 = linear)"
+        )
+    return results, notes_lines
+
+
+def table(results: list[Result]) -> str:
+    rows = [
+        "| scenario | median | min | max | runs | peak RSS | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in results:
+        rows.append(
+            f"| {r.name} | {r.median:.2f} s | {min(r.seconds):.2f} s | {max(r.seconds):.2f} s "
+            f"| {len(r.seconds)} | {r.peak_mb:.0f} MB | {r.target} |"
+        )
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs per scenario")
+    runs = 2 if parser.parse_args().quick else 3
+    with tempfile.TemporaryDirectory(prefix="cheatdeck-bench-") as folder:
+        work = Path(folder)
+        results = builds(work, runs)
+        scaled, notes = scaling(work, runs)
+    print(table(results + scaled))
+    print()
+    for line in notes:
+        print(line)
+    cold, unchanged, edit = results
+    print(
+        f"no-change rebuild = {unchanged.median / cold.median:.1%} of a cold build; "
+        f"one-line edit = {edit.median / cold.median:.1%}"
+    )
+
+
+if __name__ == "__main__":
+    main()
