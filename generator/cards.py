@@ -253,6 +253,21 @@ def _source(facts: Iterable[Fact]) -> str:
     return ", ".join(dict.fromkeys(html.escape(f"{f.file}:{f.line}") for f in facts))
 
 
+def _shared_fields(
+    kind: str, facts: list[Fact], label: str, extra: str
+) -> tuple[tuple[str, str], ...]:
+    """The fields both note types have, after their question fields."""
+    first = facts[0]
+    return (
+        ("Context", _context(first)),
+        ("Label", html.escape(label)),
+        ("Source", _source(facts)),
+        ("Kind", kind),
+        ("Lang", first.lang),
+        ("Extra", extra),
+    )
+
+
 def _tag(text: str) -> str:
     return "_".join(text.split()).replace('"', "")
 
@@ -307,32 +322,13 @@ class _Planner:
         label: str,
         extra: str = "",
     ) -> CardNote:
-        first = facts[0]
-        fields = (
-            ("Front", front),
-            ("Back", back),
-            ("Context", _context(first)),
-            ("Label", html.escape(label)),
-            ("Source", _source(facts)),
-            ("Kind", kind),
-            ("Lang", first.lang),
-            ("Extra", extra),
-        )
+        fields = (("Front", front), ("Back", back), *_shared_fields(kind, facts, label, extra))
         return self._note("basic", kind, facts, fields, key)
 
     def cloze(
         self, kind: str, facts: list[Fact], text: str, *, key: str, label: str, extra: str = ""
     ) -> CardNote:
-        first = facts[0]
-        fields = (
-            ("Text", text),
-            ("Context", _context(first)),
-            ("Label", html.escape(label)),
-            ("Source", _source(facts)),
-            ("Kind", kind),
-            ("Lang", first.lang),
-            ("Extra", extra),
-        )
+        fields = (("Text", text), *_shared_fields(kind, facts, label, extra))
         return self._note("cloze", kind, facts, fields, key)
 
     def _note(

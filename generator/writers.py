@@ -81,40 +81,33 @@ BASIC_FIELDS = ("Front", "Back", "Context", "Label", "Source", "Kind", "Lang", "
 CLOZE_FIELDS = ("Text", "Context", "Label", "Source", "Kind", "Lang", "Extra")
 
 
-def _models() -> dict[str, Any]:
+def _model(model_id: int, name: str, fields: tuple[str, ...], template: str, cloze: bool) -> Any:
+    """A note type from ``templates/anki/<template>_front.html`` and ``…_back.html``."""
     import genanki
 
     from .resources import template_text
 
-    css = template_text("anki/card.css")
-    basic = genanki.Model(
-        BASIC_MODEL_ID,
-        "cheatdeck basic v1",
-        fields=[{"name": name} for name in BASIC_FIELDS],
+    return genanki.Model(
+        model_id,
+        name,
+        fields=[{"name": field} for field in fields],
         templates=[
             {
-                "name": "Card",
-                "qfmt": template_text("anki/basic_front.html"),
-                "afmt": template_text("anki/basic_back.html"),
+                "name": "Cloze" if cloze else "Card",
+                "qfmt": template_text(f"anki/{template}_front.html"),
+                "afmt": template_text(f"anki/{template}_back.html"),
             }
         ],
-        css=css,
+        css=template_text("anki/card.css"),
+        model_type=genanki.Model.CLOZE if cloze else genanki.Model.FRONT_BACK,
     )
-    cloze = genanki.Model(
-        CLOZE_MODEL_ID,
-        "cheatdeck cloze v1",
-        fields=[{"name": name} for name in CLOZE_FIELDS],
-        templates=[
-            {
-                "name": "Cloze",
-                "qfmt": template_text("anki/cloze_front.html"),
-                "afmt": template_text("anki/cloze_back.html"),
-            }
-        ],
-        css=css,
-        model_type=genanki.Model.CLOZE,
-    )
-    return {"basic": basic, "cloze": cloze}
+
+
+def _models() -> dict[str, Any]:
+    return {
+        "basic": _model(BASIC_MODEL_ID, "cheatdeck basic v1", BASIC_FIELDS, "basic", cloze=False),
+        "cloze": _model(CLOZE_MODEL_ID, "cheatdeck cloze v1", CLOZE_FIELDS, "cloze", cloze=True),
+    }
 
 
 def apkg_bytes(plan: DeckPlan, media_files: dict[str, bytes]) -> bytes:
