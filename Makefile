@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 \
+APT_PACKAGES := python3-venv fontconfig fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 \
                 libpangoft2-1.0-0 libharfbuzz0b poppler-utils
 
 .PHONY: build test lint bench install system-packages clean pictures

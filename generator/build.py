@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 from .cache import (
     MANIFEST,
+    TEMPORARY_PREFIX,
     Manifest,
     Rendition,
     build_lock,
@@ -278,6 +279,8 @@ def build(targets: list[Path], out: Path, now: int, options: BuildOptions) -> Bu
                 out / "sheets", {out / name for name in sheet_output.manifest.files}
             )
         lock_text = lock_to_json(lock) + "\n"
+        for leftover in loaded.lock_path.parent.glob(f"{TEMPORARY_PREFIX}*"):
+            leftover.unlink(missing_ok=True)  # from a build killed while saving the lock
         if lock_text != loaded.lock_text:
             write_atomic(loaded.lock_path, lock_text.encode())
     return BuildResult(
