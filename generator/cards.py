@@ -26,6 +26,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import nh3
 
@@ -187,11 +188,15 @@ class _Renderer:
     def __init__(self, media: dict[str, str]) -> None:
         self.media = media
         self.used: set[str] = set()
+        self.rendered: dict[str, str] = {}
 
     def html(self, markdown: str) -> str:
-        paragraphs = [p for p in markdown.split("\n\n") if p.strip()]
-        rendered = "<br><br>".join(self._paragraph(p) for p in paragraphs)
-        return sanitize(rendered)
+        """Card HTML for a fact's Markdown (each fact is on several cards: made once)."""
+        if markdown not in self.rendered:
+            paragraphs = [p for p in markdown.split("\n\n") if p.strip()]
+            joined = "<br><br>".join(self._paragraph(p) for p in paragraphs)
+            self.rendered[markdown] = sanitize(joined)
+        return self.rendered[markdown]
 
     def _paragraph(self, markdown: str) -> str:
         if markdown.startswith("```"):
@@ -463,12 +468,18 @@ class _Planner:
 
 def mask_names(text: str, names: Iterable[str]) -> str:
     """Replace every spelling of a service (case-insensitive, whole words) with ＿＿＿."""
-    ordered = sorted({n for n in names if n}, key=len, reverse=True)
+    masked = _mask_pattern(frozenset(n for n in names if n)).sub("＿＿＿", text)
+    return _PREFIXED_MASK.sub("＿＿＿", masked)
+
+
+_PREFIXED_MASK = re.compile(r"(?:(?:amazon|aws)\s*)+＿＿＿", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _mask_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    ordered = sorted(names, key=len, reverse=True)
     pattern = "|".join(r"\s+".join(re.escape(w) for w in name.split()) for name in ordered)
-    masked = re.sub(
-        rf"(?<![A-Za-z0-9])(?:{pattern})(?![A-Za-z0-9])", "＿＿＿", text, flags=re.IGNORECASE
-    )
-    return re.sub(r"(?:(?:amazon|aws)\s*)+＿＿＿", "＿＿＿", masked, flags=re.IGNORECASE)
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{pattern})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 def _words(text: str) -> set[str]:
