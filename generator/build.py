@@ -34,6 +34,7 @@ from .extract import Notes, extract
 from .identity import (
     LOCK_NAME,
     Identified,
+    NoteRecord,
     assign_ids,
     lock_from_json,
     lock_to_json,
@@ -133,10 +134,10 @@ def _media(note_set: NoteSet) -> tuple[dict[str, str], dict[str, bytes]]:
     return names, contents
 
 
-def _deck(loaded: Loaded, options: DeckOptions) -> tuple[DeckPlan, bytes]:
+def _deck(loaded: Loaded, options: DeckOptions, now: int) -> tuple[DeckPlan, bytes]:
     names, contents = _media(loaded.note_set)
     moved = frozenset(fact_id for fact_id, _, _ in loaded.identified.changes.moved)
-    plan = plan_deck(loaded.notes, loaded.identified.lock, moved, options, names)
+    plan = plan_deck(loaded.notes, loaded.identified.lock, moved, options, names, now)
     used = {names[path] for path in plan.media}
     return plan, apkg_bytes(plan, {name: contents[name] for name in used})
 
@@ -244,10 +245,11 @@ def _front(job: RenderJob, renderer: Renderer, cache: Path) -> Rendered:
     return front
 
 
-def _notes_by_fact(plan: DeckPlan) -> dict[str, list[tuple[str, str]]]:
-    found: dict[str, list[tuple[str, str]]] = {}
+def _notes_by_fact(plan: DeckPlan) -> dict[str, list[NoteRecord]]:
+    found: dict[str, list[NoteRecord]] = {}
     for card in plan.notes:
-        found.setdefault(card.key_fact, []).append((card.guid, card.model))
+        record = NoteRecord(card.guid, card.model, card.digest, card.modified)
+        found.setdefault(card.key_fact, []).append(record)
     return found
 
 
@@ -263,7 +265,7 @@ def build(targets: list[Path], out: Path, now: int, options: BuildOptions) -> Bu
         lock = loaded.identified.lock
         plan = None
         if options.deck:
-            plan, package = _deck(loaded, options.deck_options)
+            plan, package = _deck(loaded, options.deck_options, now)
             outputs[out / "deck.apkg"] = package
             lock = record_notes(lock, _notes_by_fact(plan))
         sheet_output = None

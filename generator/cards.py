@@ -32,7 +32,7 @@ import nh3
 
 from .catalog import Catalog, load_catalog
 from .extract import Fact, Notes
-from .identity import Entry
+from .identity import Entry, NoteRecord
 from .inline import inline_tokens, render_inline_html
 
 DEFAULT_DECK = "AWS ML"
@@ -131,10 +131,13 @@ class CardNote:
     """(field name, sanitized HTML) in the note type's order."""
     tags: tuple[str, ...]
     modified: int
-    """Unix time the note's facts last changed (Anki's "update if newer" compares it)."""
+    """Modification time: kept while the note reads the same, later when it changes
+    (Anki's default "update if newer" import compares it)."""
     key_fact: str
     """The fact whose lock entry remembers this note."""
     fact_ids: tuple[str, ...]
+    digest: str = ""
+    """Hash of the fields and tags (set with the modification time)."""
 
     def field(self, name: str) -> str:
         return dict(self.fields)[name]
@@ -313,9 +316,6 @@ class _Planner:
     def deck(self, fact: Fact) -> str:
         return f"{self.options.name}::{fact.subject}"
 
-    def modified(self, facts: Iterable[Fact]) -> int:
-        return max(self.lock[f.id].changed if f.id in self.lock else 0 for f in facts)
-
     def basic(
         self,
         kind: str,
@@ -355,7 +355,7 @@ class _Planner:
             deck=self.deck(first),
             fields=fields,
             tags=tags,
-            modified=self.modified(facts),
+            modified=0,
             key_fact=first.id,
             fact_ids=tuple(f.id for f in facts),
         )
@@ -403,7 +403,7 @@ class _Planner:
         entry = self.lock.get(fact.id)
         if entry is not None and entry.notes:
             guid = note_guid(self.options.name, "which", fact.id)
-            return any(known == guid for known, _ in entry.notes)
+            return any(note.guid == guid for note in entry.notes)
         return self._distinctive(fact)
 
     def _distinctive(self, fact: Fact) -> bool:
@@ -535,10 +535,12 @@ def plan_deck(
     moved: frozenset[str],
     options: DeckOptions,
     media: dict[str, str],
+    now: int,
 ) -> DeckPlan:
     """Every note of the deck, plus the ones whose facts are gone (to flag once).
 
-    ``lock`` is this build's lock (change times, and the notes of the last build);
+    ``lock`` is this build's lock (with the notes of the last build); ``now`` the time
+    given to notes that are new or changed;
     ``moved`` the ids of facts that changed subject; ``media`` maps image paths to
     content-addressed media names.
     """
@@ -559,9 +561,23 @@ def plan_deck(
             for index, fact in enumerate(group)
             if fact.id not in covered
         )
-    unique = _merge_same_fronts(cards)
-    removed = _removed_notes(unique, lock, options)
+    previous = {note.guid: note for entry in lock.values() for note in entry.notes}
+    unique = [_stamp(card, previous.get(card.guid), now) for card in _merge_same_fronts(cards)]
+    removed = tuple(
+        _stamp(card, previous.get(card.guid), now) for card in _removed_notes(unique, lock, options)
+    )
     return DeckPlan(options.name, tuple(unique), tuple(sorted(planner.renderer.used)), removed)
+
+
+def _stamp(card: CardNote, before: NoteRecord | None, now: int) -> CardNote:
+    """Give the note its modification time: the last one while it reads the same, a later
+    one (even within the same second) when it changed."""
+    payload = "\x1f".join((card.model, *(value for _, value in card.fields), *card.tags))
+    digest = hashlib.sha256(payload.encode()).hexdigest()[:16]
+    if before is not None and before.digest == digest:
+        return replace(card, digest=digest, modified=before.modified)
+    modified = max(now, before.modified + 1) if before is not None else now
+    return replace(card, digest=digest, modified=modified)
 
 
 def front_key(card: CardNote) -> str:
@@ -589,7 +605,6 @@ def _merge_same_fronts(cards: list[CardNote]) -> list[CardNote]:
             kept,
             fields=fields,
             fact_ids=kept.fact_ids + card.fact_ids,
-            modified=max(kept.modified, card.modified),
             tags=tuple(sorted(set(kept.tags) | set(card.tags))),
         )
     return list(merged.values())
@@ -602,10 +617,9 @@ def _removed_notes(
     current = {card.guid for card in cards}
     removed = []
     for fact_id, entry in sorted(lock.items()):
-        for guid, model in entry.notes:
-            if guid in current:
-                continue
-            removed.append(_removed_note(guid, model, fact_id, entry, options))
+        for note in entry.notes:
+            if note.guid not in current:
+                removed.append(_removed_note(note.guid, note.model, fact_id, entry, options))
     return tuple(removed)
 
 
@@ -635,7 +649,7 @@ def _removed_note(
         deck=f"{options.name}::{entry.subject}",
         fields=fields,
         tags=(REMOVED_TAG,),
-        modified=max(entry.removed, entry.changed + 1),
+        modified=0,
         key_fact=fact_id,
         fact_ids=(fact_id,),
     )

@@ -33,6 +33,20 @@ RELINK_THRESHOLD = 70
 """Minimum rapidfuzz ratio (0–100) for an edited fact to keep its recorded id."""
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class NoteRecord:
+    """An Anki note made from a fact, as the last build wrote it."""
+
+    guid: str
+    model: str
+    """``basic`` or ``cloze``."""
+    digest: str
+    """Hash of the note's fields and tags."""
+    modified: int
+    """The modification time it was given: kept while the note reads the same, so Anki's
+    "update if newer" applies exactly the notes that changed."""
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """What the lock remembers of one fact."""
@@ -48,8 +62,8 @@ class Entry:
     """Unix time the fact last changed; becomes the Anki note's modification time."""
     removed: int = 0
     """Unix time the fact disappeared from the notes (0 while it is there)."""
-    notes: tuple[tuple[str, str], ...] = ()
-    """(GUID, note type) of the Anki notes the last build made from this fact."""
+    notes: tuple[NoteRecord, ...] = ()
+    """The Anki notes the last build made from this fact."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,10 +196,8 @@ def assign_ids(facts: tuple[Fact, ...], lock: dict[str, Entry], now: int) -> Ide
     return Identified(tuple(result), new_lock, changes)
 
 
-def record_notes(
-    lock: dict[str, Entry], notes: dict[str, list[tuple[str, str]]]
-) -> dict[str, Entry]:
-    """The lock with each fact's current Anki notes (GUID, note type) remembered."""
+def record_notes(lock: dict[str, Entry], notes: dict[str, list[NoteRecord]]) -> dict[str, Entry]:
+    """The lock with each fact's current Anki notes remembered."""
     return {
         fact_id: replace(entry, notes=tuple(sorted(notes.get(fact_id, []))))
         for fact_id, entry in lock.items()
@@ -222,7 +234,7 @@ def lock_from_json(text: str, where: str) -> dict[str, Entry]:
                 digest=e["digest"],
                 changed=int(e["changed"]),
                 removed=int(e.get("removed", 0)),
-                notes=tuple((str(guid), str(model)) for guid, model in e.get("notes", [])),
+                notes=tuple(_note_record(note) for note in e.get("notes", [])),
             )
             for fact_id, e in entries.items()
         }
@@ -230,6 +242,14 @@ def lock_from_json(text: str, where: str) -> dict[str, Entry]:
         raise NotesError(
             where, 1, f"unreadable lock file ({error}); restore it from version control"
         ) from None
+
+
+def _note_record(stored: list[object]) -> NoteRecord:
+    """A note as the lock stores it: [guid, model, digest, modified]."""
+    guid, model, *rest = stored
+    digest = str(rest[0]) if rest else ""
+    modified = int(str(rest[1])) if len(rest) > 1 else 0
+    return NoteRecord(str(guid), str(model), digest, modified)
 
 
 def lock_to_json(lock: dict[str, Entry]) -> str:
@@ -249,6 +269,6 @@ def lock_to_json(lock: dict[str, Entry]) -> str:
         if entry.removed:
             record["removed"] = entry.removed
         if entry.notes:
-            record["notes"] = [list(note) for note in entry.notes]
+            record["notes"] = [[n.guid, n.model, n.digest, n.modified] for n in entry.notes]
         entries[fact_id] = record
     return json.dumps({"version": LOCK_VERSION, "facts": entries}, ensure_ascii=False, indent=1)

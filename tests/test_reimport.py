@@ -104,3 +104,23 @@ def test_rebuild_and_reimport_updates_in_place(tmp_path: Path) -> None:
 
     third = build([folder], tmp_path / "out", 1_001, NO_SHEETS)
     assert third.deck.removed == ()  # flagged once, not re-added after the user deletes it
+
+
+def test_a_list_card_updates_when_an_item_is_removed(tmp_path: Path) -> None:
+    """Catches a bug: a list note's time came from its facts' change times, so dropping an
+    item (no remaining fact changed) left Anki's copy showing the old list."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    items = "# Amazon Polly\n\n## 사용 사례\n- 뉴스 낭독\n- 전화 응답\n- 오디오북 제작\n"
+    write(folder, {"polly.md": items})
+    build([folder], tmp_path / "out", 1_000, NO_SHEETS)
+    collection = open_collection(tmp_path / "anki")
+    import_deck(collection, tmp_path / "out" / "deck.apkg")
+    write(folder, {"polly.md": items.replace("- 전화 응답\n", "")})
+    build([folder], tmp_path / "out", 1_000, NO_SHEETS)  # the same second
+    import_deck(collection, tmp_path / "out" / "deck.apkg")
+    lists = [
+        collection.get_note(n) for n in collection.find_notes("tag:cheatdeck::kind::list")
+    ]
+    assert len(lists) == 1 and "전화 응답" not in lists[0]["Back"]
+    assert "오디오북 제작" in lists[0]["Back"]
