@@ -135,7 +135,6 @@ class CardNote:
     (Anki's default "update if newer" import compares it)."""
     key_fact: str
     """The fact whose lock entry remembers this note."""
-    fact_ids: tuple[str, ...]
     digest: str = ""
     """Hash of the fields and tags (set with the modification time)."""
 
@@ -357,7 +356,6 @@ class _Planner:
             tags=tags,
             modified=0,
             key_fact=first.id,
-            fact_ids=tuple(f.id for f in facts),
         )
 
     # --- the kinds ---------------------------------------------------------------------
@@ -604,7 +602,6 @@ def _merge_same_fronts(cards: list[CardNote]) -> list[CardNote]:
         merged[key] = replace(
             kept,
             fields=fields,
-            fact_ids=kept.fact_ids + card.fact_ids,
             tags=tuple(sorted(set(kept.tags) | set(card.tags))),
         )
     return list(merged.values())
@@ -651,5 +648,4 @@ def _removed_note(
         tags=(REMOVED_TAG,),
         modified=0,
         key_fact=fact_id,
-        fact_ids=(fact_id,),
     )

@@ -149,20 +149,3 @@ def render_inline_html(markdown: str) -> str:
     """HTML for a Markdown snippet (not yet sanitized: callers run it through nh3)."""
     md = parser()
     return str(md.renderer.render(inline_tokens(markdown), md.options, {}))
-
-
-def emphasized_spans(markdown: str) -> list[tuple[str, str]]:
-    """The (kind, text) of each bold and code span, in order: the cloze candidates."""
-    spans: list[tuple[str, str]] = []
-    depth, collected = 0, ""
-    for token in inline_tokens(markdown):
-        if token.type == "code_inline":
-            spans.append(("code", token.content))
-        elif token.type == "strong_open":
-            depth, collected = depth + 1, ""
-        elif token.type == "strong_close" and depth:
-            depth -= 1
-            spans.append(("bold", collected.strip()))
-        elif depth and token.type in ("text", "code_inline"):
-            collected += token.content
-    return [(kind, text) for kind, text in spans if text]

@@ -88,12 +88,8 @@ class Sheet:
     """The print CSS for this sheet (shared rules plus its page setup and running text)."""
     tight_stylesheet: str
     """The same, set tighter: used if the last page would hold only a few lines."""
-    sources: tuple[str, ...]
-    sections: tuple[str, ...]
-    """Section titles, in order (the PDF's bookmarks beneath the subject)."""
-    fact_ids: tuple[str, ...]
-
     build_date: str
+    """The date in the footer (left out of :attr:`digest`)."""
 
     @property
     def digest(self) -> str:
@@ -407,9 +403,6 @@ def plan_sheet(
         tight_stylesheet=_stylesheet(
             subject.name, subject.category, source_list, replace(options, tight=True), build_date
         ),
-        sources=sources,
-        sections=tuple(section["title"] for section in sections),
-        fact_ids=tuple(f.id for f in facts),
         build_date=build_date,
     )
 

@@ -121,7 +121,7 @@ def apkg_bytes(plan: DeckPlan, media_files: dict[str, bytes]) -> bytes:
             super().__init__(**fields)
             self.modified = modified
 
-        def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
+        def write_to_db(self, cursor: Any, _build_time: float, deck_id: int, id_gen: Any) -> None:
             super().write_to_db(cursor, self.modified, deck_id, id_gen)
 
     models = _models()
