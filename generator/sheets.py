@@ -238,13 +238,14 @@ def _rows(facts: list[Fact], depth: int, images: dict[str, str]) -> list[Row]:
     """
     rows: list[Row] = []
     shown: tuple[str, ...] = ()
+    lead = ""  # the text of the lead fact just printed, if the last row was one
     for fact in facts:
         sub = fact.path[depth:]
         common = 0
         while common < min(len(shown), len(sub)) and shown[common] == sub[common]:
             common += 1
         for level in range(common, len(sub)):
-            if rows and rows[-1]["kind"] == "lead" and _plain_equal(rows[-1], sub[level]):
+            if lead and lead == sub[level]:
                 continue
             heading = Markup(keep_hangul_words(html.escape(sub[level])))
             rows.append(
@@ -258,13 +259,8 @@ def _rows(facts: list[Fact], depth: int, images: dict[str, str]) -> list[Row]:
             )
         shown = sub
         rows.append(_row(fact, len(sub), images))
+        lead = fact.text if fact.kind == "lead" else ""
     return rows
-
-
-def _plain_equal(row: Row, title: str) -> bool:
-    return " ".join(re.sub(r"<[^>]+>", "", str(row["html"])).split()) == " ".join(
-        html.escape(title).split()
-    )
 
 
 def _row(fact: Fact, depth: int, images: dict[str, str]) -> Row:

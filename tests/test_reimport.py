@@ -119,8 +119,6 @@ def test_a_list_card_updates_when_an_item_is_removed(tmp_path: Path) -> None:
     write(folder, {"polly.md": items.replace("- 전화 응답\n", "")})
     build([folder], tmp_path / "out", 1_000, NO_SHEETS)  # the same second
     import_deck(collection, tmp_path / "out" / "deck.apkg")
-    lists = [
-        collection.get_note(n) for n in collection.find_notes("tag:cheatdeck::kind::list")
-    ]
+    lists = [collection.get_note(n) for n in collection.find_notes("tag:cheatdeck::kind::list")]
     assert len(lists) == 1 and "전화 응답" not in lists[0]["Back"]
     assert "오디오북 제작" in lists[0]["Back"]

@@ -203,3 +203,15 @@ def test_letter_portrait_and_large_print(notes_dir, tmp_path: Path) -> None:
     build([folder], tmp_path / "out", NOW, options)
     box = PdfReader(str(tmp_path / "out" / "sheets" / "amazon-polly.pdf")).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_an_item_that_titles_its_sub_items_is_printed_once(seed_build) -> None:
+    """Catches a bug: the lead line and a sub-heading with the same words were both printed
+    (the comparison saw the word joiners inside the lead line)."""
+    _, out = seed_build
+    text = squeeze(pdf_text(sheet_path(out, "amazon-personalize")))
+    assert (
+        text.count(squeeze("마케팅 캠페인을 위한 지능적 사용자 세분화(Intelligent segmentation)"))
+        == 1
+    )
+    assert text.count(squeeze("Personalize의 가장 큰 특징은 실시간 적응성")) == 1
