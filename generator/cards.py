@@ -152,6 +152,10 @@ class DeckPlan:
     """Image paths (relative to the notes folder) the notes use."""
     removed: tuple[CardNote, ...]
     """Notes that existed before and have no fact any more (tagged, emitted once)."""
+    added: tuple[str, ...] = ()
+    """GUIDs of notes the last build did not have."""
+    updated: tuple[str, ...] = ()
+    """GUIDs of notes that read differently than in the last build."""
 
 
 def note_guid(deck: str, *parts: str) -> str:
@@ -564,7 +568,18 @@ def plan_deck(
     removed = tuple(
         _stamp(card, previous.get(card.guid), now) for card in _removed_notes(unique, lock, options)
     )
-    return DeckPlan(options.name, tuple(unique), tuple(sorted(planner.renderer.used)), removed)
+    return DeckPlan(
+        options.name,
+        tuple(unique),
+        tuple(sorted(planner.renderer.used)),
+        removed,
+        added=tuple(card.guid for card in unique if card.guid not in previous),
+        updated=tuple(
+            card.guid
+            for card in unique
+            if card.guid in previous and previous[card.guid].digest != card.digest
+        ),
+    )
 
 
 def _stamp(card: CardNote, before: NoteRecord | None, now: int) -> CardNote:

@@ -73,6 +73,8 @@ def build_report(result: BuildResult) -> dict[str, Any]:
             "notes": len(notes),
             "by_kind": dict(sorted(Counter(n.kind for n in notes).items())),
             "by_deck": dict(sorted(Counter(n.deck for n in notes).items())),
+            "added_notes": len(result.deck.added),
+            "updated_notes": len(result.deck.updated),
             "removed_notes": len(result.deck.removed),
             "moved_notes": sum(1 for n in notes if MOVED_TAG in n.tags),
         }
@@ -105,7 +107,8 @@ def report_lines(report: dict[str, Any]) -> list[str]:
         kinds = ", ".join(f"{kind} {count}" for kind, count in deck["by_kind"].items())
         lines.append(
             f"deck: {counted(deck['notes'], 'note')} ({kinds}) in "
-            f"{counted(len(deck['by_deck']), 'subdeck')}"
+            f"{counted(len(deck['by_deck']), 'subdeck')}: {deck['added_notes']} added, "
+            f"{deck['updated_notes']} updated, {deck['removed_notes']} removed"
         )
         if deck["removed_notes"]:
             lines.append(

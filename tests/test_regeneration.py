@@ -87,7 +87,10 @@ def test_change_report_for_add_edit_delete_move(notes_dir, tmp_path: Path) -> No
         + "- 텍스트를 음성으로 변환하는 딥러닝 서비스이다.\n"  # moved from Polly to Lex
     ).replace("- 텍스트를 음성으로 변환하는 딥러닝 서비스이다.\n", "", 1)
     (folder / "speech.md").write_text(edited, encoding="utf-8")
-    facts = report_of(folder, out)["facts"]
+    report = report_of(folder, out)
+    facts = report["facts"]
+    deck = report["deck"]
+    assert deck["added_notes"] >= 1 and deck["updated_notes"] >= 1 and deck["removed_notes"] >= 1
     assert [(f["file"], f["line"], f["text"]) for f in facts["added"]] == [
         ("speech.md", 4, "뉴스 낭독에 쓴다.")
     ]
