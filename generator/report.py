@@ -7,14 +7,16 @@ re-rendered and reused; every warning.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
 from .build import BuildResult
-from .cards import MOVED_TAG, REMOVED_TAG
+from .cards import MOVED_TAG, REMOVED_TAG, CardNote
 from .extract import Fact, Notes
 
 _TEXT_WIDTH = 70
+_CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 
 
 def counted(number: int, noun: str) -> str:
@@ -34,6 +36,13 @@ def _fact(fact: Fact) -> dict[str, Any]:
         "line": fact.line,
         "text": fact.text,
     }
+
+
+def card_count(note: CardNote) -> int:
+    """Cards Anki makes from a note: one, or one per cloze number."""
+    if note.model != "cloze":
+        return 1
+    return len(set(_CLOZE_NUMBER.findall(note.field("Text")))) or 1
 
 
 def warning_lines(notes: Notes) -> list[str]:
@@ -71,6 +80,7 @@ def build_report(result: BuildResult) -> dict[str, Any]:
         notes = result.deck.notes
         report["deck"] = {
             "notes": len(notes),
+            "cards": sum(card_count(note) for note in notes),
             "by_kind": dict(sorted(Counter(n.kind for n in notes).items())),
             "by_deck": dict(sorted(Counter(n.deck for n in notes).items())),
             "added_notes": len(result.deck.added),
@@ -106,10 +116,15 @@ def report_lines(report: dict[str, Any]) -> list[str]:
         deck = report["deck"]
         kinds = ", ".join(f"{kind} {count}" for kind, count in deck["by_kind"].items())
         lines.append(
-            f"deck: {counted(deck['notes'], 'note')} ({kinds}) in "
-            f"{counted(len(deck['by_deck']), 'subdeck')}: {deck['added_notes']} added, "
-            f"{deck['updated_notes']} updated, {deck['removed_notes']} removed"
+            f"deck: {counted(deck['notes'], 'note')}, {counted(deck['cards'], 'card')} "
+            f"({kinds}) in {counted(len(deck['by_deck']), 'subdeck')}: "
+            f"{deck['added_notes']} added, {deck['updated_notes']} updated, "
+            f"{deck['removed_notes']} removed"
         )
+        subdecks = " · ".join(
+            f"{name.split('::', 1)[-1]} {count}" for name, count in deck["by_deck"].items()
+        )
+        lines.append(f"  {subdecks}")
         if deck["removed_notes"]:
             lines.append(
                 f"  {deck['removed_notes']} notes no longer in your notes: after importing, "

@@ -152,3 +152,32 @@ def test_nothing_executable_survives(notes_dir, tmp_path: Path) -> None:
     assert not [t for t in tags if re.search(r"\son\w+\s*=|javascript:", t)]
     assert "<u>밑줄</u>" in fields  # harmless markup stays
     assert "alert(1)</script>" not in fields
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63f8cfc0f01f0005000201a2cf33e90000000049454e44ae426082"
+)
+
+
+def test_local_images_travel_with_the_deck_under_content_names(notes_dir, tmp_path: Path) -> None:
+    folder = notes_dir(
+        {
+            "img.md": "# Amazon Rekognition\n\n- 얼굴 탐지 예시 ![face](pics/face.png)\n"
+            "- 원격 ![x](https://example.com/x.png) 이미지\n"
+        }
+    )
+    (folder / "pics").mkdir()
+    (folder / "pics" / "face.png").write_bytes(PNG)
+    result = build([folder], tmp_path / "out", NOW, NO_SHEETS)
+    assert result.deck is not None and result.deck.media == ("pics/face.png",)
+    collection = open_collection(tmp_path / "anki")
+    import_deck(collection, tmp_path / "out" / "deck.apkg")
+    stored = sorted(p.name for p in Path(collection.media.dir()).iterdir())
+    assert len(stored) == 1 and re.fullmatch(r"cheatdeck-[0-9a-f]{16}\.png", stored[0])
+    fields = " ".join(
+        value for n in collection.find_notes("") for value in collection.get_note(n).fields
+    )
+    assert f'src="{stored[0]}"' in fields
+    assert 'href="https://example.com/x.png"' in fields  # remote: a link, never fetched
+    assert not any(name.startswith("_") for name in stored)  # CSS is in the note type
