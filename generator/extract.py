@@ -157,6 +157,12 @@ def _is_statement(title: str) -> bool:
     )
 
 
+def _code_text(markdown: str) -> str:
+    """The code of a fenced block, without its fences (a fact's text has no syntax)."""
+    body = markdown.split("\n", 1)[1] if "\n" in markdown else ""
+    return body.rsplit("```", 1)[0].strip()
+
+
 def _balanced(text: str) -> bool:
     """``공급자(예: Okta)`` is not a term ending inside its parenthesis."""
     return all(text.count(a) == text.count(b) for a, b in ("()", "（）", "[]"))
@@ -364,7 +370,7 @@ class _Extractor:
             if service is not None:
                 subject = _service_subject(service, self.catalog)
                 path = (plain_text(term[0]),) if service.parent else ()
-        text = plain_text(block.markdown) if block.kind != "code" else block.markdown
+        text = plain_text(block.markdown) if block.kind != "code" else _code_text(block.markdown)
         if not text.strip():
             self.warn(block.line, "nothing to learn here (no text)", warn=False)
             return

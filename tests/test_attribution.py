@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from generator.build import Loaded
-from generator.extract import Fact
+from generator.extract import Fact, extract
+from generator.parse import parse_note
 
 AWS = "aws-ai-services.ko.md"
 JA = "sagemaker-and-ai-services.ja.md"
@@ -169,3 +170,8 @@ def test_term_facts(seeds: Loaded) -> None:
     )
     datasets = find(seeds, PERSONALIZE, "Datasets: Personalize에 업로드하는")
     assert (datasets.kind, datasets.term) == ("term", "Datasets")
+
+
+def test_code_facts_keep_the_code_without_fences() -> None:
+    notes = extract([parse_note("c.md", "# Amazon Polly\n\n```python\nsynthesize_speech()\n```\n")])
+    assert [(f.kind, f.text) for f in notes.facts] == [("code", "synthesize_speech()")]
