@@ -7,7 +7,8 @@ into an ``.apkg`` with genanki.
 
 Card kinds (each fact lands on at least one card):
 
-* ``term`` — ``X: Y``, ``**X**: Y``, `` `X` → Y``: front X (with its context), back Y;
+* ``term`` — ``X: Y``, ``**X**: Y``, `` `X` → Y``, and a title with one short fact under
+  it: front X (with its context), back Y;
 * ``which`` — a fact only one service fits, every name of that service masked: "Which AWS
   service …?" (distinctive = it has words no other service's facts use);
 * ``cloze`` — bold and code spans, ``==marked==`` spans and ``{{c1::…}}`` written in the note;
@@ -92,7 +93,6 @@ LABELS = {
     "cloze": {"ko": "빈칸을 채우세요", "ja": "空欄を埋めよう", "en": "Fill in the blank"},
     "list": {"ko": "{n}가지를 모두 말해 보세요", "ja": "{n}つすべて挙げよう", "en": "Name all {n}"},
     "item": {"ko": "{k}/{n}번째 항목은?", "ja": "{k}/{n}番目の項目は？", "en": "Item {k} of {n}?"},
-    "recall": {"ko": "무엇이었나요?", "ja": "何だった？", "en": "What was it?"},
     "complete": {
         "ko": "문장을 완성하세요",
         "ja": "文を完成させよう",
@@ -329,9 +329,10 @@ class _Planner:
         key: str,
         label: str,
         extra: str = "",
+        namespace: str = "",
     ) -> CardNote:
         fields = (("Front", front), ("Back", back), *_shared_fields(kind, facts, label, extra))
-        return self._note("basic", kind, facts, fields, key)
+        return self._note("basic", kind, facts, fields, key, namespace)
 
     def cloze(
         self, kind: str, facts: list[Fact], text: str, *, key: str, label: str, extra: str = ""
@@ -346,13 +347,15 @@ class _Planner:
         facts: list[Fact],
         fields: tuple[tuple[str, str], ...],
         key: str,
+        namespace: str = "",
     ) -> CardNote:
+        """``namespace`` (default: the kind) and ``key`` make the GUID."""
         first = facts[0]
         tags = _tags(facts, kind)
         if any(f.id in self.moved for f in facts):
             tags = (*tags, MOVED_TAG)
         return CardNote(
-            guid=note_guid(self.options.name, kind, key),
+            guid=note_guid(self.options.name, namespace or kind, key),
             model=model,
             kind=kind,
             deck=self.deck(first),
@@ -452,20 +455,20 @@ class _Planner:
         """
         fact = facts[index]
         title = html.escape(_shorten(fact.path[-1] if fact.path else fact.subject))
-        front = f"<b>{title}</b>"
+        front, kind = f"<b>{title}</b>", "item"
         opening = self._unique_lead_in(fact)
         if opening is not None:
             front = f"{html.escape(opening)} …"
             label = _label("complete", fact.lang)
-        elif len(facts) == 1:
-            label = _label("recall", fact.lang)
+        elif len(facts) == 1:  # a title with one short fact: the title is a term
+            label, kind = _label("term", fact.lang), "term"
         else:
             label = _label("item", fact.lang, k=index + 1, n=len(facts))
             if index:
                 previous = self.renderer.html(facts[index - 1].markdown)
                 front += f'<div class="cd-previous">{index}. {previous}</div>'
         back = self.renderer.html(fact.markdown)
-        return self.basic("item", [fact], front, back, key=fact.id, label=label)
+        return self.basic(kind, [fact], front, back, key=fact.id, label=label, namespace="item")
 
 
 def mask_names(text: str, names: Iterable[str]) -> str:
