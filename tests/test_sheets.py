@@ -11,6 +11,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from generator.build import BuildOptions, build
+from generator.pdf import Renderer, RenderJob
 from generator.sheets import WORD_JOINER, SheetOptions, keep_hangul_words
 
 from .conftest import NOW
@@ -215,3 +216,16 @@ def test_an_item_that_titles_its_sub_items_is_printed_once(seed_build) -> None:
         == 1
     )
     assert text.count(squeeze("Personalize의 가장 큰 특징은 실시간 적응성")) == 1
+
+
+def test_a_nearly_empty_last_page_is_set_tighter(tmp_path: Path) -> None:
+    """Two pages whose second holds a line or two become one page in the tighter setting;
+    if the tighter setting does not save the page, the normal one is kept."""
+    page = "<html><body>" + "".join(f"<p>줄 {n}</p>" for n in range(16)) + "</body></html>"
+    normal = "@page { size: 80mm 80mm; margin: 5mm } p { margin: 0; font-size: 10pt }"
+    tight = "@page { size: 80mm 80mm; margin: 5mm } p { margin: 0; font-size: 8.5pt }"
+    with Renderer((tmp_path,), workers=1) as renderer:
+        untouched, tightened = renderer.render(
+            [RenderJob("same", page, normal, normal), RenderJob("tight", page, normal, tight)]
+        )
+    assert (untouched.pages, tightened.pages) == (2, 1)
