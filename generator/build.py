@@ -21,12 +21,12 @@ if TYPE_CHECKING:
 
 from .cache import (
     MANIFEST,
-    TEMPORARY_PREFIX,
     Manifest,
     Rendition,
     build_lock,
     manifest_json,
     read_manifest,
+    remove_leftovers,
     render_key,
 )
 from .cards import DeckOptions, DeckPlan, media_name, plan_deck
@@ -281,8 +281,7 @@ def build(targets: list[Path], out: Path, now: int, options: BuildOptions) -> Bu
                 out / "sheets", {out / name for name in sheet_output.manifest.files}
             )
         lock_text = lock_to_json(lock) + "\n"
-        for leftover in loaded.lock_path.parent.glob(f"{TEMPORARY_PREFIX}*"):
-            leftover.unlink(missing_ok=True)  # from a build killed while saving the lock
+        remove_leftovers(loaded.lock_path.parent, recursive=False)  # a lock save cut short
         if lock_text != loaded.lock_text:
             write_atomic(loaded.lock_path, lock_text.encode())
     return BuildResult(

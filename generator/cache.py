@@ -67,6 +67,13 @@ def render_key(*parts: str) -> str:
     return hashlib.sha256("\x1f".join((__version__, *parts)).encode()).hexdigest()[:24]
 
 
+def remove_leftovers(folder: Path, *, recursive: bool) -> None:
+    """Delete the temporary files a killed build left in ``folder``."""
+    pattern = f"{TEMPORARY_PREFIX}*"
+    for leftover in folder.rglob(pattern) if recursive else folder.glob(pattern):
+        leftover.unlink(missing_ok=True)
+
+
 @contextmanager
 def build_lock(out: Path) -> Iterator[None]:
     """One build at a time per output folder (a second one waits for the first)."""
@@ -74,8 +81,7 @@ def build_lock(out: Path) -> Iterator[None]:
     with (out / ".cheatdeck-build.lock").open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            for leftover in out.rglob(f"{TEMPORARY_PREFIX}*"):
-                leftover.unlink(missing_ok=True)
+            remove_leftovers(out, recursive=True)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)

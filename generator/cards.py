@@ -34,7 +34,7 @@ import nh3
 from .catalog import Catalog, load_catalog
 from .extract import Fact, Notes
 from .identity import Entry, NoteRecord
-from .inline import inline_tokens, render_inline_html
+from .inline import fenced_code, inline_tokens, render_inline_html, shorten
 
 DEFAULT_DECK = "AWS ML"
 LIST_MAX_ITEMS = 5
@@ -205,9 +205,9 @@ class _Renderer:
         return self.rendered[markdown]
 
     def _paragraph(self, markdown: str) -> str:
-        if markdown.startswith("```"):
-            body = markdown.split("\n", 1)[1].rsplit("```", 1)[0] if "\n" in markdown else ""
-            return f"<pre><code>{html.escape(body)}</code></pre>"
+        code = fenced_code(markdown)
+        if code is not None:
+            return f"<pre><code>{html.escape(code)}</code></pre>"
         markdown = _MARKED.sub(r"<mark>\1</mark>", markdown)
         for token in inline_tokens(markdown):
             if token.type == "image":
@@ -236,12 +236,15 @@ def _label(kind: str, lang: str, **numbers: int) -> str:
     return LABELS[kind].get(lang, LABELS[kind]["en"]).format(**numbers)
 
 
-def _shorten(text: str) -> str:
-    return text if len(text) <= CONTEXT_PART_MAX else text[: CONTEXT_PART_MAX - 1] + "…"
-
-
 def _context(fact: Fact) -> str:
-    return " › ".join(html.escape(_shorten(part)) for part in (fact.subject, *fact.path))
+    return " › ".join(
+        html.escape(shorten(part, CONTEXT_PART_MAX)) for part in (fact.subject, *fact.path)
+    )
+
+
+def _title(fact: Fact) -> str:
+    """The title a fact sits under (its last path part, or its subject), as card HTML."""
+    return html.escape(shorten(fact.path[-1] if fact.path else fact.subject, CONTEXT_PART_MAX))
 
 
 def lead_in(text: str, fifths: int = 2) -> str | None:
@@ -431,7 +434,7 @@ class _Planner:
     def list_card(self, facts: list[Fact]) -> CardNote:
         first = facts[0]
         items = "".join(f"<li>{self.renderer.html(f.markdown)}</li>" for f in facts)
-        title = html.escape(_shorten(first.path[-1] if first.path else first.subject))
+        title = _title(first)
         label = _label("list", first.lang, n=len(facts))
         return self.basic(
             "list", facts, f"<b>{title}</b>", f"<ul>{items}</ul>", key=first.id, label=label
@@ -454,7 +457,7 @@ class _Planner:
         Keyed by the fact alone, so moving the fact to another list updates this note.
         """
         fact = facts[index]
-        title = html.escape(_shorten(fact.path[-1] if fact.path else fact.subject))
+        title = _title(fact)
         front, kind = f"<b>{title}</b>", "item"
         opening = self._unique_lead_in(fact)
         if opening is not None:

@@ -19,7 +19,8 @@ from ._version import __version__
 from .build import BuildOptions, build, load
 from .cards import DEFAULT_DECK, DeckOptions
 from .errors import CheatdeckError
-from .extract import Fact, Notes
+from .extract import Fact, Notes, shared_depth
+from .inline import shorten
 from .pdf import harfbuzz_subset_available
 from .report import build_report, counted, report_lines, warning_lines
 from .sheets import PAPER_SIZES, SheetOptions
@@ -58,13 +59,18 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
+def _problem(error: CheatdeckError | OSError) -> str:
+    """What went wrong, as ``FILE:LINE: message`` (or ``FILE: reason`` for the disk)."""
+    if isinstance(error, OSError):
+        return f"{error.filename or ''}: {error.strerror}"
+    return str(error)
+
+
 def _run(step: Callable[[], Any]) -> Any:
     try:
         return step()
-    except CheatdeckError as error:
-        _fail(str(error))
-    except OSError as error:
-        _fail(f"{error.filename or ''}: {error.strerror}")
+    except (CheatdeckError, OSError) as error:
+        _fail(_problem(error))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -211,10 +217,8 @@ def watch_command(notes: tuple[Path, ...], **settings: Any) -> None:
     def rebuild() -> None:
         try:
             _build_and_report(targets, out, options, settings["as_json"])
-        except CheatdeckError as error:
-            click.echo(str(error), err=True)
-        except OSError as error:
-            click.echo(f"{error.filename or ''}: {error.strerror}", err=True)
+        except (CheatdeckError, OSError) as error:
+            click.echo(_problem(error), err=True)
 
     rebuild()
     for changed in watch_notes(targets, out):
@@ -248,10 +252,6 @@ def facts_command(notes: tuple[Path, ...], as_json: bool, skipped: bool) -> None
     _report_skipped(loaded.notes)
 
 
-def _shorten(text: str) -> str:
-    return text if len(text) <= _TEXT_WIDTH else text[: _TEXT_WIDTH - 1] + "…"
-
-
 def _print_tree(notes: Notes) -> None:
     for subject in notes.subjects:
         facts = notes.facts_of(subject.name)
@@ -263,16 +263,13 @@ def _print_tree(notes: Notes) -> None:
             shown = _print_path(fact, shown)
             indent = "  " * (len(fact.path) + 1)
             where = click.style(f"{fact.file}:{fact.line}", dim=True)
-            click.echo(f"{indent}· {_shorten(fact.text)}  {where}")
+            click.echo(f"{indent}· {shorten(fact.text, _TEXT_WIDTH)}  {where}")
         click.echo()
 
 
 def _print_path(fact: Fact, shown: tuple[str, ...]) -> tuple[str, ...]:
     """Print the part of the fact's path not already printed above it."""
-    common = 0
-    while common < min(len(shown), len(fact.path)) and shown[common] == fact.path[common]:
-        common += 1
-    for depth in range(common, len(fact.path)):
+    for depth in range(shared_depth(shown, fact.path), len(fact.path)):
         click.echo("  " * (depth + 1) + click.style(fact.path[depth], underline=True))
     return fact.path
 

@@ -26,8 +26,8 @@ from pathlib import PurePosixPath
 
 from .catalog import Catalog, Member, Service, load_catalog
 from .errors import Skipped
-from .inline import inline_tokens, plain_text
-from .parse import DIRECTIVE, Block, Node, Outline, count_scripts
+from .inline import fenced_code, inline_tokens, plain_text
+from .parse import DIRECTIVE, Block, Node, Outline, script_language
 
 _TERM_PATTERNS = tuple(
     re.compile(pattern, re.DOTALL)
@@ -120,6 +120,14 @@ class _Context:
     members: tuple[Member, ...] = ()
 
 
+def shared_depth(first: tuple[str, ...], second: tuple[str, ...]) -> int:
+    """How many leading titles two paths share."""
+    depth = 0
+    while depth < min(len(first), len(second)) and first[depth] == second[depth]:
+        depth += 1
+    return depth
+
+
 def slugify(name: str) -> str:
     """``Amazon Augmented AI (Amazon A2I)`` → ``amazon-augmented-ai-amazon-a2i``."""
     return _SLUG_DROP.sub("-", name.casefold()).strip("-_") or "subject"
@@ -127,10 +135,7 @@ def slugify(name: str) -> str:
 
 def detect_lang(text: str, default: str) -> str:
     """``ko`` if Hangul dominates, ``ja`` if kana does, the note's language for kanji only."""
-    hangul, kana = count_scripts(text)
-    if hangul or kana:
-        return "ko" if hangul >= kana else "ja"
-    return default if _HAN.search(text) else "en"
+    return script_language(text) or (default if _HAN.search(text) else "en")
 
 
 def split_term(markdown: str) -> tuple[str, str] | None:
@@ -155,12 +160,6 @@ def _is_statement(title: str) -> bool:
     return not text.endswith((":", "：")) and (
         len(text) > _LABEL_MAX or text.endswith(_SENTENCE_END)
     )
-
-
-def _code_text(markdown: str) -> str:
-    """The code of a fenced block, without its fences (a fact's text has no syntax)."""
-    body = markdown.split("\n", 1)[1] if "\n" in markdown else ""
-    return body.rsplit("```", 1)[0].strip()
 
 
 def _balanced(text: str) -> bool:
@@ -370,7 +369,8 @@ class _Extractor:
             if service is not None:
                 subject = _service_subject(service, self.catalog)
                 path = (plain_text(term[0]),) if service.parent else ()
-        text = plain_text(block.markdown) if block.kind != "code" else _code_text(block.markdown)
+        code = fenced_code(block.markdown) if block.kind == "code" else None
+        text = plain_text(block.markdown) if code is None else code.strip()
         if not text.strip():
             self.warn(block.line, "nothing to learn here (no text)", warn=False)
             return

@@ -14,8 +14,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import TEMPORARY_PREFIX
 from .errors import CheatdeckError
+from .writers import write_atomic
 
 FACES = (
     ("cd-sans-kr", "Noto Sans CJK KR:style=Regular", 400),
@@ -89,7 +89,7 @@ def prepare_fonts(texts: list[str], cache: Path) -> FontSet:
     folder = home / hashlib.sha256(characters.encode()).hexdigest()[:12]
     if not needed <= have or not folder.is_dir():
         _cut(located, characters, folder)
-        _replace_text(known, characters)
+        write_atomic(known, characters.encode())
     rules = [
         f'@font-face {{ font-family: "{family}"; '
         f'src: url("{(folder / f"{family}-{weight}.otf").as_uri()}"); font-weight: {weight}; }}'
@@ -103,15 +103,7 @@ def _cut(located: list[tuple[str, tuple[Path, int], int]], characters: str, fold
     for family, (path, index), weight in located:
         target = folder / f"{family}-{weight}.otf"
         if not target.is_file():
-            partial = folder / f"{TEMPORARY_PREFIX}{target.name}"
-            partial.write_bytes(_subset(path, index, characters))
-            partial.replace(target)
+            write_atomic(target, _subset(path, index, characters))
     for old in folder.parent.iterdir():
         if old.is_dir() and old != folder:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def _replace_text(path: Path, text: str) -> None:
-    partial = path.with_name(f"{TEMPORARY_PREFIX}{path.name}")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)

@@ -149,3 +149,16 @@ def render_inline_html(markdown: str) -> str:
     """HTML for a Markdown snippet (not yet sanitized: callers run it through nh3)."""
     md = parser()
     return str(md.renderer.render(inline_tokens(markdown), md.options, {}))
+
+
+def fenced_code(markdown: str) -> str | None:
+    """The code inside a fenced block (as the outline stores it), or None if not one."""
+    if not markdown.startswith("```"):
+        return None
+    body = markdown.split("\n", 1)[1] if "\n" in markdown else ""
+    return body.rsplit("```", 1)[0]
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"

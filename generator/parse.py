@@ -279,17 +279,17 @@ class _Builder:
         return blocks
 
 
-def count_scripts(text: str) -> tuple[int, int]:
-    """How many Hangul and how many kana characters a text has."""
-    return len(_HANGUL.findall(text)), len(_KANA.findall(text))
+def script_language(text: str) -> str | None:
+    """``ko`` if Hangul outnumbers kana, ``ja`` if not, None if neither appears."""
+    hangul, kana = len(_HANGUL.findall(text)), len(_KANA.findall(text))
+    if not (hangul or kana):
+        return None
+    return "ko" if hangul >= kana else "ja"
 
 
 def main_language(text: str) -> str:
-    """``ko`` if Hangul outnumbers kana, ``ja`` if not, ``en`` if neither appears."""
-    hangul, kana = count_scripts(text)
-    if not (hangul or kana):
-        return "en"
-    return "ko" if hangul >= kana else "ja"
+    """A note's language: by its scripts, ``en`` when it has no Hangul or kana."""
+    return script_language(text) or "en"
 
 
 def parse_note(file: str, text: str) -> Outline:

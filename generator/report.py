@@ -14,6 +14,7 @@ from typing import Any
 from .build import BuildResult
 from .cards import MOVED_TAG, REMOVED_TAG, CardNote
 from .extract import Fact, Notes
+from .inline import shorten
 
 _TEXT_WIDTH = 70
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
@@ -22,10 +23,6 @@ _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 def counted(number: int, noun: str) -> str:
     """``1 fact``, ``2 facts``."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= _TEXT_WIDTH else text[: _TEXT_WIDTH - 1] + "…"
 
 
 def _fact(fact: Fact) -> dict[str, Any]:
@@ -97,6 +94,10 @@ def build_report(result: BuildResult) -> dict[str, Any]:
     return report
 
 
+def _fact_line(fact: dict[str, Any], before_text: str = "") -> str:
+    return f"{fact['file']}:{fact['line']}: {before_text}{shorten(fact['text'], _TEXT_WIDTH)}"
+
+
 def report_lines(report: dict[str, Any]) -> list[str]:
     """The report as a person reads it after a build."""
     facts = report["facts"]
@@ -107,10 +108,10 @@ def report_lines(report: dict[str, Any]) -> list[str]:
         f"{len(facts['moved'])} moved"
     ]
     for mark, key in (("+", "added"), ("~", "updated"), ("-", "removed")):
-        lines.extend(f"  {mark} {f['file']}:{f['line']}: {_shorten(f['text'])}" for f in facts[key])
+        lines.extend(f"  {mark} {_fact_line(f)}" for f in facts[key])
     lines.extend(
-        f"  > {f['file']}:{f['line']}: {f['from']} → {f['subject']}: {_shorten(f['text'])}"
-        for f in facts["moved"]
+        "  > " + _fact_line(fact, f"{fact['from']} → {fact['subject']}: ")
+        for fact in facts["moved"]
     )
     if "deck" in report:
         deck = report["deck"]

@@ -26,8 +26,8 @@ from markupsafe import Markup
 from ._version import __version__
 from .cards import sanitize
 from .catalog import load_catalog
-from .extract import Fact, Notes, Subject, detect_lang
-from .inline import render_inline_html
+from .extract import Fact, Notes, Subject, detect_lang, shared_depth
+from .inline import fenced_code, render_inline_html
 from .resources import TEMPLATES, template_text
 
 PAPER_SIZES = {"A4": (297, 210), "Letter": (279.4, 215.9)}
@@ -195,9 +195,9 @@ def fact_html(markdown: str, images: dict[str, str]) -> Markup:
     """A fact's Markdown as sheet HTML: sanitized, images resolved, Korean kept whole."""
     pieces = []
     for paragraph in (p for p in markdown.split("\n\n") if p.strip()):
-        if paragraph.startswith("```"):
-            body = paragraph.split("\n", 1)[-1].rsplit("```", 1)[0]
-            pieces.append(f"<code class='block'>{html.escape(body)}</code>")
+        code = fenced_code(paragraph)
+        if code is not None:
+            pieces.append(f"<code class='block'>{html.escape(code)}</code>")
             continue
         rendered = sanitize(render_inline_html(paragraph).replace("\n", "<br>"))
         pieces.append(_images(rendered, images))
@@ -241,10 +241,7 @@ def _rows(facts: list[Fact], depth: int, images: dict[str, str]) -> list[Row]:
     lead = ""  # the text of the lead fact just printed, if the last row was one
     for fact in facts:
         sub = fact.path[depth:]
-        common = 0
-        while common < min(len(shown), len(sub)) and shown[common] == sub[common]:
-            common += 1
-        for level in range(common, len(sub)):
+        for level in range(shared_depth(shown, sub), len(sub)):
             if lead and lead == sub[level]:
                 continue
             heading = Markup(keep_hangul_words(html.escape(sub[level])))
