@@ -29,7 +29,7 @@ from .cache import (
     remove_leftovers,
     render_key,
 )
-from .cards import DeckOptions, DeckPlan, media_name, plan_deck
+from .cards import DeckOptions, DeckPlan, card_kinds, media_name, plan_deck
 from .extract import Notes, extract
 from .identity import (
     LOCK_NAME,
@@ -261,13 +261,17 @@ def build(targets: list[Path], out: Path, now: int, options: BuildOptions) -> Bu
     """
     with build_lock(out):
         loaded = load(targets, now)
-        outputs: dict[Path, bytes] = {out / "facts.json": facts_json(loaded.notes).encode()}
+        outputs: dict[Path, bytes] = {}
         lock = loaded.identified.lock
         plan = None
         if options.deck:
             plan, package = _deck(loaded, options.deck_options, now)
             outputs[out / "deck.apkg"] = package
             lock = record_notes(lock, _notes_by_fact(plan))
+            kinds = plan.kinds
+        else:
+            kinds, _ = card_kinds(loaded.notes, lock, options.deck_options)
+        outputs[out / "facts.json"] = facts_json(loaded.notes, kinds).encode()
         sheet_output = None
         if options.sheets:
             build_date = datetime.fromtimestamp(now, UTC).date().isoformat()

@@ -27,8 +27,12 @@ from pathlib import PurePosixPath
 from .catalog import Catalog, Member, Service, load_catalog
 from .errors import Skipped
 from .inline import fenced_code, inline_tokens, plain_text
-from .parse import DIRECTIVE, Block, Node, Outline, script_language
+from .parse import ANSWER, DIRECTIVE, QUESTION, Block, ListPlace, Node, Outline, script_language
 
+_EXPLICIT_PAIR = re.compile(r"^(?P<term>.+?)\s+(?P<marker>:::?)\s+(?P<definition>.+)$", re.DOTALL)
+_QUESTION_ANSWER = re.compile(
+    QUESTION.pattern + r"(?P<term>.+?)\n+" + ANSWER.pattern[1:] + r"(?P<definition>.+)$", re.DOTALL
+)
 _TERM_PATTERNS = tuple(
     re.compile(pattern, re.DOTALL)
     for pattern in (
@@ -48,6 +52,7 @@ _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _TOPIC_HEADING_LEVEL = 2
 _LABEL_MAX = 20
 _SENTENCE_END = (".", "。", "!", "?", "！", "？")
+_ABOUT_WINDOW = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,18 @@ class Fact:
     """1-based line where the fact starts."""
     end_line: int
     """1-based line where it ends."""
+    list_place: ListPlace | None = None
+    """For a list item: its Markdown list and position (list cards need whole lists)."""
+    about: str = ""
+    """The catalog service or feature the fact opens with (``SageMaker Model Monitor를
+    사용하면 …``) or whose name is its term; empty if none."""
+    also: tuple[str, ...] = ()
+    """Services (canonical names) the fact is about besides its subject."""
+    explicit: str = ""
+    """Card syntax the user wrote: ``qa`` (``Q:``/``A:``), ``term`` (``X :: Y``), ``pair``
+    (``X ::: Y``, both directions); empty for facts whose cards are inferred."""
+    no_card: bool = False
+    """``<!-- cheatdeck: nocard -->`` on the line or above the section: sheets only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +135,8 @@ class _Context:
     anchors: tuple[int, ...]
     """Lines of the titles that gave this subject and path (to tell which titles were used)."""
     members: tuple[Member, ...] = ()
+    no_card: bool = False
+    """Set below ``<!-- cheatdeck: nocard -->``."""
 
 
 def shared_depth(first: tuple[str, ...], second: tuple[str, ...]) -> int:
@@ -139,7 +158,12 @@ def detect_lang(text: str, default: str) -> str:
 
 
 def split_term(markdown: str) -> tuple[str, str] | None:
-    """``(term, definition)`` Markdown for ``X: Y``, ``**X**: Y``, `` `X` → Y``; else None."""
+    """``(term, definition)`` Markdown for ``X: Y``, ``**X**: Y``, `` `X` → Y``, and the
+    explicit ``Q: X`` / ``A: Y`` and ``X :: Y``; else None."""
+    for explicit in (_QUESTION_ANSWER, _EXPLICIT_PAIR):
+        found = explicit.match(markdown.strip())
+        if found is not None:
+            return found.group("term").strip(), found.group("definition").strip()
     for pattern in _TERM_PATTERNS:
         match = pattern.match(markdown.strip())
         if match is None:
@@ -150,6 +174,46 @@ def split_term(markdown: str) -> tuple[str, str] | None:
             return None
         return term, match.group("definition").strip()
     return None
+
+
+def explicit_kind(markdown: str) -> str:
+    """``qa``, ``pair`` or ``term`` for card syntax written by the user, else empty."""
+    if _QUESTION_ANSWER.match(markdown.strip()):
+        return "qa"
+    match = _EXPLICIT_PAIR.match(markdown.strip())
+    if match is None:
+        return ""
+    return "pair" if match.group("marker") == ":::" else "term"
+
+
+def _join_questions(children: tuple[Node | Block, ...]) -> list[Node | Block]:
+    """A ``Q:`` item or paragraph followed by an ``A:`` one is one question with its answer."""
+    joined: list[Node | Block] = []
+    for child in children:
+        previous = joined[-1] if joined else None
+        if (
+            isinstance(child, Block)
+            and isinstance(previous, Block)
+            and QUESTION.match(previous.markdown)
+            and "\n" not in previous.markdown
+            and ANSWER.match(child.markdown)
+        ):
+            markdown = f"{previous.markdown}\n{child.markdown}"
+            joined[-1] = replace(previous, markdown=markdown, end_line=child.end_line)
+            continue
+        joined.append(child)
+    return joined
+
+
+_NO_CARD = "nocard"
+
+
+def _without_directives(markdown: str) -> tuple[str, bool]:
+    """A block's Markdown without inline directives, and whether one said ``nocard``."""
+    found = [verb.strip().casefold() for verb in DIRECTIVE.findall(markdown)]
+    if not found:
+        return markdown, False
+    return DIRECTIVE.sub("", markdown).strip(), _NO_CARD in found
 
 
 def _is_statement(title: str) -> bool:
@@ -231,7 +295,7 @@ class _Extractor:
 
     def walk(self, node: Node, context: _Context, neighbours: dict[int, Subject]) -> None:
         current: _Context | None = None  # rule 4: the member a term switched to
-        for child in node.children:
+        for child in _join_questions(node.children):
             if isinstance(child, Block):
                 term = split_term(child.markdown)
                 switched = self._switch(term[0] if term else "", context)
@@ -269,8 +333,14 @@ class _Extractor:
             self.warn(node.line, "section skipped by <!-- cheatdeck: skip -->", warn=False)
             return
         if node.kind == "item" and _is_statement(node.title):
-            self.emit(Block("lead", node.title, node.line, node.line), context, None)
-        inner = self.context_for(node, context, directive, neighbours)
+            lead = Block("lead", node.title, node.line, node.line, node.list_place)
+            self.emit(lead, context, None)
+        if directive is not None and directive[0] == _NO_CARD:
+            inner = replace(self.context_for(node, context, None, neighbours), no_card=True)
+        else:
+            inner = self.context_for(node, context, directive, neighbours)
+        if context.no_card:
+            inner = replace(inner, no_card=True)
         before = len(self.facts)
         self.walk(node, inner, {})
         if node.line not in self.used_titles and node.kind != "document":
@@ -343,7 +413,8 @@ class _Extractor:
                 context, path=(*context.path, name), anchors=(*context.anchors, node.line)
             )
         if term[1]:
-            self.emit(Block("item", node.title, node.line, node.line), inner, term)
+            title = Block("item", node.title, node.line, node.line, node.list_place)
+            self.emit(title, inner, term)
         return inner
 
     def _multi_context(
@@ -363,6 +434,8 @@ class _Extractor:
         if block.kind == "image":
             self.emit_images(block, context)
             return
+        markdown, no_card = _without_directives(block.markdown)
+        block = replace(block, markdown=markdown)
         subject, path = context.subject, context.path
         if term is not None and block.kind != "code":
             service = self.catalog.lookup(plain_text(term[0]))
@@ -374,8 +447,14 @@ class _Extractor:
         if not text.strip():
             self.warn(block.line, "nothing to learn here (no text)", warn=False)
             return
+        explicit = explicit_kind(markdown) if block.kind != "code" else ""
+        if explicit and term is not None:  # the card syntax is not part of the words
+            separator = " " if explicit == "qa" else ": "
+            text = f"{plain_text(term[0])}{separator}{plain_text(term[1])}"
         kind = "term" if term and term[1] and block.kind != "code" else _KINDS[block.kind]
-        self._add(block, replace(context, subject=subject, path=path), kind, term, text)
+        kind = "qa" if explicit == "qa" else kind
+        inner = replace(context, subject=subject, path=path, no_card=context.no_card or no_card)
+        self._add(block, inner, kind, term, text, explicit)
 
     def _add(
         self,
@@ -384,9 +463,12 @@ class _Extractor:
         kind: str,
         term: tuple[str, str] | None,
         text: str,
+        explicit: str = "",
     ) -> None:
         subject = context.subject or self.fallback_topic
         self.used_titles.update(context.anchors)
+        about = self._about(text, term if kind in ("term", "qa") else None, subject.name)
+        also = () if not about else (self.catalog.owner(self.catalog.services[about]).name,)
         self.facts.append(
             Fact(
                 id="",
@@ -396,15 +478,36 @@ class _Extractor:
                 markdown=block.markdown,
                 text=text,
                 kind=kind,
-                term=term[0] if term and kind == "term" else "",
-                definition=term[1] if term and kind == "term" else "",
+                term=term[0] if term and kind in ("term", "qa") else "",
+                definition=term[1] if term and kind in ("term", "qa") else "",
                 lang=detect_lang(text, self.outline.lang),
                 file=self.outline.file,
                 line=block.line,
                 end_line=block.end_line,
+                list_place=block.list_place,
+                about=about,
+                also=tuple(name for name in also if name != subject.name),
+                explicit=explicit,
+                no_card=context.no_card,
             )
         )
         self.subjects_seen.setdefault(subject.name, subject)
+
+    def _about(self, text: str, term: tuple[str, str] | None, subject: str) -> str:
+        """The service or feature a fact is about: its term, or the name it opens with.
+
+        Conservative on purpose: a name further into the sentence is a passing mention.
+        A short form of the subject ("Amazon Q" in an Amazon Q Business note) is the subject.
+        """
+        service: Service | None = None
+        if term is not None:
+            service = self.catalog.lookup(plain_text(term[0]))
+        else:
+            found = self.catalog.mentions(text[:_ABOUT_WINDOW])
+            service = found[0][2] if found and found[0][0] == 0 else None
+        if service is None:
+            return ""
+        return subject if subject.startswith(service.name + " ") else service.name
 
     def emit_images(self, block: Block, context: _Context) -> None:
         """Local images inside the notes folder become image facts; others are reported."""

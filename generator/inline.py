@@ -7,7 +7,8 @@ strikethrough and front matter, with two changes for hand-written notes:
 * indented code blocks are off: in study notes, deep indentation is outline depth, never code
   (fenced code still works);
 * ``**bold**`` that CommonMark leaves literal because a letter follows the closing ``**``
-  (``**순위를 재조정(re-rank)**하여``, common in Korean and Japanese) is made bold anyway.
+  (``**순위를 재조정(re-rank)**하여``, common in Korean and Japanese) is made bold anyway;
+* ``==highlight==`` (Obsidian, Typora) is ``<mark>`` — in text only, never inside code.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 _MARKER = "**"
 _SPACES = re.compile(r"\s+")
-_MARKUP = re.compile(r"[*_`\[\]!<>&\\~]|\s{2,}\n")
+_MARKUP = re.compile(r"[*_`\[\]!<>&\\~]|==|\s{2,}\n")
+_HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
 """Characters that can start Markdown or HTML syntax (text without them is plain)."""
 
 
@@ -97,6 +99,33 @@ def _literal_strong_rule(state: StateCore) -> None:
             token.children = pair_literal_strong(token.children)
 
 
+def _highlight_tokens(token: Token) -> list[Token]:
+    """A text token with ``==marked==`` spans, as text and mark tokens."""
+    pieces: list[Token] = []
+    for index, part in enumerate(_HIGHLIGHT.split(token.content)):
+        if index % 2:
+            pieces.append(Token("mark_open", "mark", 1, markup="=="))
+            pieces.append(_text_token(part))
+            pieces.append(Token("mark_close", "mark", -1, markup="=="))
+        elif part:
+            pieces.append(_text_token(part))
+    return pieces
+
+
+def _highlight_rule(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type == "inline" and token.children and "==" in token.content:
+            token.children = [
+                piece
+                for child in token.children
+                for piece in (
+                    _highlight_tokens(child)
+                    if child.type == "text" and "==" in child.content
+                    else [child]
+                )
+            ]
+
+
 @cache
 def parser() -> MarkdownIt:
     """The shared parser (built once per process)."""
@@ -104,6 +133,7 @@ def parser() -> MarkdownIt:
     md.disable("code")
     md.use(front_matter_plugin)
     md.core.ruler.after("text_join", "literal_strong", _literal_strong_rule)
+    md.core.ruler.after("literal_strong", "highlight", _highlight_rule)
     return md
 
 

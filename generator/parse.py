@@ -25,6 +25,20 @@ _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 
 
 @dataclass(frozen=True, slots=True)
+class ListPlace:
+    """Where a list item sits in its Markdown list (list cards need whole, real lists)."""
+
+    list: int
+    """Ordinal of the list in its note (1-based): items with the same one are siblings."""
+    index: int
+    """0-based position of the item in the list."""
+    size: int
+    """How many items the list has."""
+    ordered: bool
+    """A numbered list (``1.``), whose order is part of what it says."""
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """A piece of content that becomes one fact."""
 
@@ -37,6 +51,8 @@ class Block:
     """1-based first line."""
     end_line: int
     """1-based last line."""
+    list_place: ListPlace | None = None
+    """Set for a list item: its list and position."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +71,8 @@ class Node:
     """Sub-nodes and blocks in note order."""
     directives: tuple[str, ...] = ()
     """``<!-- cheatdeck: … -->`` instructions written directly under the title."""
+    list_place: ListPlace | None = None
+    """Set for a list item with sub-items: its list and position."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +101,21 @@ class _Draft:
     level: float
     children: list[_Draft | Block] = field(default_factory=list)
     directives: list[str] = field(default_factory=list)
+    list_place: ListPlace | None = None
 
     def freeze(self) -> Node:
         children = tuple(
             child.freeze() if isinstance(child, _Draft) else child for child in self.children
         )
-        return Node(self.kind, self.title, self.line, self.level, children, tuple(self.directives))
+        return Node(
+            self.kind,
+            self.title,
+            self.line,
+            self.level,
+            children,
+            tuple(self.directives),
+            self.list_place,
+        )
 
 
 def _lines(node: SyntaxTreeNode) -> tuple[int, int]:
@@ -129,6 +156,8 @@ def _paragraph_block(markdown: str, line: int, end: int, kind: str) -> Block:
 
 _STATEMENT_END = re.compile(r"(?:[.。．!?！？]|  |\\)$")
 _STATEMENT_START = re.compile(r"^(?:※|→|->|=>|•|ex\))")
+QUESTION = re.compile(r"^Q\s*[:：]\s*")
+ANSWER = re.compile(r"^A\s*[:：]\s*")
 
 
 def _statements(markdown: str, line: int) -> list[tuple[str, int]]:
@@ -141,7 +170,9 @@ def _statements(markdown: str, line: int) -> list[tuple[str, int]]:
     groups: list[tuple[list[str], int]] = []
     for offset, text in enumerate(markdown.split("\n")):
         previous = groups[-1][0][-1] if groups else ""
-        if groups and not _STATEMENT_END.search(previous) and not _STATEMENT_START.match(text):
+        answers = bool(groups) and QUESTION.match(groups[-1][0][0]) and ANSWER.match(text)
+        continues = not _STATEMENT_END.search(previous) and not _STATEMENT_START.match(text)
+        if groups and (continues or answers):
             groups[-1][0].append(text)
         else:
             groups.append(([text], line + offset))
@@ -157,6 +188,7 @@ class _Builder:
         self.stack: list[_Draft] = [self.root]
         self.skipped: list[Skipped] = []
         self.front_matter: list[tuple[str, str]] = []
+        self.lists = 0
 
     def skip(self, line: int, reason: str, warn: bool = False) -> None:
         self.skipped.append(Skipped(self.file, line, reason, warn))
@@ -197,7 +229,7 @@ class _Builder:
         if node.type == "paragraph":
             return self.paragraph(node, "paragraph")
         if node.type in ("bullet_list", "ordered_list"):
-            return [piece for item in node.children for piece in self.list_item(item)]
+            return self.list_items(node)
         if node.type == "blockquote":
             return [
                 replace(block, kind="quote")
@@ -236,6 +268,20 @@ class _Builder:
             self.skip(line, "HTML comment")
             return []
         return [Block("html", content.strip(), line, end)]
+
+    def list_items(self, node: SyntaxTreeNode) -> list[_Draft | Block]:
+        """Each item's pieces; an item that is one piece learns its place in the list."""
+        self.lists += 1
+        number = self.lists  # nested lists below take the next numbers
+        items = [self.list_item(item) for item in node.children]
+        ordered = node.type == "ordered_list"
+        pieces: list[_Draft | Block] = []
+        for index, item_pieces in enumerate(items):
+            if len(item_pieces) == 1:
+                place = ListPlace(number, index, len(items), ordered)
+                item_pieces = [_placed(item_pieces[0], place)]
+            pieces.extend(item_pieces)
+        return pieces
 
     def list_item(self, item: SyntaxTreeNode) -> list[_Draft | Block]:
         line, end = _lines(item)
@@ -277,6 +323,13 @@ class _Builder:
             line, end = _lines(row)
             blocks.append(Block("row", " · ".join(p for p in pairs if p), line, end))
         return blocks
+
+
+def _placed(piece: _Draft | Block, place: ListPlace) -> _Draft | Block:
+    if isinstance(piece, Block):
+        return replace(piece, list_place=place)
+    piece.list_place = place
+    return piece
 
 
 def script_language(text: str) -> str | None:

@@ -37,8 +37,10 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def facts_document(notes: Notes) -> dict[str, Any]:
-    """The facts.json document (CONTRACT.md), plus the skipped lines for review."""
+def facts_document(notes: Notes, cards: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
+    """The facts.json document (CONTRACT.md), plus the skipped lines for review.
+
+    ``cards`` (fact id → card kinds) adds each fact's ``cards`` list, ``[]`` for none."""
     return {
         "version": FACTS_VERSION,
         "subjects": [
@@ -55,6 +57,8 @@ def facts_document(notes: Notes) -> dict[str, Any]:
                 "kind": f.kind,
                 "lang": f.lang,
                 "source": {"file": f.file, "line": f.line, "end_line": f.end_line},
+                "also": list(f.also),
+                **({"cards": sorted(set(cards.get(f.id, ())))} if cards is not None else {}),
             }
             for f in notes.facts
         ],
@@ -62,10 +66,10 @@ def facts_document(notes: Notes) -> dict[str, Any]:
     }
 
 
-def facts_json(notes: Notes) -> str:
+def facts_json(notes: Notes, cards: dict[str, tuple[str, ...]] | None = None) -> str:
     """facts.json with one subject, fact or skipped line per line: readable, diff-friendly,
     and fast (``json.dumps`` with ``indent`` falls back to a pure-Python encoder)."""
-    document = facts_document(notes)
+    document = facts_document(notes, cards)
     parts = [f'{{"version": {document["version"]}']
     for key in ("subjects", "facts", "skipped"):
         items = ",\n  ".join(json.dumps(item, ensure_ascii=False) for item in document[key])

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.inline import parsed_plain_text, plain_text, render_inline_html
-from generator.parse import Block, Node, parse_note
+from generator.parse import Block, ListPlace, Node, parse_note
 from generator.sources import decode
 
 FIXTURES = Path(__file__).parent / "fixtures" / "outline.md"
@@ -71,7 +71,7 @@ def test_bom_and_crlf_do_not_shift_lines() -> None:
     outline = parse_note("n.md", text)
     heading = outline.root.children[0]
     assert isinstance(heading, Node) and heading.title == "Title" and heading.line == 1
-    assert heading.children[0] == Block("item", "fact", 3, 3)
+    assert heading.children[0] == Block("item", "fact", 3, 3, ListPlace(1, 0, 1, False))
 
 
 def test_rules_are_reported_as_skipped() -> None:

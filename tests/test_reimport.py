@@ -20,6 +20,7 @@ SERVICES = """# Amazon Polly
 ## 사용 사례
 - 뉴스 기사 낭독
 - 전화 자동 응답
+- 오디오북 제작
 
 # Amazon Transcribe
 - 음성을 텍스트로 변환하는 자동 음성 인식(ASR) 서비스이다.
@@ -89,7 +90,9 @@ def test_rebuild_and_reimport_updates_in_place(tmp_path: Path) -> None:
         f.id for f in second.loaded.notes.facts if f.id in second.loaded.identified.changes.updated
     }
     assert changed_facts  # the edits, the move, the rename
-    assert not [c for c in second.deck.notes if c.guid in added and c.key_fact in changed_facts]
+    kept = {c.guid for c in second.deck.notes}
+    lost = [c for c in first.deck.notes if c.key_fact in changed_facts and c.guid not in kept]
+    assert lost == []  # edited, moved and renamed facts keep every note they had
 
     texts = " ".join(after.values())
     assert "자연스러운 음성으로" in texts and "PII" in texts
@@ -111,7 +114,9 @@ def test_a_list_card_updates_when_an_item_is_removed(tmp_path: Path) -> None:
     item (no remaining fact changed) left Anki's copy showing the old list."""
     folder = tmp_path / "notes"
     folder.mkdir()
-    items = "# Amazon Polly\n\n## 사용 사례\n- 뉴스 낭독\n- 전화 응답\n- 오디오북 제작\n"
+    items = (
+        "# Amazon Polly\n\n## 사용 사례\n- 뉴스 낭독\n- 전화 응답\n- 오디오북 제작\n- 안내 방송\n"
+    )
     write(folder, {"polly.md": items})
     build([folder], tmp_path / "out", 1_000, NO_SHEETS)
     collection = open_collection(tmp_path / "anki")
