@@ -303,7 +303,7 @@ def keyword_cloze(fact: Fact, corpus: Corpus) -> Question | None:
     yes/no, a gloss in parentheses, or most of the sentence)."""
     if fact.kind not in ("item", "statement", "lead", "quote") or len(fact.text) > FACT_MAX_CHARS:
         return None
-    if leans_on_context(fact.text):
+    if leans_on_context(fact.text) or _is_title(fact):
         return None
     rendered = corpus.render(fact.markdown)
     spans = [(tag, inner) for tag, inner in _SPAN.findall(rendered) if _is_keyword(tag, inner)]
@@ -337,6 +337,14 @@ def reverse(fact: Fact, corpus: Corpus) -> Question | None:
     front = corpus.render(fact.definition)
     back = f"<b>{corpus.render(fact.term)}</b>"
     return _ask("reverse", fact, corpus, front, back)
+
+
+def _is_title(fact: Fact) -> bool:
+    """An item that titles the items below it ("Amazon Q Business의 이점", "다음과 같습니다.")
+    announces; it states nothing to recall."""
+    return fact.kind == "lead" and (
+        not _SENTENCE_END.search(fact.text.rstrip()) or bool(_INTRODUCES.search(fact.text))
+    )
 
 
 def _words_of(inner: str) -> str:
@@ -570,7 +578,7 @@ def heading_question(facts: list[Fact], corpus: Corpus) -> Question | None:
         len(facts) > HEADING_MAX_FACTS
         or (not first.path and first.subject_kind == "service")
         or any(f.no_card or f.kind not in ("item", "statement", "quote", "lead") for f in facts)
-        or any(f.kind == "lead" and not _SENTENCE_END.search(f.text.rstrip()) for f in facts)
+        or any(_is_title(f) for f in facts)
         or sum(len(f.text) for f in facts) > HEADING_MAX_CHARS
         or leans_on_context(first.text)
     ):

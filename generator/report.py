@@ -84,6 +84,7 @@ def build_report(result: BuildResult) -> dict[str, Any]:
             "updated_notes": len(result.deck.updated),
             "removed_notes": len(result.deck.removed),
             "moved_notes": sum(1 for n in notes if MOVED_TAG in n.tags),
+            "facts_without_card": dict(Counter(result.deck.no_card.values()).most_common()),
         }
     if result.sheets:
         report["sheets"] = {
@@ -126,6 +127,13 @@ def report_lines(report: dict[str, Any]) -> list[str]:
             f"{name.split('::', 1)[-1]} {count}" for name, count in deck["by_deck"].items()
         )
         lines.append(f"  {subdecks}")
+        without = deck["facts_without_card"]
+        if without:
+            reasons = "; ".join(f"{count} {reason}" for reason, count in without.items())
+            lines.append(
+                f"  {counted(sum(without.values()), 'fact')} on sheets only, no card: {reasons} "
+                "(facts.json: \"cards\": [])"
+            )
         if deck["removed_notes"]:
             lines.append(
                 f"  {deck['removed_notes']} notes no longer in your notes: after importing, "
