@@ -23,6 +23,8 @@ CARDS = [
     ("which", "tag:cheatdeck::kind::which tag:cheatdeck::subject::Amazon_Polly"),
     ("cloze", "tag:cheatdeck::kind::cloze tag:cheatdeck::subject::Amazon_Personalize"),
     ("term", "tag:cheatdeck::kind::term tag:cheatdeck::subject::Amazon_Personalize"),
+    ("list", "tag:cheatdeck::kind::list tag:cheatdeck::subject::Amazon_SageMaker"),
+    ("ordered", "tag:cheatdeck::kind::ordered"),
 ]
 SHEETS = [("sheet-ko", "amazon-personalize"), ("sheet-ja", "amazon-sagemaker")]
 PANEL = """<div class="panel {mode}"><div class="side">{label}</div>
