@@ -30,6 +30,7 @@ from .cache import (
     render_key,
 )
 from .cards import DeckOptions, DeckPlan, card_kinds, media_name, plan_deck
+from .errors import StrictError
 from .extract import Notes, extract
 from .identity import (
     LOCK_NAME,
@@ -55,6 +56,8 @@ class BuildOptions:
     sheets: bool = True
     deck_options: DeckOptions = field(default_factory=DeckOptions)
     sheet_options: SheetOptions = field(default_factory=SheetOptions)
+    strict: bool = False
+    """Any warning fails the build before anything is written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +88,10 @@ class BuildResult:
     """Problems met while rendering (WeasyPrint's warnings)."""
 
 
-def load(targets: list[Path], now: int) -> Loaded:
-    """Read, parse, extract and identify the notes named by ``targets``."""
-    note_set = read_notes(targets)
+def load(targets: list[Path], now: int, note_set: NoteSet | None = None) -> Loaded:
+    """Read, parse, extract and identify the notes named by ``targets`` (or ``note_set``,
+    when they were read already)."""
+    note_set = note_set or read_notes(targets)
     outlines = _parse_all(note_set)
     images = frozenset(
         (note.file, path)
@@ -99,7 +103,8 @@ def load(targets: list[Path], now: int) -> Loaded:
     lock_path = note_set.roots[0] / LOCK_NAME
     lock_text = lock_path.read_text(encoding="utf-8") if lock_path.is_file() else ""
     lock = lock_from_json(lock_text, LOCK_NAME) if lock_text else {}
-    identified = assign_ids(notes.facts, lock, now)
+    read = {note.file for note in note_set.notes}
+    identified = assign_ids(notes.facts, lock, now, note_set.present - read)
     notes = replace(notes, facts=identified.facts)
     return Loaded(notes, identified, note_set, lock_path, lock_text)
 
@@ -137,7 +142,7 @@ def _media(note_set: NoteSet) -> tuple[dict[str, str], dict[str, bytes]]:
 def _deck(loaded: Loaded, options: DeckOptions, now: int) -> tuple[DeckPlan, bytes]:
     names, contents = _media(loaded.note_set)
     moved = frozenset(fact_id for fact_id, _, _ in loaded.identified.changes.moved)
-    plan = plan_deck(loaded.notes, loaded.identified.lock, moved, options, names, now)
+    plan = plan_deck(loaded.notes, loaded.identified.scoped_lock(), moved, options, names, now)
     used = {names[path] for path in plan.media}
     return plan, apkg_bytes(plan, {name: contents[name] for name in used})
 
@@ -259,18 +264,22 @@ def build(targets: list[Path], out: Path, now: int, options: BuildOptions) -> Bu
     Outputs are rendered in memory, then each file is replaced atomically; the manifest
     and the lock beside the notes are saved last. One build at a time per ``out``.
     """
+    note_set = read_notes(targets)  # no notes: fail before OUT is even created
     with build_lock(out):
-        loaded = load(targets, now)
+        loaded = load(targets, now, note_set)
+        if options.strict:
+            _refuse_warnings([str(s) for s in loaded.notes.skipped if s.warn])
         outputs: dict[Path, bytes] = {}
         lock = loaded.identified.lock
         plan = None
         if options.deck:
             plan, package = _deck(loaded, options.deck_options, now)
             outputs[out / "deck.apkg"] = package
-            lock = record_notes(lock, _notes_by_fact(plan))
+            lock = record_notes(lock, _notes_by_fact(plan), loaded.identified.scope)
             kinds = plan.kinds
         else:
-            kinds, _ = card_kinds(loaded.notes, lock, options.deck_options)
+            scoped = loaded.identified.scoped_lock()
+            kinds, _ = card_kinds(loaded.notes, scoped, options.deck_options)
         outputs[out / "facts.json"] = facts_json(loaded.notes, kinds).encode()
         sheet_output = None
         if options.sheets:
@@ -278,6 +287,8 @@ def build(targets: list[Path], out: Path, now: int, options: BuildOptions) -> Bu
             sheet_output = _sheets(loaded, options.sheet_options, build_date, out)
             outputs.update(sheet_output.files)
             outputs[out / MANIFEST] = manifest_json(sheet_output.manifest).encode()
+            if options.strict:
+                _refuse_warnings(list(sheet_output.warnings))
         for path, data in outputs.items():
             write_atomic(path, data)
         if sheet_output is not None:
@@ -297,6 +308,12 @@ def build(targets: list[Path], out: Path, now: int, options: BuildOptions) -> Bu
         {name: r.pages for name, r in sheet_output.manifest.files.items()} if sheet_output else {},
         sheet_output.warnings if sheet_output else (),
     )
+
+
+def _refuse_warnings(warnings: list[str]) -> None:
+    """``--strict``: warnings fail the build while nothing has been written yet."""
+    if warnings:
+        raise StrictError(warnings)
 
 
 def _remove_stale_sheets(folder: Path, keep: set[Path]) -> None:

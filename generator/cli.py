@@ -149,6 +149,7 @@ def _options(settings: dict[str, Any]) -> BuildOptions:
         sheets=not settings["no_sheets"],
         deck_options=DeckOptions(name=settings["deck_name"]),
         sheet_options=sheet_options,
+        strict=settings.get("strict", False),
     )
     if options.sheets and not harfbuzz_subset_available():
         click.secho(
@@ -190,12 +191,8 @@ def build_command(notes: tuple[Path, ...], strict: bool, **settings: Any) -> Non
     Example:
         cheatdeck build notes/ -o build --deck-name "AWS MLA"
     """
-    targets, options = _targets(notes), _options(settings)
-    warnings = _run(
-        lambda: _build_and_report(targets, settings["out"], options, settings["as_json"])
-    )
-    if strict and warnings:
-        _fail(f"{warnings} warning(s) and --strict: fix them or drop --strict")
+    targets, options = _targets(notes), _options({**settings, "strict": strict})
+    _run(lambda: _build_and_report(targets, settings["out"], options, settings["as_json"]))
 
 
 @cli.command("watch")

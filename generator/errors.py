@@ -39,3 +39,36 @@ class NotesError(CheatdeckError):
         self.file = file
         self.line = line
         self.message = message
+
+
+class SourceError(CheatdeckError):
+    """A problem with a whole file or folder of notes (no line to point at)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+
+
+class StrictError(CheatdeckError):
+    """``--strict`` and warnings: the build stopped before writing anything."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        count = len(warnings)
+        super().__init__(
+            "\n".join(
+                [
+                    *(
+                        f"{warning}" if ": warning: " in warning else _as_warning(warning)
+                        for warning in warnings
+                    ),
+                    f"{count} warning{'s' if count != 1 else ''} and --strict: nothing was "
+                    "written; fix them or drop --strict",
+                ]
+            )
+        )
+        self.warnings = warnings
+
+
+def _as_warning(skipped: str) -> str:
+    """``FILE:LINE: reason`` as the build prints a warning."""
+    place, _, reason = skipped.partition(": ")
+    return f"{place}: warning: {reason}"

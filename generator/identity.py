@@ -83,7 +83,14 @@ class Identified:
 
     facts: tuple[Fact, ...]
     lock: dict[str, Entry]
+    """The whole lock to save: this build's entries and, untouched, those of notes it did
+    not read."""
     changes: Changes
+    scope: frozenset[str] = frozenset()
+    """Ids of the entries this build read, changed or retired: the deck speaks only of these."""
+
+    def scoped_lock(self) -> dict[str, Entry]:
+        return {fact_id: self.lock[fact_id] for fact_id in self.scope}
 
 
 def _normal(text: str) -> str:
@@ -153,12 +160,23 @@ class _Matcher:
                 taken.add(fact_id)
 
 
-def assign_ids(facts: tuple[Fact, ...], lock: dict[str, Entry], now: int) -> Identified:
-    """Give every fact its id, re-linking edited, moved and renamed facts to the lock."""
+def assign_ids(
+    facts: tuple[Fact, ...],
+    lock: dict[str, Entry],
+    now: int,
+    untouched: frozenset[str] = frozenset(),
+) -> Identified:
+    """Give every fact its id, re-linking edited, moved and renamed facts to the lock.
+
+    ``untouched`` names note files on disk that this build did not read (a build of one
+    file): their entries are neither matched, nor changed, nor reported removed.
+    """
+    kept = {i: e for i, e in lock.items() if e.file in untouched}
+    lock = {i: e for i, e in lock.items() if e.file not in untouched}
     matcher = _Matcher(list(facts), lock)
     matcher.by_text()
     matcher.by_similarity()
-    taken = set(lock)
+    taken = set(lock) | set(kept)
     result: list[Fact] = []
     new_lock: dict[str, Entry] = {}
     added: list[str] = []
@@ -193,13 +211,21 @@ def assign_ids(facts: tuple[Fact, ...], lock: dict[str, Entry], now: int) -> Ide
                 removed.append(fact_id)
             new_lock[fact_id] = replace(entry, removed=entry.removed or now)
     changes = Changes(tuple(added), tuple(updated), tuple(moved), tuple(sorted(removed)))
-    return Identified(tuple(result), new_lock, changes)
+    taken_ids = set(new_lock)
+    return Identified(
+        tuple(result), {**kept, **new_lock}, changes, frozenset(taken_ids - set(kept))
+    )
 
 
-def record_notes(lock: dict[str, Entry], notes: dict[str, list[NoteRecord]]) -> dict[str, Entry]:
-    """The lock with each fact's current Anki notes remembered."""
+def record_notes(
+    lock: dict[str, Entry], notes: dict[str, list[NoteRecord]], scope: frozenset[str]
+) -> dict[str, Entry]:
+    """The lock with the current Anki notes of each fact in ``scope`` remembered (the
+    entries of notes this build did not read keep theirs)."""
     return {
         fact_id: replace(entry, notes=tuple(sorted(notes.get(fact_id, []))))
+        if fact_id in scope
+        else entry
         for fact_id, entry in lock.items()
     }
 
@@ -218,12 +244,26 @@ def _changed_time(fact: Fact, old: Entry | None, now: int) -> int:
 
 
 def lock_from_json(text: str, where: str) -> dict[str, Entry]:
-    """Parse a lock file; ``where`` names it in errors."""
+    """Parse a lock file; ``where`` names it in errors. A lock this version cannot read is
+    an error, never a silent reset: every card would lose its review history."""
     from .errors import NotesError
+
+    def unreadable(reason: str) -> NotesError:
+        return NotesError(where, 1, f"{reason}; restore it from version control")
 
     try:
         data = json.loads(text)
-        entries = data["facts"]
+        version = int(data.get("version", 1))
+    except (ValueError, TypeError, AttributeError) as error:
+        raise unreadable(f"unreadable lock file ({error})") from None
+    if version > LOCK_VERSION:
+        raise NotesError(
+            where,
+            1,
+            f"lock file version {version} was written by a newer cheatdeck (this one reads "
+            f"version {LOCK_VERSION}): upgrade cheatdeck; the lock was left as it is",
+        )
+    try:
         return {
             fact_id: Entry(
                 subject=e["subject"],
@@ -236,12 +276,10 @@ def lock_from_json(text: str, where: str) -> dict[str, Entry]:
                 removed=int(e.get("removed", 0)),
                 notes=tuple(_note_record(note) for note in e.get("notes", [])),
             )
-            for fact_id, e in entries.items()
+            for fact_id, e in data["facts"].items()
         }
     except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise NotesError(
-            where, 1, f"unreadable lock file ({error}); restore it from version control"
-        ) from None
+        raise unreadable(f"unreadable lock file ({error})") from None
 
 
 def _note_record(stored: list[object]) -> NoteRecord:

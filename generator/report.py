@@ -132,7 +132,7 @@ def report_lines(report: dict[str, Any]) -> list[str]:
             reasons = "; ".join(f"{count} {reason}" for reason, count in without.items())
             lines.append(
                 f"  {counted(sum(without.values()), 'fact')} on sheets only, no card: {reasons} "
-                "(facts.json: \"cards\": [])"
+                '(facts.json: "cards": [])'
             )
         if deck["removed_notes"]:
             lines.append(

@@ -219,15 +219,12 @@ def _images(rendered: str, images: dict[str, str]) -> str:
 
 
 def _where(facts: list[Fact], single_source: bool) -> str:
-    """Source lines of a box: ``12–30`` when the sheet has one note (named in the footer),
-    ``file.md:12–30`` otherwise."""
-    by_file: dict[str, list[int]] = defaultdict(list)
-    for fact in facts:
-        by_file[fact.file].extend((fact.line, fact.end_line))
-    return " · ".join(
-        f"{'' if single_source else file + ':'}{min(lines)}–{max(lines)}"
-        for file, lines in by_file.items()
-    )
+    """The notes a box comes from, by file name only: nothing when the sheet has one note
+    (named in the footer). Never line numbers: inserting a line elsewhere in a note must
+    not change, and re-render, every sheet below it."""
+    if single_source:
+        return ""
+    return " · ".join(dict.fromkeys(fact.file for fact in facts))
 
 
 def _rows(facts: list[Fact], depth: int, images: dict[str, str]) -> list[Row]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NotesError
+from .errors import NotesError, SourceError
+from .identity import LOCK_NAME
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
 
@@ -35,6 +36,9 @@ class NoteSet:
     assets: frozenset[tuple[Path, str]]
     """(notes folder, image path relative to it): the only images that may be embedded."""
     roots: tuple[Path, ...]
+    present: frozenset[str]
+    """Every note path on disk under the roots, read or not: a subset build must leave the
+    lock entries of notes it did not read alone, and may retire only those of notes gone."""
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -66,19 +70,50 @@ def _files_under(root: Path, suffixes: frozenset[str]) -> list[Path]:
     )
 
 
+def _root(target: Path) -> Path:
+    """The notes folder a target belongs to: a folder itself; for a single note, the nearest
+    folder above it that keeps a lock (so one file is built with its folder's identities),
+    else the note's own folder."""
+    if target.is_dir():
+        return target.resolve()
+    folder = target.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / LOCK_NAME).is_file():
+            return candidate
+    return folder
+
+
 def read_notes(targets: list[Path]) -> NoteSet:
-    """Read every note named by ``targets`` (folders are searched for ``*.md``)."""
+    """Read every note named by ``targets`` (folders are searched for ``*.md``).
+
+    Finding no note at all is an error: an empty or mistyped folder must never build an
+    empty deck over the last good one. Two notes folders holding the same note path would
+    share identities, so that is an error too.
+    """
     notes: list[NoteFile] = []
     assets: set[tuple[Path, str]] = set()
     roots: list[Path] = []
+    present: set[str] = set()
+    owner: dict[str, Path] = {}
     for target in targets:
-        root = (target if target.is_dir() else target.parent).resolve()
+        root = _root(target)
         roots.append(root)
-        paths = _files_under(root, frozenset({".md"})) if target.is_dir() else [target]
+        on_disk = _files_under(root, frozenset({".md"}))
+        paths = on_disk if target.is_dir() else [target.resolve()]
+        if not paths:
+            raise SourceError(str(target), "no Markdown notes found (looked for *.md files)")
         for path in paths:
             relative = path.resolve().relative_to(root).as_posix()
+            if owner.setdefault(relative, root) != root:
+                raise SourceError(
+                    relative,
+                    f"the same note path in two notes folders ({owner[relative]} and {root}): "
+                    "build them separately or rename one",
+                )
             notes.append(NoteFile(root, relative, decode(relative, path.read_bytes())))
+        present |= {path.relative_to(root).as_posix() for path in on_disk}
         assets |= {
             (root, p.relative_to(root).as_posix()) for p in _files_under(root, IMAGE_SUFFIXES)
         }
-    return NoteSet(tuple(notes), frozenset(assets), tuple(dict.fromkeys(roots)))
+    notes = list({(note.root, note.file): note for note in notes}.values())
+    return NoteSet(tuple(notes), frozenset(assets), tuple(dict.fromkeys(roots)), frozenset(present))
