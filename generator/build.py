@@ -291,7 +291,7 @@ def build(targets: list[Path], out: Path, now: int, options: BuildOptions) -> Bu
                 _refuse_warnings(list(sheet_output.warnings))
         for path, data in outputs.items():
             write_atomic(path, data)
-        if sheet_output is not None:
+        if sheet_output is not None and _read_everything(loaded.note_set):
             _remove_stale_sheets(
                 out / "sheets", {out / name for name in sheet_output.manifest.files}
             )
@@ -308,6 +308,11 @@ def build(targets: list[Path], out: Path, now: int, options: BuildOptions) -> Bu
         {name: r.pages for name, r in sheet_output.manifest.files.items()} if sheet_output else {},
         sheet_output.warnings if sheet_output else (),
     )
+
+
+def _read_everything(note_set: NoteSet) -> bool:
+    """A build of some notes cannot tell a vanished subject from one it did not read."""
+    return note_set.present <= {note.file for note in note_set.notes}
 
 
 def _refuse_warnings(warnings: list[str]) -> None:

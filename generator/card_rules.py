@@ -526,15 +526,13 @@ def list_question(items: list[Fact], corpus: Corpus) -> Question | None:
     place = first.list_place
     if place is None or len(items) != place.size:
         return None
-    title = first.path[-1] if first.path else first.subject
-    if _INTRODUCES.search(
-        first.text
-    ):  # "- 이 파이프라인에 포함되는 단계는 다음과 같습니다." + items
+    path = _list_path(first)
+    title = path[-1] if path else first.subject
+    if _INTRODUCES.search(first.text):  # "- … 단계는 다음과 같습니다." and the steps below
         title, items = first.text, items[1:]
-        first = items[0]
     if not LIST_MIN_ITEMS <= len(items) <= LIST_MAX_ITEMS:
         return None
-    path = _list_path(first)
+    first = items[0]
     if (not path and first.subject_kind == "service") or any(
         f.no_card or (f.subject, _list_path(f)) != (first.subject, path) for f in items
     ):  # a heading names the set; under a bare service "name all 4" asks "4 what?"

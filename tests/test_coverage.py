@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.build import Loaded
+from generator.cards import DeckOptions, plan_deck
 from generator.catalog import load_catalog
 from generator.extract import extract
+from generator.identity import assign_ids
 from generator.inline import plain_text
 from generator.parse import parse_note
+from generator.sheets import SheetOptions, plan_sheets
 
 from .conftest import SOURCE_NOTES
 
@@ -110,6 +114,24 @@ MARKDOWNISH = st.lists(
             "```\ncode\n```\n",
             "\r\n",
             "---\nt: 1\n---\n",
+            "Q: ",
+            "\nA: ",
+            " :: ",
+            " ::: ",
+            "==",
+            "{{c1::",
+            "}}",
+            "🔥✅⚠️★",
+            "<script>alert(1)</script>",
+            "<div onclick='x'>",
+            "<!-- cheatdeck: nocard -->",
+            "이는 ",
+            "다음과 같습니다.",
+            "とは",
+            "은 ",
+            "Amazon Q Business",
+            "SageMaker Model Monitor를 ",
+            "\t\t\t\t\t\t- ",
         ]
     )
     | st.text(max_size=8),
@@ -128,3 +150,18 @@ def test_parse_and_extract_never_raise_on_markdownish_text(text: str) -> None:
 @given(st.text())
 def test_parse_and_extract_never_raise_on_any_text(text: str) -> None:
     extract([parse_note("n.md", text)])
+
+
+@settings(max_examples=150, deadline=None)
+@given(MARKDOWNISH, MARKDOWNISH)
+def test_the_whole_pipeline_never_raises(first: str, second: str) -> None:
+    """Parse → extract → identify → cards → sheet HTML on generated notes with CJK, emoji,
+    deep nesting, HTML fragments, card syntax and broken Markdown (issue #9)."""
+    notes = extract([parse_note("a.md", first), parse_note("dir/b.md", second)])
+    identified = assign_ids(notes.facts, {}, 1)
+    notes = replace(notes, facts=identified.facts)
+    plan = plan_deck(notes, identified.lock, frozenset(), DeckOptions(), {}, 1)
+    assert len({card.guid for card in plan.notes}) == len(plan.notes)  # one note per GUID
+    assert set(plan.kinds) | set(plan.no_card) == {fact.id for fact in notes.facts}
+    for sheet in plan_sheets(notes, SheetOptions(), "2026-01-01", {}):
+        assert "<script" not in sheet.html

@@ -152,3 +152,16 @@ def test_two_folders_with_the_same_note_path_are_refused(tmp_path: Path) -> None
         (tmp_path / name / "aws.md").write_text("# Amazon Polly\n\n- 음성\n", encoding="utf-8")
     code, err = run("build", str(tmp_path / "one"), str(tmp_path / "two"), "-o", "out")
     assert code == 1 and err.startswith("aws.md: the same note path in two notes folders")
+
+
+def test_a_subset_build_into_the_full_output_deletes_no_other_sheet(notes_dir, tmp_path) -> None:
+    folder = notes_dir(
+        {
+            "polly.md": "# Amazon Polly\n\n- 텍스트를 음성으로 바꾼다.\n",
+            "kendra.md": "# Amazon Kendra\n\n- ML 기반 엔터프라이즈 검색 서비스이다.\n",
+        }
+    )
+    out = tmp_path / "out"
+    build([folder], out, NOW, BuildOptions())
+    build([folder / "polly.md"], out, NOW + 1, BuildOptions())
+    assert (out / "sheets" / "amazon-kendra.pdf").is_file()
