@@ -177,8 +177,8 @@ class Corpus:
     file_langs: dict[str, str]
     """Each note file's language: labels follow the note, not the words of one fact."""
     had_which: Callable[[Fact], bool | None]
-    """Whether the last build gave the fact a which card (None if it never saw the fact):
-    corpus-wide distinctiveness is decided once, so unrelated edits never flip it."""
+    """True if the last build gave the fact a which card (else None): corpus-wide
+    distinctiveness may change with any edit, but a card once made is never taken away."""
 
 
 def label(kind: str, lang: str, **numbers: int) -> str:

@@ -273,12 +273,15 @@ def _file_languages(facts: tuple[Fact, ...]) -> dict[str, str]:
 
 
 def _had_which(lock: dict[str, Entry], deck: str) -> Callable[[Fact], bool | None]:
+    """True for a fact whose which card the last build made: an unrelated edit elsewhere
+    must never take it (and its review history) away. None otherwise: decide afresh."""
+
     def had(fact: Fact) -> bool | None:
         entry = lock.get(fact.id)
-        if entry is None or not entry.notes:
-            return None
         guid = note_guid(deck, "which", fact.id)
-        return any(note.guid == guid for note in entry.notes)
+        if entry is not None and any(note.guid == guid for note in entry.notes):
+            return True
+        return None
 
     return had
 
