@@ -17,27 +17,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.anki_helpers import answer_only, import_deck, open_collection, visible_text
-
-
-def rendered_cards(package: Path) -> list[dict[str, str]]:
-    """Every card of ``package``: deck, kind, question and answer as a learner reads them."""
-    with tempfile.TemporaryDirectory() as folder:
-        collection = open_collection(Path(folder))
-        import_deck(collection, package)
-        cards = []
-        for card_id in collection.find_cards(""):
-            card = collection.get_card(card_id)
-            cards.append(
-                {
-                    "deck": collection.decks.name(card.did),
-                    "kind": card.note()["Kind"],
-                    "question": visible_text(card.question()),
-                    "answer": answer_only(card.answer()),
-                }
-            )
-        collection.close()
-    return cards
+from tests.anki_helpers import answer_only, rendered_cards, visible_text
 
 
 def main() -> None:
@@ -47,16 +27,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--kind", default="", help="only cards of this kind")
     arguments = parser.parse_args()
-    cards = [
-        card
-        for card in rendered_cards(arguments.package)
-        if not arguments.kind or card["kind"] == arguments.kind
-    ]
+    with tempfile.TemporaryDirectory() as folder:
+        found = rendered_cards(arguments.package, Path(folder))
+    cards = [card for card in found if not arguments.kind or card["kind"] == arguments.kind]
     sample = random.Random(arguments.seed).sample(cards, min(arguments.count, len(cards)))
     for number, card in enumerate(sample, 1):
         print(f"#{number} [{card['kind']}] {card['deck']}")
-        print(f"  Q: {card['question']}")
-        print(f"  A: {card['answer']}")
+        print(f"  Q: {visible_text(card['question'])}")
+        print(f"  A: {answer_only(card['answer'])}")
     print(f"{len(sample)} of {len(cards)} cards", file=sys.stderr)
 
 

@@ -268,7 +268,7 @@ def build(targets: list[Path], out: Path, now: int, options: BuildOptions) -> Bu
     with build_lock(out):
         loaded = load(targets, now, note_set)
         if options.strict:
-            _refuse_warnings([str(s) for s in loaded.notes.skipped if s.warn])
+            _refuse_warnings([s.warning() for s in loaded.notes.skipped if s.warn])
         outputs: dict[Path, bytes] = {}
         lock = loaded.identified.lock
         plan = None

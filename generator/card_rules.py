@@ -132,6 +132,8 @@ _DEFINES = (
 )
 _NOT_A_NOUN = re.compile(r"(?:있|없|하|되|않|많|같|받|주|에|에서|와|과|로|으로|까지|에게|의)$")
 """Korean "는" after these is a verb ending or a particle ("있는", "에는"), not a topic."""
+_STATEMENT_KINDS = ("item", "statement", "lead", "quote")
+"""Fact kinds that say something in a sentence (not a term, code, image, table row or Q&A)."""
 _GENERIC_TERMS = frozenset(
     "이 그 이것 그것 사용자 관리자 고객 우리 여러분 모델 데이터 목표 결과 방법 경우 다음 것 기능 "  # noqa: SIM905
     "서비스 예 문제 차이 방식 작업 역할 목적 장점 단점 핵심 특징 이점 これ それ ユーザー 管理者 "
@@ -176,9 +178,9 @@ class Corpus:
     """Which services' facts use each word (to tell a distinctive capability)."""
     file_langs: dict[str, str]
     """Each note file's language: labels follow the note, not the words of one fact."""
-    had_which: Callable[[Fact], bool | None]
-    """True if the last build gave the fact a which card (else None): corpus-wide
-    distinctiveness may change with any edit, but a card once made is never taken away."""
+    had_which: Callable[[Fact], bool]
+    """Whether the last build gave the fact a which card: corpus-wide distinctiveness may
+    change with any edit, but a card once made is never taken away."""
 
 
 def label(kind: str, lang: str, **numbers: int) -> str:
@@ -278,7 +280,7 @@ def _names_subject(fact: Fact, corpus: Corpus) -> bool:
 def definition(fact: Fact, corpus: Corpus) -> Question | None:
     """A sentence that defines its own subject ("효율성 지표는 …", "XとはY", "X is Y"):
     the subject asks, the sentence answers."""
-    if fact.kind not in ("item", "statement", "lead", "quote") or len(fact.text) > FACT_MAX_CHARS:
+    if fact.kind not in _STATEMENT_KINDS or len(fact.text) > FACT_MAX_CHARS:
         return None
     for pattern in _DEFINES:
         match = pattern.match(fact.text)
@@ -301,7 +303,7 @@ def definition(fact: Fact, corpus: Corpus) -> Question | None:
 def keyword_cloze(fact: Fact, corpus: Corpus) -> Question | None:
     """Bold and code spans that name a keyword become blanks (never an example value, a
     yes/no, a gloss in parentheses, or most of the sentence)."""
-    if fact.kind not in ("item", "statement", "lead", "quote") or len(fact.text) > FACT_MAX_CHARS:
+    if fact.kind not in _STATEMENT_KINDS or len(fact.text) > FACT_MAX_CHARS:
         return None
     if leans_on_context(fact.text) or _is_title(fact):
         return None
@@ -409,9 +411,7 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
     note's own description of it); never boilerplate many services share, never a fact
     that leans on an earlier sentence. Answered at feature level where the note names one.
     """
-    if fact.kind not in ("item", "statement", "lead", "quote", "term") or (
-        fact.kind == "term" and (not fact.about)
-    ):
+    if fact.kind not in (*_STATEMENT_KINDS, "term") or (fact.kind == "term" and (not fact.about)):
         return None
     catalog = corpus.catalog
     service = answer_service(fact, catalog)
@@ -428,9 +428,7 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
     names = [*catalog.names_of(owner), *_short_forms(catalog.names_of(owner))]
     masked = mask_names(source, names)
     left = masked.replace(MASK, "").strip(" :：,、")
-    if not WHICH_MIN_CHARS <= _width(left) <= 2 * WHICH_MAX_CHARS or _names_any(
-        masked.replace(MASK, " "), names
-    ):
+    if not WHICH_MIN_CHARS <= _width(left) <= 2 * WHICH_MAX_CHARS or _names_any(masked, names):
         return None
     if not _distinctive(fact, owner.name, corpus, 1 if direct else WHICH_MIN_DISTINCT_WORDS):
         return None
@@ -466,9 +464,8 @@ def _names_service(name: str, named: Service, catalog: Catalog) -> bool:
 
 def _distinctive(fact: Fact, service: str, corpus: Corpus, needed: int) -> bool:
     """Words no other service's facts use: the capability singles the service out."""
-    before = corpus.had_which(fact)
-    if before is not None:
-        return before
+    if corpus.had_which(fact):
+        return True
     unique = [w for w in words(fact.text) if corpus.words_by_service.get(w) == {service}]
     return len(unique) >= needed
 
@@ -489,8 +486,9 @@ def _short_forms(names: list[str]) -> list[str]:
 
 
 def _names_any(text: str, names: list[str]) -> bool:
+    """A name left in the text, e.g. inside a longer word ("GetPersonalizedRanking")."""
     folded = text.casefold()
-    return MASK in text or any(name.casefold() in folded for name in names)
+    return any(name.casefold() in folded for name in names)
 
 
 def mask_names(text: str, names: list[str]) -> str:
@@ -575,7 +573,7 @@ def heading_question(facts: list[Fact], corpus: Corpus) -> Question | None:
     if (
         len(facts) > HEADING_MAX_FACTS
         or (not first.path and first.subject_kind == "service")
-        or any(f.no_card or f.kind not in ("item", "statement", "quote", "lead") for f in facts)
+        or any(f.no_card or f.kind not in _STATEMENT_KINDS for f in facts)
         or any(_is_title(f) for f in facts)
         or sum(len(f.text) for f in facts) > HEADING_MAX_CHARS
         or leans_on_context(first.text)

@@ -272,16 +272,14 @@ def _file_languages(facts: tuple[Fact, ...]) -> dict[str, str]:
     return languages
 
 
-def _had_which(lock: dict[str, Entry], deck: str) -> Callable[[Fact], bool | None]:
-    """True for a fact whose which card the last build made: an unrelated edit elsewhere
-    must never take it (and its review history) away. None otherwise: decide afresh."""
+def _had_which(lock: dict[str, Entry], deck: str) -> Callable[[Fact], bool]:
+    """Whether the last build made a which card of the fact: an unrelated edit elsewhere
+    must never take it (and its review history) away."""
 
-    def had(fact: Fact) -> bool | None:
+    def had(fact: Fact) -> bool:
         entry = lock.get(fact.id)
         guid = note_guid(deck, "which", fact.id)
-        if entry is not None and any(note.guid == guid for note in entry.notes):
-            return True
-        return None
+        return entry is not None and any(note.guid == guid for note in entry.notes)
 
     return had
 
@@ -406,19 +404,19 @@ def plan_deck(
     questions, reasons = plan_questions(notes, corpus_for(notes, lock, options.name, renderer))
     previous = {note.guid: note for entry in lock.values() for note in entry.notes}
     cards = [_note(question, options, moved) for question in questions]
-    unique = [_stamp(card, previous.get(card.guid), now) for card in cards]
+    cards = [_stamp(card, previous.get(card.guid), now) for card in cards]
     removed = tuple(
-        _stamp(card, previous.get(card.guid), now) for card in _removed_notes(unique, lock, options)
+        _stamp(card, previous.get(card.guid), now) for card in _removed_notes(cards, lock, options)
     )
     return DeckPlan(
         options.name,
-        tuple(unique),
+        tuple(cards),
         tuple(sorted(renderer.used)),
         removed,
-        added=tuple(card.guid for card in unique if card.guid not in previous),
+        added=tuple(card.guid for card in cards if card.guid not in previous),
         updated=tuple(
             card.guid
-            for card in unique
+            for card in cards
             if card.guid in previous and previous[card.guid].digest != card.digest
         ),
         kinds=_kinds(questions),

@@ -26,6 +26,10 @@ class Skipped:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.reason}"
 
+    def warning(self) -> str:
+        """``FILE:LINE: warning: reason``, as builds print it."""
+        return f"{self.file}:{self.line}: warning: {self.reason}"
+
 
 class CheatdeckError(Exception):
     """A build that cannot go on; the message says what to fix."""
@@ -53,22 +57,9 @@ class StrictError(CheatdeckError):
 
     def __init__(self, warnings: list[str]) -> None:
         count = len(warnings)
-        super().__init__(
-            "\n".join(
-                [
-                    *(
-                        f"{warning}" if ": warning: " in warning else _as_warning(warning)
-                        for warning in warnings
-                    ),
-                    f"{count} warning{'s' if count != 1 else ''} and --strict: nothing was "
-                    "written; fix them or drop --strict",
-                ]
-            )
+        verdict = (
+            f"{count} warning{'s' if count != 1 else ''} and --strict: nothing was written; "
+            "fix them or drop --strict"
         )
+        super().__init__("\n".join([*warnings, verdict]))
         self.warnings = warnings
-
-
-def _as_warning(skipped: str) -> str:
-    """``FILE:LINE: reason`` as the build prints a warning."""
-    place, _, reason = skipped.partition(": ")
-    return f"{place}: warning: {reason}"

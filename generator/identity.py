@@ -211,10 +211,7 @@ def assign_ids(
                 removed.append(fact_id)
             new_lock[fact_id] = replace(entry, removed=entry.removed or now)
     changes = Changes(tuple(added), tuple(updated), tuple(moved), tuple(sorted(removed)))
-    taken_ids = set(new_lock)
-    return Identified(
-        tuple(result), {**kept, **new_lock}, changes, frozenset(taken_ids - set(kept))
-    )
+    return Identified(tuple(result), {**kept, **new_lock}, changes, frozenset(new_lock))
 
 
 def record_notes(

@@ -44,7 +44,7 @@ def card_count(note: CardNote) -> int:
 
 def warning_lines(notes: Notes) -> list[str]:
     """``FILE:LINE: warning: …`` for every skipped piece worth the user's attention."""
-    return [f"{s.file}:{s.line}: warning: {s.reason}" for s in notes.skipped if s.warn]
+    return [s.warning() for s in notes.skipped if s.warn]
 
 
 def build_report(result: BuildResult) -> dict[str, Any]:

@@ -24,6 +24,28 @@ def import_deck(collection: Collection, package: Path) -> None:
     collection.import_anki_package(request)
 
 
+def rendered_cards(package: Path, folder: Path) -> list[dict[str, str]]:
+    """Every card of ``package`` as Anki renders it, imported into a new collection in
+    ``folder``: deck, kind, tags, question and answer HTML."""
+    collection = open_collection(folder)
+    import_deck(collection, package)
+    cards = []
+    for card_id in collection.find_cards(""):
+        card = collection.get_card(card_id)
+        note = card.note()
+        cards.append(
+            {
+                "deck": collection.decks.name(card.did),
+                "question": card.question(),
+                "answer": card.answer(),
+                "kind": note["Kind"],
+                "tags": " ".join(note.tags),
+            }
+        )
+    collection.close()
+    return cards
+
+
 def visible_text(rendered: str) -> str:
     """What a learner reads: tags and CSS removed, entities decoded, spaces collapsed."""
     text = _TAGS.sub(" ", _STYLE.sub("", rendered))

@@ -13,7 +13,7 @@ from generator.build import BuildOptions, build
 from generator.catalog import load_catalog
 from generator.report import card_count
 
-from .anki_helpers import answer_only, import_deck, open_collection, visible_text
+from .anki_helpers import answer_only, import_deck, open_collection, rendered_cards, visible_text
 from .conftest import NOW
 
 NO_SHEETS = BuildOptions(sheets=False)
@@ -22,23 +22,7 @@ NO_SHEETS = BuildOptions(sheets=False)
 @pytest.fixture(scope="session")
 def seed_cards(seed_build, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str]]:
     """Every card of the seed deck as Anki renders it."""
-    collection = open_collection(tmp_path_factory.mktemp("anki"))
-    import_deck(collection, seed_build[1] / "deck.apkg")
-    cards = []
-    for card_id in collection.find_cards(""):
-        card = collection.get_card(card_id)
-        note = card.note()
-        cards.append(
-            {
-                "deck": collection.decks.name(card.did),
-                "question": card.question(),
-                "answer": card.answer(),
-                "kind": note["Kind"],
-                "tags": " ".join(note.tags),
-            }
-        )
-    collection.close()
-    return cards
+    return rendered_cards(seed_build[1] / "deck.apkg", tmp_path_factory.mktemp("anki"))
 
 
 def normal(text: str) -> str:
