@@ -539,11 +539,13 @@ def list_question(items: list[Fact], corpus: Corpus) -> Question | None:
     labels = [plain_text(f.term) if terms else f.text for f in items]
     if (
         any(
-            len(text) > LIST_ITEM_MAX_CHARS or f.kind in ("image", "code")
+            len(text) > LIST_ITEM_MAX_CHARS
+            or f.kind in ("image", "code")
+            or _SENTENCE_END.search(text.rstrip())
             for text, f in zip(labels, items, strict=True)
         )
         or sum(map(len, labels)) > LIST_MAX_CHARS
-    ):
+    ):  # statements are not members of a set (SuperMemo rule 9: avoid sets)
         return None
     ordered = place.ordered or bool(_STEP_WORDS.search(title))
     kind = "ordered" if ordered else "list"

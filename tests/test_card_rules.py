@@ -218,3 +218,10 @@ def test_labels_follow_the_note_file_language(notes_dir) -> None:
 def test_highlight_never_marks_inside_code(notes_dir, tmp_path: Path) -> None:
     found, _ = questions(notes_dir, {"a.md": "# T\n\n- 연산자 `a == b == c` 를 쓴다\n"})
     assert not any("<mark>" in q.front for q in found)
+
+
+def test_bullets_that_are_sentences_make_no_list_card(notes_dir) -> None:
+    """Statements are not members of a set: "name all 3" of three claims asks for prose."""
+    note = "# Forecast\n\n## 특징\n- 매우 정확하다.\n- 시간을 줄여준다.\n- 완전 관리형이다.\n"
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert by_kind(found, "list") == []
