@@ -1,12 +1,12 @@
 # Quick start: `make build` builds source_notes/ into build/; `make test` runs the suite.
-# Both first install what is missing: Debian packages (CJK fonts, Pango, HarfBuzz subsetting,
+# Both first install what is missing: Debian packages (CJK and symbol fonts, Pango, HarfBuzz subsetting,
 # poppler), the virtualenv and the package with its test extras.
 
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := python3-venv fontconfig fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 \
+APT_PACKAGES := python3-venv fontconfig fonts-noto-cjk fonts-symbola libharfbuzz-subset0 libpango-1.0-0 \
                 libpangoft2-1.0-0 libharfbuzz0b poppler-utils
 
 .PHONY: build test lint bench install system-packages clean pictures

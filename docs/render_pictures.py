@@ -33,8 +33,19 @@ PANEL = """<div class="panel {mode}"><div class="side">{label}</div>
 
 def png(pdf: Path, target: Path, resolution: int, page: int = 1) -> None:
     subprocess.run(
-        ["pdftoppm", "-r", str(resolution), "-png", "-singlefile", "-f", str(page),
-         "-l", str(page), str(pdf), str(target)],
+        [
+            "pdftoppm",
+            "-r",
+            str(resolution),
+            "-png",
+            "-singlefile",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            str(pdf),
+            str(target),
+        ],
         check=True,
     )
 

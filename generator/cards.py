@@ -28,7 +28,7 @@ from .card_rules import LABELS, RECALL_RULES, Corpus, Question
 from .catalog import load_catalog
 from .extract import Fact, Notes
 from .identity import Entry, NoteRecord
-from .inline import fenced_code, inline_tokens, render_inline_html
+from .inline import fenced_code, inline_tokens, paragraphs, render_inline_html
 
 DEFAULT_DECK = "AWS ML"
 REMOVED_TAG = "cheatdeck::removed"
@@ -161,8 +161,7 @@ class _Renderer:
     def html(self, markdown: str) -> str:
         """Card HTML for a fact's Markdown (each fact is on several cards: made once)."""
         if markdown not in self.rendered:
-            paragraphs = [p for p in markdown.split("\n\n") if p.strip()]
-            joined = "<br><br>".join(self._paragraph(p) for p in paragraphs)
+            joined = "<br><br>".join(self._paragraph(p) for p in paragraphs(markdown))
             self.rendered[markdown] = sanitize(joined)
         return self.rendered[markdown]
 
@@ -208,6 +207,7 @@ def _tags(facts: tuple[Fact, ...], kind: str, moved: frozenset[str]) -> tuple[st
         f"cheatdeck::kind::{kind}",
         f"cheatdeck::lang::{first.lang}",
         *(f"cheatdeck::file::{_tag(f.file)}" for f in facts),
+        *(_tag(tag) for f in facts for tag in f.tags),  # the user's own, as written
     }
     if any(f.id in moved for f in facts):
         tags.add(MOVED_TAG)

@@ -28,6 +28,7 @@ _PART_SEPARATOR = re.compile(r"\s*(?:&|/|,|\+|、|・|\s및\s|\sand\s|と)\s*", 
 _REMAINDER_SEPARATOR = re.compile(r"^[\s\-–—:：·|>→]+")
 _TRAILING_NOTE = re.compile(r"\s*[(（][^)）]*[)）]\s*$")
 _LEADING_PREFIX = re.compile(rf"^{_PREFIX}", re.IGNORECASE)
+_FEATURE_OF = re.compile(r"\s+(?:in|for)\s+(.+?)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ class Catalog:
                 self._by_name[key] = service
         self._pattern = self._compile(services)
         worded = {_normalize(word) for service in services for word in service.words}
+        self._words = frozenset(worded)
         fuzzy_names = [
             (key, service, key in worded)
             for service in services
@@ -151,6 +153,10 @@ class Catalog:
         key = _normalize(_TRAILING_NOTE.sub("", text).strip(" :：*`"))
         return self._by_name.get(key) or self._by_name.get(_normalize(_LEADING_PREFIX.sub("", key)))
 
+    def is_word(self, text: str) -> bool:
+        """Whether a text is one of the ordinary-word spellings ("Connect", "lambda")."""
+        return _normalize(text) in self._words
+
     def mentions(self, text: str) -> list[tuple[int, int, Service]]:
         """Every (start, end, service) where the text names a service, left to right."""
         found: list[tuple[int, int, Service]] = []
@@ -178,6 +184,10 @@ class Catalog:
         if match is not None:
             service = self.lookup(match.group(0))
             if service is not None:
+                host = _FEATURE_OF.match(title, match.end())
+                owner = self.lookup(host.group(1)) if host else None
+                if owner is not None:  # "Amazon Q in Connect": a feature of Amazon Connect
+                    return TitleMatch(owner, title)
                 return TitleMatch(service, _remainder(title, match.end()))
         return self._fuzzy_title(title)
 
@@ -215,7 +225,12 @@ class Catalog:
         members = [Member(parts[0], self.lookup(parts[0]))]
         stem = parts[0].rsplit(" ", 1)[0] if " " in parts[0] else ""
         for part in parts[1:]:
-            service = self.lookup(part) or (self.lookup(f"{stem} {part}") if stem else None)
+            # "Amazon Lex / Connect", "Amazon Comprehend / Medical" (a variant of the first)
+            service = (
+                self.lookup(part)
+                or (self.lookup(f"{stem} {part}") if stem else None)
+                or self.lookup(f"{parts[0]} {part}")
+            )
             members.append(Member(part, service))
         named = [m for m in members if m.service is not None]
         return tuple(members) if named and (len(named) >= 2 or len(named) < len(members)) else None

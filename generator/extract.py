@@ -26,8 +26,9 @@ from pathlib import PurePosixPath
 
 from .catalog import Catalog, Member, Service, load_catalog
 from .errors import Skipped
-from .inline import fenced_code, inline_tokens, plain_text
+from .inline import fenced_code, inline_tokens, plain_text, tags_in
 from .parse import ANSWER, DIRECTIVE, QUESTION, Block, ListPlace, Node, Outline, script_language
+from .quiz import QuizReader
 
 _EXPLICIT_PAIR = re.compile(r"^(?P<term>.+?)\s+(?P<marker>:::?)\s+(?P<definition>.+)$", re.DOTALL)
 _QUESTION_ANSWER = re.compile(
@@ -38,13 +39,13 @@ _TERM_PATTERNS = tuple(
     for pattern in (
         r"^\*\*(?P<term>[^*\n]+?)\*\*\s*[:：]\s*(?P<definition>.*)$",
         r"^\*\*(?P<term>[^*\n]+?)\s*[:：]\*\*\s*(?P<definition>.*)$",
-        r"^`(?P<term>[^`\n]+)`\s*[:：]\s*(?P<definition>.*)$",
+        r"^(?P<term>`[^`\n]+`)\s*[:：]\s*(?P<definition>.*)$",
         r"^(?P<term>`[^`\n]+`|\*\*[^*\n]+\*\*)\s*(?:→|->|=>)\s*(?P<definition>.+)$",
         r"^(?P<term>`[^`\n]+`|\*\*[^*\n]+\*\*)\s+[—–-]\s+(?P<definition>.+)$",
         r"^(?P<term>[^:：\n`*]{1,30}?)\s*(?::\s|：)\s*(?P<definition>.*)$",
     )
 )
-_NOT_A_TERM = re.compile(r"[.。!?]\s|https?$|[.。!?]$")
+_NOT_A_TERM = re.compile(r"[.。!?]\s|https?$|[.。!?]$|(?:니다|이다|한다|된다|있다|없다)$")
 _SERVICE_LIKE = re.compile(r"^(?:amazon|aws)\s+\w", re.IGNORECASE)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SLUG_DROP = re.compile(r"[^\w]+")
@@ -53,6 +54,7 @@ _TOPIC_HEADING_LEVEL = 2
 _LABEL_MAX = 20
 _SENTENCE_END = (".", "。", "!", "?", "！", "？")
 _ABOUT_WINDOW = 60
+_ENUMERATION = re.compile(r"\s*(?:[,、・/&]|and\s|or\s|및|や)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,8 @@ class Fact:
     (``X ::: Y``, both directions); empty for facts whose cards are inferred."""
     no_card: bool = False
     """``<!-- cheatdeck: nocard -->`` on the line or above the section: sheets only."""
+    tags: tuple[str, ...] = ()
+    """The user's tags (front matter, ``#tag`` in a title above or in the fact): Anki tags."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +141,8 @@ class _Context:
     members: tuple[Member, ...] = ()
     no_card: bool = False
     """Set below ``<!-- cheatdeck: nocard -->``."""
+    tags: tuple[str, ...] = ()
+    """Tags of the note and of every title above."""
 
 
 def shared_depth(first: tuple[str, ...], second: tuple[str, ...]) -> int:
@@ -226,6 +232,10 @@ def _is_statement(title: str) -> bool:
     )
 
 
+def _merged(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(tag for group in groups for tag in group))
+
+
 def _balanced(text: str) -> bool:
     """``공급자(예: Okta)`` is not a term ending inside its parenthesis."""
     return all(text.count(a) == text.count(b) for a, b in ("()", "（）", "[]"))
@@ -262,6 +272,10 @@ class _Extractor:
     skipped: list[Skipped] = field(default_factory=list)
     used_titles: set[int] = field(default_factory=set)
     subjects_seen: dict[str, Subject] = field(default_factory=dict)
+    quizzes: QuizReader = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.quizzes = QuizReader(self.outline.file, self.skipped)
 
     def warn(self, line: int, reason: str, warn: bool = True) -> None:
         self.skipped.append(Skipped(self.outline.file, line, reason, warn))
@@ -270,7 +284,8 @@ class _Extractor:
         root = self.outline.root
         front = dict(self.outline.front_matter)
         subject = self._named_subject(front["subject"]) if "subject" in front else None
-        self.walk(root, _Context(subject, (), ()), self._top_level_services(root))
+        tags = (*self.outline.tags, *root.tags)
+        self.walk(root, _Context(subject, (), (), tags=tags), self._top_level_services(root))
 
     def _top_level_services(self, root: Node) -> dict[int, Subject]:
         """Rule 3: unnamed top-level headings between two sections on one service."""
@@ -289,16 +304,36 @@ class _Extractor:
         match = self.catalog.match_title(plain_text(node.title))
         return _service_subject(match.service, self.catalog) if match else None
 
+    def _term_service(self, term: str, context: _Context) -> Service | None:
+        """The service a term or title names, read the way people mean it (rule 5): a name
+        written as code (`` `lambda` ``) is code, and an ordinary word ("lambda",
+        "Connect") inside another service's section is a word of that section."""
+        if term.lstrip().startswith("`"):
+            return None
+        words = plain_text(term)
+        service = self.catalog.lookup(words)
+        if service is None or context.subject is None or context.subject.kind != "service":
+            return service
+        if self.catalog.is_word(words) and self.catalog.owner(service).name != context.subject.name:
+            return None
+        return service
+
     def _named_subject(self, name: str) -> Subject:
         service = self.catalog.lookup(name)
         return _service_subject(service, self.catalog) if service else _topic(name)
 
-    def walk(self, node: Node, context: _Context, neighbours: dict[int, Subject]) -> None:
+    def walk(
+        self,
+        node: Node,
+        context: _Context,
+        neighbours: dict[int, Subject],
+        question: Block | None = None,
+    ) -> None:
         current: _Context | None = None  # rule 4: the member a term switched to
-        for child in _join_questions(node.children):
+        for child in self.quizzes.read(_join_questions(node.children), question):
             if isinstance(child, Block):
                 term = split_term(child.markdown)
-                switched = self._switch(term[0] if term else "", context)
+                switched = self._switch(term[0] if term else self._opening(child), context)
                 current = switched or current
                 self.emit(child, current or context, term)
                 continue
@@ -306,6 +341,12 @@ class _Extractor:
             switched = self._switch(title_term[0] if title_term else child.title, context)
             current = switched or current
             self.enter(child, current or context, neighbours)
+
+    def _opening(self, block: Block) -> str:
+        """The service name a block opens with ("Comprehend Medical extracts …"), if any."""
+        text = plain_text(block.markdown)[:_ABOUT_WINDOW]
+        found = self.catalog.mentions(text)
+        return text[found[0][0] : found[0][1]] if found and found[0][0] == 0 else ""
 
     def _switch(self, term: str, context: _Context) -> _Context | None:
         """Within a multi-service title, the context a leading member name switches to."""
@@ -332,6 +373,11 @@ class _Extractor:
         if directive is not None and directive[0] == "skip":
             self.warn(node.line, "section skipped by <!-- cheatdeck: skip -->", warn=False)
             return
+        question = self.quizzes.starts_quiz(node)
+        if question is not None or self.quizzes.numbers_quiz(node):
+            self.used_titles.add(node.line)  # "### Q1. …?" or "## 문제 1": no new section
+            self.walk(node, context, {}, question)
+            return
         if node.kind == "item" and _is_statement(node.title):
             lead = Block("lead", node.title, node.line, node.line, node.list_place)
             self.emit(lead, context, None)
@@ -341,9 +387,10 @@ class _Extractor:
             inner = self.context_for(node, context, directive, neighbours)
         if context.no_card:
             inner = replace(inner, no_card=True)
+        inner = replace(inner, tags=_merged(context.tags, tags_in(node.title), node.tags))
         before = len(self.facts)
         self.walk(node, inner, {})
-        if node.line not in self.used_titles and node.kind != "document":
+        if node.line not in self.used_titles and node.title:
             if len(self.facts) == before:
                 self.warn(node.line, f"empty section '{plain_text(node.title)}': no facts below it")
             else:
@@ -374,6 +421,8 @@ class _Extractor:
         if members is not None:
             return self._multi_context(title, members, context, here)
         match = self.catalog.match_title(title)
+        if match is not None and not match.remainder and self._term_service(title, context) is None:
+            match = None  # "#### lambda" under SageMaker: a hyperparameter, not AWS Lambda
         if match is not None and not (node.kind == "item" and match.remainder):
             if match.service.parent:
                 path: tuple[str, ...] = (title,)
@@ -401,7 +450,7 @@ class _Extractor:
     def _item_term_context(self, node: Node, context: _Context, term: tuple[str, str]) -> _Context:
         """``- **X**: Y`` with sub-items: X names the section and ``X: Y`` is a fact."""
         name = plain_text(term[0])
-        service = self.catalog.lookup(name)
+        service = self._term_service(term[0], context)
         if service is not None:
             inner = _Context(
                 _service_subject(service, self.catalog),
@@ -438,7 +487,7 @@ class _Extractor:
         block = replace(block, markdown=markdown)
         subject, path = context.subject, context.path
         if term is not None and block.kind != "code":
-            service = self.catalog.lookup(plain_text(term[0]))
+            service = self._term_service(term[0], context)
             if service is not None:
                 subject = _service_subject(service, self.catalog)
                 path = (plain_text(term[0]),) if service.parent else ()
@@ -467,7 +516,7 @@ class _Extractor:
     ) -> None:
         subject = context.subject or self.fallback_topic
         self.used_titles.update(context.anchors)
-        about = self._about(text, term if kind in ("term", "qa") else None, subject.name)
+        about = self._about(text, term if kind in ("term", "qa") else None, context, kind)
         also = () if not about else (self.catalog.owner(self.catalog.services[about]).name,)
         self.facts.append(
             Fact(
@@ -489,22 +538,29 @@ class _Extractor:
                 also=tuple(name for name in also if name != subject.name),
                 explicit=explicit,
                 no_card=context.no_card,
+                tags=_merged(context.tags, tags_in(block.markdown)),
             )
         )
         self.subjects_seen.setdefault(subject.name, subject)
 
-    def _about(self, text: str, term: tuple[str, str] | None, subject: str) -> str:
-        """The service or feature a fact is about: its term, or the name it opens with.
+    def _about(self, text: str, term: tuple[str, str] | None, context: _Context, kind: str) -> str:
+        """The service or feature a fact is about: its term, the name it opens with (after
+        symbols such as ⚠️), or for a question, the service that is its answer.
 
         Conservative on purpose: a name further into the sentence is a passing mention.
         A short form of the subject ("Amazon Q" in an Amazon Q Business note) is the subject.
         """
         service: Service | None = None
         if term is not None:
-            service = self.catalog.lookup(plain_text(term[0]))
+            service = self._term_service(term[0], context)
+            if service is None and kind == "qa":
+                service = self.catalog.lookup(plain_text(term[1]))  # the answer is a service
         else:
             found = self.catalog.mentions(text[:_ABOUT_WINDOW])
-            service = found[0][2] if found and found[0][0] == 0 else None
+            opens = found and not any(char.isalnum() for char in text[: found[0][0]])
+            listed = found and _ENUMERATION.match(text, found[0][1])  # "S3、SharePoint など"
+            service = found[0][2] if opens and not listed else None
+        subject = (context.subject or self.fallback_topic).name
         if service is None:
             return ""
         return subject if subject.startswith(service.name + " ") else service.name
@@ -520,11 +576,21 @@ class _Extractor:
                 self.warn(block.line, problem)
                 continue
             resolved = self._resolve(source)
-            markdown = f"![{token.content}]({resolved})"
+            markdown = f"![{token.content}](<{resolved}>)"
             image = Block("image", markdown, block.line, block.end_line)
             self._add(image, context, "image", None, token.content or resolved)
 
     def _resolve(self, source: str) -> str:
+        """The image's path in the notes folder: relative to the note, or — for Obsidian's
+        ``![[name.png]]`` — the image of that name anywhere in the folder (the shortest path,
+        as Obsidian picks)."""
+        relative = self._relative(source)
+        if relative in self.images or "/" in source:
+            return relative
+        named = sorted((p for p in self.images if PurePosixPath(p).name == source), key=len)
+        return named[0] if named else relative
+
+    def _relative(self, source: str) -> str:
         joined = PurePosixPath(self.outline.file).parent / source
         parts: list[str] = []
         for part in joined.parts:

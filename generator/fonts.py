@@ -1,4 +1,9 @@
-"""The edge where fonts are prepared: Noto Sans CJK, pre-subset to the notes' characters.
+"""The edge where fonts are prepared: Noto Sans CJK and Symbola, pre-subset to the notes'
+characters.
+
+Noto Sans CJK draws Hangul, kana, kanji and Latin; Symbola (a monochrome outline face,
+Debian's ``fonts-symbola``) draws the emoji and symbols people put in notes (✅ ❌ ⚠️ 🔥 ★),
+in black so they print on a grayscale printer. Every CSS font list ends with it.
 
 WeasyPrint keeps a font's original glyph ids when it subsets, and Hangul ids in Noto CJK
 are high, so every face would cost ~150 KB in every PDF. Subsetting the faces once per
@@ -23,8 +28,17 @@ FACES = (
     ("cd-sans-jp", "Noto Sans CJK JP:style=Regular", 400),
     ("cd-sans-jp", "Noto Sans CJK JP:style=Bold", 700),
     ("cd-mono", "Noto Sans Mono CJK KR:style=Regular", 400),
+    ("cd-symbols", "Symbola:style=Regular", 400),
 )
 """(CSS family, fontconfig pattern, weight) of each face the sheets use."""
+_FILE_NAMES = {"Symbola": "Symbola"}
+"""The file-name fragment that shows fontconfig found the face itself, not a stand-in."""
+PACKAGES = {
+    "Debian/Ubuntu": "apt-get install fonts-noto-cjk fonts-symbola",
+    "Fedora": "dnf install google-noto-sans-cjk-fonts gdouros-symbola-fonts",
+    "macOS": "brew install --cask font-noto-sans-cjk font-symbola",
+    "Windows": "install Noto Sans CJK and Symbola from their sites",
+}
 _ALWAYS = "".join(map(chr, range(0x20, 0x7F))) + "▪…·–—→×“”‘’・"
 
 
@@ -49,10 +63,11 @@ def _locate(pattern: str) -> tuple[Path, int]:
     except (OSError, subprocess.CalledProcessError) as error:
         raise CheatdeckError(f"fontconfig cannot find fonts ({error}): run `make build`") from None
     path, _, index = found.rpartition(":")
-    if "NotoSans" not in path:
+    family = pattern.split(":")[0]
+    if _FILE_NAMES.get(family, "NotoSans") not in path:
+        how = "; ".join(f"{system}: {command}" for system, command in PACKAGES.items())
         raise CheatdeckError(
-            f"{pattern.split(':')[0]} is not installed: run `make build` or "
-            "`apt-get install fonts-noto-cjk` (or build with --no-sheets)"
+            f"the font {family} is not installed ({how}; or build with --no-sheets)"
         )
     return Path(path), int(index or 0)
 

@@ -9,6 +9,16 @@ strikethrough and front matter, with two changes for hand-written notes:
 * ``**bold**`` that CommonMark leaves literal because a letter follows the closing ``**``
   (``**순위를 재조정(re-rank)**하여``, common in Korean and Japanese) is made bold anyway;
 * ``==highlight==`` (Obsidian, Typora) is ``<mark>`` — in text only, never inside code.
+
+Other note apps' syntax is read as what it means, so none of it reaches a card or a sheet:
+
+* ``[[Note]]``, ``[[Note#Heading|alias]]`` (Obsidian wikilinks) are their visible words;
+  ``![[picture.png|300]]`` (an embed) is an image, ``![[Other note]]`` its name;
+* ``#tag`` in text (and a code span that is only one, `` `#exam` ``) becomes a ``tag``
+  token: drawn as nothing, collected by :func:`tags_in` for Anki tags;
+* a trailing ``^block-id`` and footnote references ``[^1]`` vanish;
+* ``$x$`` and ``$$x$$`` are math (Pandoc's rule: no space inside the dollars, no digit
+  after the closing one, so "$5 and $10" stays text).
 """
 
 from __future__ import annotations
@@ -17,13 +27,18 @@ import re
 from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+from pylatexenc.latex2text import LatexNodes2Text
 
 _MARKER = "**"
 _SPACES = re.compile(r"\s+")
-_MARKUP = re.compile(r"[*_`\[\]!<>&\\~]|==|\s{2,}\n")
+_MARKUP = re.compile(r"[*_`\[\]!<>&\\~#^$]|==|\s{2,}\n")
 _HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
 """Characters that can start Markdown or HTML syntax (text without them is plain)."""
 
@@ -126,6 +141,109 @@ def _highlight_rule(state: StateCore) -> None:
             ]
 
 
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif")
+_TAG = re.compile(r"(?<![^\s(（])#([\w/-]*[^\W\d][\w/-]*)")
+_WHOLE_TAG = re.compile(r"^" + _TAG.pattern[len(r"(?<![^\s(（])") :] + "$")
+_BLOCK_ID = re.compile(r"\s+\^[A-Za-z0-9-]+\s*$")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
+_LATEX = LatexNodes2Text(math_mode="text")
+
+
+def _link_words(target: str, label: str | None) -> str:
+    """What Obsidian shows for ``[[folder/Note#Heading|label]]``: the label, else the
+    note's name and heading (a block reference ``#^id`` shows the note only)."""
+    if label and label.strip():
+        return label.strip()
+    note, _, heading = target.partition("#")
+    name = note.rsplit("/", 1)[-1].strip()
+    if heading and not heading.startswith("^"):
+        return f"{name} > {heading.strip()}" if name else heading.strip()
+    return name
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    """``[[link]]`` → its words; ``![[picture.png]]`` → an image token."""
+    match = _WIKILINK.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        embed, target, label = match.groups()
+        target = target.strip()
+        if embed and target.casefold().endswith(IMAGE_SUFFIXES):
+            token = state.push("image", "img", 0)
+            token.attrs = {"src": target, "alt": ""}
+            token.children = []
+        else:
+            token = state.push("text", "", 0)
+            token.content = _link_words(target, None if embed else label)
+    state.pos = match.end()
+    return True
+
+
+def _tag_token(name: str) -> Token:
+    return Token("tag", "", 0, content=name)
+
+
+def _without_note_syntax(token: Token) -> list[Token]:
+    """A text token with its tags split out and footnote references removed."""
+    pieces: list[Token] = []
+    for index, part in enumerate(_TAG.split(_FOOTNOTE_REF.sub("", token.content))):
+        if index % 2:
+            pieces.append(_tag_token(part))
+        elif part:
+            pieces.append(_text_token(part))
+    return pieces
+
+
+def _note_syntax_rule(state: StateCore) -> None:
+    """Tags, block ids and footnote references: meaningful to the note app, not to a card."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children = token.children
+        last = children[-1]
+        if last.type == "text" and "^" in last.content:
+            last.content = _BLOCK_ID.sub("", last.content)
+        token.children = [
+            piece
+            for child in children
+            for piece in (
+                _without_note_syntax(child)
+                if child.type == "text" and ("#" in child.content or "[^" in child.content)
+                else [_tag_token(child.content[1:])]
+                if child.type == "code_inline" and _WHOLE_TAG.match(child.content)
+                else [child]
+            )
+        ]
+
+
+def math_text(tex: str) -> str:
+    """TeX as readable Unicode (``\\hat{y}_i`` → ``ŷ_i``), for sheets and plain text."""
+    return " ".join(_LATEX.latex_to_text(tex).split())
+
+
+def _render_math(
+    self: object, tokens: list[Token], idx: int, options: object, env: dict[str, str]
+) -> str:
+    """Cards get MathJax delimiters (Anki renders them); sheets, whose PDF renderer has no
+    MathJax, get the formula as Unicode text."""
+    tex = tokens[idx].content.strip()
+    if env.get("math") == "text":
+        return f'<span class="math">{escapeHtml(math_text(tex))}</span>'
+    return f'<span class="math">\\({escapeHtml(tex)}\\)</span>'
+
+
+def _use_note_apps(md: MarkdownIt) -> None:
+    """The syntax of other note apps, for both parsers (admonitions are block-level)."""
+    md.use(admon_plugin)
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    for kind in ("math_inline", "math_inline_double"):
+        md.add_render_rule(kind, _render_math)
+    md.add_render_rule("tag", lambda *_: "")
+
+
 @cache
 def parser() -> MarkdownIt:
     """The shared parser (built once per process)."""
@@ -134,6 +252,8 @@ def parser() -> MarkdownIt:
     md.use(front_matter_plugin)
     md.core.ruler.after("text_join", "literal_strong", _literal_strong_rule)
     md.core.ruler.after("literal_strong", "highlight", _highlight_rule)
+    md.core.ruler.after("highlight", "note_syntax", _note_syntax_rule)
+    _use_note_apps(md)
     return md
 
 
@@ -145,6 +265,7 @@ def block_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.disable(["code", "inline"])
     md.use(front_matter_plugin)
+    md.use(admon_plugin)
     return md
 
 
@@ -168,6 +289,8 @@ def parsed_plain_text(markdown: str) -> str:
     for token in inline_tokens(markdown):
         if token.type in ("text", "code_inline"):
             words.append(token.content)
+        elif token.type.startswith("math_inline"):
+            words.append(math_text(token.content))
         elif token.type in ("softbreak", "hardbreak"):
             words.append(" ")
         elif token.type == "image":
@@ -175,10 +298,40 @@ def parsed_plain_text(markdown: str) -> str:
     return _SPACES.sub(" ", "".join(words)).strip()
 
 
-def render_inline_html(markdown: str) -> str:
-    """HTML for a Markdown snippet (not yet sanitized: callers run it through nh3)."""
+def render_inline_html(markdown: str, math: str = "mathjax") -> str:
+    """HTML for a Markdown snippet (not yet sanitized: callers run it through nh3).
+
+    ``math`` is ``mathjax`` (``\\(…\\)`` for Anki) or ``text`` (Unicode, for sheets)."""
     md = parser()
-    return str(md.renderer.render(inline_tokens(markdown), md.options, {}))
+    return str(md.renderer.render(inline_tokens(markdown), md.options, {"math": math}))
+
+
+def tags_in(markdown: str) -> tuple[str, ...]:
+    """The ``#tags`` a Markdown snippet carries, in order, without the ``#``."""
+    if "#" not in markdown:
+        return ()
+    found = [token.content for token in inline_tokens(markdown) if token.type == "tag"]
+    return tuple(dict.fromkeys(found))
+
+
+def paragraphs(markdown: str) -> list[str]:
+    """A fact's Markdown split at blank lines — but never inside a fenced code block,
+    whose blank lines are part of the code."""
+    pieces: list[str] = []
+    current: list[str] = []
+    fenced = False
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if not line.strip() and not fenced:
+            if current:
+                pieces.append("\n".join(current))
+            current = []
+            continue
+        current.append(line)
+    if current:
+        pieces.append("\n".join(current))
+    return [piece for piece in pieces if piece.strip()]
 
 
 def fenced_code(markdown: str) -> str | None:

@@ -1,9 +1,15 @@
 """Stage 1 — parse: one note's Markdown → an outline tree with source lines.
 
 Input: the note's text. Output: :class:`Outline`, a tree of :class:`Node` (headings,
-bold-only lines, list items with children) whose leaves are :class:`Block` (the pieces that
-become facts). Depth comes from Markdown structure, so tab- and space-indented lists nest
-the same way. Nothing here knows about services or subjects; that is extraction's job.
+bold-only lines, callouts, list items with children) whose leaves are :class:`Block` (the
+pieces that become facts). Depth comes from Markdown structure, so tab- and space-indented
+lists nest the same way. Nothing here knows about services or subjects; that is
+extraction's job.
+
+Notes written in other apps are read as their app shows them: YAML front matter (``tags``
+lists), Obsidian callouts (``> [!tip] Title``) and MkDocs admonitions (``!!! note "Title"``)
+as titled sections, footnote definitions as facts, and bullets indented four spaces under
+a heading (an outliner's habit, which CommonMark would read as code) as a list.
 """
 
 from __future__ import annotations
@@ -11,10 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+import yaml
 from markdown_it.tree import SyntaxTreeNode
 
 from .errors import Skipped
-from .inline import block_parser, inline_tokens, plain_text
+from .inline import block_parser, inline_tokens, plain_text, tags_in
 
 DIRECTIVE = re.compile(r"<!--\s*cheatdeck:\s*(.*?)\s*-->", re.DOTALL)
 _COMMENT = re.compile(r"^\s*<!--.*-->\s*$", re.DOTALL)
@@ -22,6 +29,13 @@ _BOLD_TITLE_MAX = 80
 _SENTENCE_END = ("다.", "요.", "。", ".", "!", "?")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_TITLE_TAIL = re.compile(r"(?:\s*<br\s*/?>|\s*[:：])+\s*$", re.IGNORECASE)
+_CALLOUT = re.compile(r"^\[!(?P<type>[\w-]+)\][+-]?[ \t]*(?P<title>.*)$")
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]\s]+\]:\s*")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
+_FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
+_ADMONITION = re.compile(r"^(?:!!!|\?\?\?)")
+_OUTLINE_INDENT = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +74,8 @@ class Node:
     """A titled part of the outline: everything below it is about its title."""
 
     kind: str
-    """``document``, ``heading``, ``bold`` (a line that is only bold text) or ``item``."""
+    """``document``, ``heading``, ``bold`` (a line that is only bold text), ``callout``
+    (an Obsidian callout or MkDocs admonition) or ``item``."""
     title: str
     """The title's Markdown (empty for the document)."""
     line: int
@@ -73,6 +88,8 @@ class Node:
     """``<!-- cheatdeck: … -->`` instructions written directly under the title."""
     list_place: ListPlace | None = None
     """Set for a list item with sub-items: its list and position."""
+    tags: tuple[str, ...] = ()
+    """Tags written on a line of their own below the title (``#aws #exam``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +101,9 @@ class Outline:
     root: Node
     """The document node."""
     front_matter: tuple[tuple[str, str], ...]
-    """``key: value`` pairs from a leading ``---`` block."""
+    """``key: value`` pairs (text values) from a leading ``---`` YAML block."""
+    tags: tuple[str, ...]
+    """The note's own tags: front matter ``tags`` (a list or a comma-separated text)."""
     skipped: tuple[Skipped, ...]
     """Lines left out of the tree (rules, comments, empty items)."""
     lang: str
@@ -102,6 +121,7 @@ class _Draft:
     children: list[_Draft | Block] = field(default_factory=list)
     directives: list[str] = field(default_factory=list)
     list_place: ListPlace | None = None
+    tags: list[str] = field(default_factory=list)
 
     def freeze(self) -> Node:
         children = tuple(
@@ -115,6 +135,7 @@ class _Draft:
             children,
             tuple(self.directives),
             self.list_place,
+            tuple(dict.fromkeys(self.tags)),
         )
 
 
@@ -137,8 +158,15 @@ def _is_image_only(markdown: str) -> bool:
     return "image" in kinds and kinds <= {"image", "softbreak", "hardbreak"}
 
 
+def title_markdown(markdown: str) -> str:
+    """A title without what people end one with: a colon, a ``<br>``."""
+    return _TITLE_TAIL.sub("", markdown.strip())
+
+
 def _is_bold_title(markdown: str) -> bool:
-    """A one-line paragraph that is entirely bold and short names what follows."""
+    """A one-line paragraph that is entirely bold and short names what follows
+    (``**Amazon Bedrock**``, ``**Amazon Comprehend / Medical**:``, ``**X** <br>``)."""
+    markdown = title_markdown(markdown)
     if not (markdown.startswith(("**", "__")) and markdown.endswith(("**", "__"))):
         return False
     tokens = [t for t in inline_tokens(markdown) if t.type != "text" or t.content.strip()]
@@ -188,6 +216,7 @@ class _Builder:
         self.stack: list[_Draft] = [self.root]
         self.skipped: list[Skipped] = []
         self.front_matter: list[tuple[str, str]] = []
+        self.tags: list[str] = []
         self.lists = 0
 
     def skip(self, line: int, reason: str, warn: bool = False) -> None:
@@ -209,19 +238,31 @@ class _Builder:
 
     def open_section(self, kind: str, title: str, node: SyntaxTreeNode, level: float) -> None:
         line, _ = _lines(node)
-        while len(self.stack) > 1 and self.stack[-1].level >= level:
+        while len(self.stack) > 1 and (
+            self.stack[-1].level >= level or (kind == "heading" and self.stack[-1].kind == "bold")
+        ):  # a heading also ends the bold-line groups above it
             self.stack.pop()
-        draft = _Draft(kind, title, line, level)
+        draft = _Draft(kind, title_markdown(title), line, level)
         self.stack[-1].children.append(draft)
         self.stack.append(draft)
         if not plain_text(title):
             self.skip(line, "empty heading", warn=True)
 
     def read_front_matter(self, content: str) -> None:
-        for raw in content.splitlines():
-            key, sep, value = raw.partition(":")
-            if sep and key.strip():
-                self.front_matter.append((key.strip().lower(), value.strip().strip("\"'")))
+        """YAML front matter: text values by key, and the note's tags."""
+        try:
+            data = yaml.safe_load(content)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = 2 + (mark.line if mark is not None else 0)
+            self.skip(line, "front matter is not valid YAML: it is ignored", warn=True)
+            return
+        if not isinstance(data, dict):
+            return
+        for key, value in data.items():
+            if isinstance(value, str | int | float) and not isinstance(value, bool):
+                self.front_matter.append((str(key).strip().lower(), str(value).strip()))
+        self.tags.extend(_tag_list(data.get("tags", data.get("tag"))))
 
     def blocks(self, node: SyntaxTreeNode) -> list[_Draft | Block]:
         """The outline pieces for one block-level node below a section title."""
@@ -230,7 +271,12 @@ class _Builder:
             return self.paragraph(node, "paragraph")
         if node.type in ("bullet_list", "ordered_list"):
             return self.list_items(node)
+        if node.type == "admonition":
+            return [self.admonition(node)]
         if node.type == "blockquote":
+            callout = self.callout(node)
+            if callout is not None:
+                return [callout]
             return [
                 replace(block, kind="quote")
                 if isinstance(block, Block) and block.kind == "paragraph"
@@ -248,10 +294,42 @@ class _Builder:
             self.skip(line, "horizontal rule")
         return []
 
+    def admonition(self, node: SyntaxTreeNode) -> _Draft:
+        """``!!! note "Title"`` (MkDocs): a section with that title; untitled, its content
+        stays in the section around it (a bare "Note" or "Warning" names nothing)."""
+        line, _ = _lines(node)
+        title_node, *body = node.children
+        titled = '"' in node.info or "'" in node.info
+        draft = _Draft("callout", _inline_source(title_node) if titled else "", line, 0)
+        for child in body:
+            draft.children.extend(self.blocks(child))
+        return draft
+
+    def callout(self, node: SyntaxTreeNode) -> _Draft | None:
+        """``> [!tip] Title`` (Obsidian): a section with that title; untitled, its content
+        stays in the section around it."""
+        first = node.children[0] if node.children else None
+        if first is None or first.type != "paragraph":
+            return None
+        head, _, rest = _inline_source(first).partition("\n")
+        found = _CALLOUT.match(head.strip())
+        if found is None:
+            return None
+        line, end = _lines(first)
+        draft = _Draft("callout", found.group("title").strip(), line, 0)
+        for text, first_line in _statements(rest, line + 1) if rest.strip() else []:
+            draft.children.append(_paragraph_block(text, first_line, end, "paragraph"))
+        for child in node.children[1:]:
+            draft.children.extend(self.blocks(child))
+        return draft
+
     def paragraph(self, node: SyntaxTreeNode, kind: str) -> list[_Draft | Block]:
         line, end = _lines(node)
         inline = node.children[0] if node.children else None
-        raw = inline.content if inline is not None else ""
+        raw = _FOOTNOTE_DEFINITION.sub("", inline.content if inline is not None else "")
+        if raw.strip() and not plain_text(raw) and tags_in(raw):
+            self.stack[-1].tags.extend(tags_in(raw))  # a line of tags tags its section
+            return []
         statements = _statements(raw, line)
         return [
             _paragraph_block(text, first, end if index == len(statements) - 1 else first, kind)
@@ -345,15 +423,68 @@ def main_language(text: str) -> str:
     return script_language(text) or "en"
 
 
+def _tag_list(value: object) -> list[str]:
+    """Front matter tags: ``[a, b]``, a YAML list, or ``"a, b"`` / ``"#a #b"`` text."""
+    items = value if isinstance(value, list) else str(value or "").replace(",", " ").split()
+    return [str(item).strip().lstrip("#") for item in items if str(item).strip().lstrip("#")]
+
+
+def _width(line: str) -> int:
+    """Columns of leading whitespace, a tab counting as four."""
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    return len(indent.expandtabs(_OUTLINE_INDENT))
+
+
+def _dedented(line: str, columns: int) -> str:
+    stripped = line.lstrip(" \t")
+    return " " * max(0, _width(line) - columns) + stripped
+
+
+def _continues_block(previous: str) -> bool:
+    """An indented line after this one belongs to it (a list item, an admonition body)."""
+    return bool(_LIST_MARKER.match(previous) or _ADMONITION.match(previous)) or _width(previous) > 0
+
+
+def outline_lists(text: str) -> str:
+    """Bullets indented four or more spaces (or a tab) right under a heading or paragraph
+    are moved left, keeping every line where it is: outliners write them so, and
+    CommonMark would read them as one paragraph of literal ``- ``."""
+    lines = text.split("\n")
+    fenced, previous, index = False, "", 0
+    while index < len(lines):
+        line = lines[index]
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif (
+            not fenced
+            and _width(line) >= _OUTLINE_INDENT
+            and _LIST_MARKER.match(line)
+            and not _continues_block(previous)
+        ):
+            columns, start = _width(line), index
+            while index < len(lines) and (
+                not lines[index].strip() or _width(lines[index]) >= columns
+            ):
+                lines[index] = _dedented(lines[index], columns)
+                index += 1
+            previous = next((x for x in reversed(lines[start:index]) if x.strip()), previous)
+            continue
+        if line.strip():
+            previous = line
+        index += 1
+    return "\n".join(lines)
+
+
 def parse_note(file: str, text: str) -> Outline:
     """Parse one note's text (already decoded, newlines normalized) into its outline."""
     builder = _Builder(file)
-    for node in SyntaxTreeNode(block_parser().parse(text)).children:
+    for node in SyntaxTreeNode(block_parser().parse(outline_lists(text))).children:
         builder.top_level(node)
     return Outline(
         file,
         builder.root.freeze(),
         tuple(builder.front_matter),
+        tuple(dict.fromkeys(builder.tags)),
         tuple(builder.skipped),
         main_language(text),
     )

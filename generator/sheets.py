@@ -27,7 +27,7 @@ from ._version import __version__
 from .cards import sanitize
 from .catalog import load_catalog
 from .extract import Fact, Notes, Subject, detect_lang, shared_depth
-from .inline import fenced_code, render_inline_html
+from .inline import fenced_code, paragraphs, render_inline_html
 from .resources import TEMPLATES, template_text
 
 PAPER_SIZES = {"A4": (297, 210), "Letter": (279.4, 215.9)}
@@ -43,6 +43,7 @@ WORD_JOINER = "\u2060"
 LABELS = {
     "overview": {"ko": "개요", "ja": "概要", "en": "Overview"},
     "see_also": {"ko": "함께 보기", "ja": "関連項目", "en": "See also"},
+    "mentioned": {"ko": "다른 노트에서", "ja": "他のノートから", "en": "From other notes"},
     "contents": {"ko": "목차", "ja": "目次", "en": "Contents"},
     "booklet": {"ko": "치트 시트 모음", "ja": "チートシート集", "en": "Cheat sheets"},
 }
@@ -194,12 +195,13 @@ def _join_letters(match: re.Match[str]) -> str:
 def fact_html(markdown: str, images: dict[str, str]) -> Markup:
     """A fact's Markdown as sheet HTML: sanitized, images resolved, Korean kept whole."""
     pieces = []
-    for paragraph in (p for p in markdown.split("\n\n") if p.strip()):
+    for paragraph in paragraphs(markdown):
         code = fenced_code(paragraph)
         if code is not None:
-            pieces.append(f"<code class='block'>{html.escape(code)}</code>")
+            pieces.append(f"<code class='block'>{html.escape(code.rstrip())}</code>")
             continue
-        rendered = sanitize(render_inline_html(paragraph).replace("\n", "<br>"))
+        rendered = render_inline_html(paragraph, math="text").replace("\n", "<br>")
+        rendered = sanitize(rendered)
         pieces.append(_images(rendered, images))
     return Markup(keep_hangul_words("<br>".join(pieces)))
 
@@ -258,6 +260,14 @@ def _rows(facts: list[Fact], depth: int, images: dict[str, str]) -> list[Row]:
 
 
 def _row(fact: Fact, depth: int, images: dict[str, str]) -> Row:
+    if fact.kind == "qa":  # a question (a quiz's, or Q:/A:) with its right answer marked
+        return Row(
+            kind="qa",
+            depth=depth,
+            lang=fact.lang,
+            html=Markup("✅ ") + fact_html(fact.definition, images),
+            term=fact_html(fact.term, images),
+        )
     if fact.kind == "term" and fact.definition:
         return Row(
             kind="term",
@@ -266,7 +276,7 @@ def _row(fact: Fact, depth: int, images: dict[str, str]) -> Row:
             html=fact_html(fact.definition, images),
             term=fact_html(fact.term, images),
         )
-    kind = fact.kind if fact.kind in ("image", "lead") else "fact"
+    kind = fact.kind if fact.kind in ("image", "lead", "code") else "fact"
     return Row(
         kind=kind,
         depth=depth,
@@ -312,6 +322,34 @@ def _sections(
             )
         )
     return sections
+
+
+def _mention_sections(subject: Subject, notes: Notes, images: dict[str, str]) -> list[Section]:
+    """Facts filed elsewhere that are about this service (``also``), one box per place they
+    came from, titled with that place so the reader knows where to look."""
+    mentioned = [fact for fact in notes.facts if subject.name in fact.also]
+    sections: list[Section] = []
+    for place, group in _group_by_place(mentioned).items():
+        lang = Counter(f.lang for f in group).most_common(1)[0][0]
+        title = f"{_labels(lang)['mentioned']}: {' › '.join(place)}"
+        sections.append(
+            Section(
+                title=title,
+                heading=Markup(keep_hangul_words(html.escape(title))),
+                lang=lang,
+                where=_where(group, single_source=False),
+                rows=_rows(group, len(place) - 1, images),
+                long=False,
+            )
+        )
+    return sections
+
+
+def _group_by_place(facts: list[Fact]) -> dict[tuple[str, ...], list[Fact]]:
+    grouped: dict[tuple[str, ...], list[Fact]] = defaultdict(list)
+    for fact in facts:
+        grouped[(fact.subject, *fact.path)].append(fact)
+    return grouped
 
 
 def _definition(facts: list[Fact], images: dict[str, str]) -> tuple[dict[str, object], Fact] | None:
@@ -368,6 +406,7 @@ def plan_sheet(
     body_facts = [f for f in facts if found is None or f is not found[1]]
     sources = tuple(dict.fromkeys(f.file for f in facts))
     sections = _sections(body_facts, lang, images, single_source=len(sources) == 1)
+    sections += _mention_sections(subject, notes, images)
     context = SheetContext(
         lang=lang,
         title=subject.name,

@@ -58,6 +58,7 @@ def facts_document(notes: Notes, cards: dict[str, tuple[str, ...]] | None = None
                 "lang": f.lang,
                 "source": {"file": f.file, "line": f.line, "end_line": f.end_line},
                 "also": list(f.also),
+                "tags": list(f.tags),
                 **({"cards": sorted(set(cards.get(f.id, ())))} if cards is not None else {}),
             }
             for f in notes.facts

@@ -175,3 +175,39 @@ def test_term_facts(seeds: Loaded) -> None:
 def test_code_facts_keep_the_code_without_fences() -> None:
     notes = extract([parse_note("c.md", "# Amazon Polly\n\n```python\nsynthesize_speech()\n```\n")])
     assert [(f.kind, f.text) for f in notes.facts] == [("code", "synthesize_speech()")]
+
+
+@pytest.mark.parametrize(
+    ("snippet", "topic", "service"),
+    [
+        (
+            "SageMaker Data Wrangler는 웹 인터페이스를",
+            "Developing Machine Learning Solutions",
+            "Amazon SageMaker",
+        ),
+        (
+            "SageMaker Feature Store를 사용하면",
+            "Developing Machine Learning Solutions",
+            "Amazon SageMaker",
+        ),
+        (
+            "Amazon Bedrock용 가드레일은 제한된 주제에",
+            "Responsible AI Practices (Korean)",
+            "Amazon Bedrock",
+        ),
+    ],
+)
+def test_mentions_keep_their_topic_and_name_the_service(
+    seeds: Loaded, snippet: str, topic: str, service: str
+) -> None:
+    """A sentence about a service inside a topic note stays in the topic and lists the
+    service in ``also``, so that service's sheet shows it too."""
+    fact = next(f for f in seeds.notes.facts if f.text.startswith(snippet))
+    assert (fact.subject, fact.also) == (topic, (service,))
+
+
+def test_passing_mentions_are_not_about_the_service(seeds: Loaded) -> None:
+    listed = next(f for f in seeds.notes.facts if f.text.startswith("Amazon Textract, Rekognition"))
+    assert listed.also == ()  # an enumeration of integrations
+    later = next(f for f in seeds.notes.facts if f.text.startswith("이러한 보호 기능 외에도"))
+    assert later.also == ()  # the name comes late in the sentence
