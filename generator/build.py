@@ -8,6 +8,7 @@ the notes is saved last.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .pdf import Rendered, Renderer, RenderJob
 
+from . import booklet
 from .cache import (
     MANIFEST,
     Manifest,
@@ -177,26 +179,38 @@ def _sheets(loaded: Loaded, options: SheetOptions, build_date: str, out: Path) -
     )
     files: dict[Path, bytes] = {}
     warnings: list[str] = []
-    booklet_key = render_key(*keys.values(), options.page_css(), fonts.digest)
+    packed = options.booklet == "packed"
+    booklet_key = render_key(*keys.values(), options.page_css(), options.booklet, fonts.digest)
     booklet = previous.fresh(out, BOOKLET, booklet_key)
     if not stale and booklet is not None:
         manifest.files[BOOKLET] = booklet
         return _SheetOutput(files, tuple(sheets), (), manifest, ())
     from .pdf import Renderer, sheet_job
 
+    jobs = [sheet_job(sheet, fonts.css) for sheet in stale]
+    packing = _Packing(sheets, options, build_date, fonts.css, out) if packed else None
+    if packing is not None:  # laid out with the sheets, in parallel: it needs their HTML only
+        jobs.append(packing.job())
     with Renderer((*loaded.note_set.roots, TEMPLATES, fonts.folder)) as renderer:
-        rendered = renderer.render([sheet_job(sheet, fonts.css) for sheet in stale])
-        for sheet, result in zip(stale, rendered, strict=True):
+        rendered = {result.key: result for result in renderer.render(jobs)}
+        for sheet in stale:
+            result = rendered[sheet.subject.slug]
             files[out / _sheet_file(sheet)] = result.pdf
             manifest.files[_sheet_file(sheet)] = Rendition(keys[sheet.subject.slug], result.pages)
             warnings.extend(f"{sheet.subject.slug}.pdf: warning: {w}" for w in result.warnings)
-        pdfs = [
-            files.get(out / _sheet_file(s)) or (out / _sheet_file(s)).read_bytes() for s in sheets
-        ]
-        pages = [manifest.files[_sheet_file(s)].pages for s in sheets]
-        files[out / BOOKLET], booklet_pages = _booklet(
-            sheets, pdfs, pages, options, build_date, renderer, fonts.css, out / ".cache"
-        )
+        if packing is not None:
+            result = packing.finish(rendered[BOOKLET], renderer)
+            files[out / BOOKLET], booklet_pages = result.pdf, result.pages
+            warnings.extend(f"all.pdf: warning: {w}" for w in result.warnings)
+        else:
+            pdfs = [
+                files.get(out / _sheet_file(s)) or (out / _sheet_file(s)).read_bytes()
+                for s in sheets
+            ]
+            pages = [manifest.files[_sheet_file(s)].pages for s in sheets]
+            files[out / BOOKLET], booklet_pages = _booklet(
+                sheets, pdfs, pages, options, build_date, renderer, fonts.css, out / ".cache"
+            )
     manifest.files[BOOKLET] = Rendition(booklet_key, booklet_pages)
     rendered_slugs = tuple(sheet.subject.slug for sheet in stale)
     return _SheetOutput(files, tuple(sheets), rendered_slugs, manifest, tuple(warnings))
@@ -233,6 +247,66 @@ def _booklet(
         front_pages = front.pages
     booklet = bind_booklet(front.pdf, list(zip(sheets, pdfs, strict=True)), "cheatdeck")
     return booklet, front.pages + sum(pages)
+
+
+class _Packing:
+    """The packed booklet of one build: patched over the pages an edit touched when the
+    last booklet allows it (see :mod:`generator.booklet`), else laid out whole."""
+
+    def __init__(
+        self, sheets: list[Sheet], options: SheetOptions, build_date: str, font_css: str, out: Path
+    ) -> None:
+        self.sheets, self.options, self.build_date, self.font_css = (
+            sheets,
+            options,
+            build_date,
+            font_css,
+        )
+        self.path = out / BOOKLET
+        self.record_path = out / ".cache" / "booklet.json"
+        self.key = render_key(options.page_css(), options.booklet, font_css)
+        self.layout = self._last_layout()
+        self.patch = booklet.plan_patch(sheets, options, build_date, self.layout, self.key)
+
+    def _last_layout(self) -> booklet.Layout | None:
+        """The record of the booklet on disk — only if it describes those very bytes."""
+        layout = booklet.read_layout(self.record_path)
+        if layout is None or not self.path.is_file():
+            return None
+        return layout if layout.get("pdf") == _digest(self.path.read_bytes()) else None
+
+    def job(self) -> RenderJob:
+        from .pdf import RenderJob
+
+        if self.patch is not None:
+            css = self.font_css + self.patch.css
+            return RenderJob(BOOKLET, self.patch.html, css, css, booklet=True)
+        html, css = booklet.whole(self.sheets, self.options, self.build_date)
+        return RenderJob(BOOKLET, html, self.font_css + css, self.font_css + css, booklet=True)
+
+    def finish(self, result: Rendered, renderer: Renderer) -> Rendered:
+        """The booklet's bytes; its record is kept for the next build."""
+        from .pdf import Rendered
+
+        if self.patch is not None and self.layout is not None and result.record is not None:
+            if booklet.accepts(self.patch, self.layout, result.record):
+                old = self.path.read_bytes()
+                pdf, record = booklet.splice(
+                    old, self.patch, result.pdf, self.layout, result.record
+                )
+                result = Rendered(BOOKLET, pdf, len(record["pages"]), result.warnings, record)
+            else:
+                self.patch = None
+                (result,) = renderer.render([self.job()])
+        assert result.record is not None
+        layout = booklet.new_layout(self.sheets, self.key, result.record)
+        layout["pdf"] = _digest(result.pdf)
+        write_atomic(self.record_path, booklet.layout_json(layout).encode())
+        return result
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:20]
 
 
 def _front(job: RenderJob, renderer: Renderer, cache: Path) -> Rendered:

@@ -104,7 +104,7 @@ _BUILD_OPTIONS = (
     ),
     click.option(
         "--paper",
-        type=click.Choice(sorted(PAPER_SIZES)),
+        type=click.Choice(sorted(PAPER_SIZES), case_sensitive=False),
         default="A4",
         show_default=True,
         help="Sheet paper size.",
@@ -124,6 +124,13 @@ _BUILD_OPTIONS = (
         help="Columns per sheet page.",
     ),
     click.option("--large-print", is_flag=True, help="11 pt type and one column fewer."),
+    click.option(
+        "--booklet",
+        type=click.Choice(["packed", "one-per-page"]),
+        default="packed",
+        show_default=True,
+        help="all.pdf: subjects flowing on through the columns, or each sheet on its own pages.",
+    ),
     click.option("--author", default="", help="Author written into the PDFs' metadata."),
     click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON."),
 )
@@ -143,6 +150,7 @@ def _options(settings: dict[str, Any]) -> BuildOptions:
         settings["columns"],
         settings["large_print"],
         settings["author"],
+        booklet=settings["booklet"],
     )
     options = BuildOptions(
         deck=not settings["no_deck"],

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlparse
 
+from .booklet import Record
 from .sheets import Sheet
 
 TIGHTEN_BELOW = 0.2
@@ -41,6 +42,8 @@ class RenderJob:
     stylesheet: str
     tight_stylesheet: str
     """The same sheet set tighter, tried when the last page would be nearly empty."""
+    booklet: bool = False
+    """A packed booklet (or a range of it): no re-setting, and its layout is recorded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,8 @@ class Rendered:
     pdf: bytes
     pages: int
     warnings: tuple[str, ...]
+    record: Record | None = None
+    """For a booklet: which pieces fell on which page, and its bookmarks."""
 
 
 def harfbuzz_subset_available() -> bool:
@@ -114,10 +119,16 @@ class _Worker:
     def render(cls, job: RenderJob) -> Rendered:
         collector: _Collector = cls.state["log"]
         collector.messages.clear()
+        if job.booklet:
+            document = cls._layout(job.html, job.stylesheet)
+            pdf = document.write_pdf()
+            messages = tuple(collector.messages)
+            return Rendered(job.key, pdf, len(document.pages), messages, _record(document))
         stylesheet = job.stylesheet
         document = cls._layout(job.html, stylesheet)
-        if len(document.pages) > MAX_PAGES or (
-            len(document.pages) > 1 and _last_page_share(document) < TIGHTEN_BELOW
+        if job.tight_stylesheet != job.stylesheet and (
+            len(document.pages) > MAX_PAGES
+            or (len(document.pages) > 1 and _last_page_share(document) < TIGHTEN_BELOW)
         ):
             tighter = cls._layout(job.html, job.tight_stylesheet)
             if len(tighter.pages) < len(document.pages):
@@ -171,6 +182,27 @@ class _Collector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+def _record(document: Any) -> Record:
+    """The pieces on each page (by id, in order) and the bookmarks, flattened."""
+    pages: list[list[str]] = []
+    for page in document.pages:
+        ids: dict[str, None] = {}
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is not None and "piece" in (element.get("class") or "").split():
+                ids[element.get("id")] = None
+        pages.append(list(ids))
+    bookmarks: list[tuple[int, str, int]] = []
+
+    def flatten(items: list[Any], level: int) -> None:
+        for label, target, children, *_ in items:
+            bookmarks.append((level, label, target[0]))
+            flatten(children, level + 1)
+
+    flatten(document.make_bookmark_tree(), 1)
+    return Record(pages=pages, bookmarks=bookmarks)
 
 
 def _main(page: Any) -> Any:

@@ -16,7 +16,8 @@ import hashlib
 import html
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TypedDict
 
@@ -60,6 +61,9 @@ class SheetOptions:
     author: str = ""
     tight: bool = False
     """Tighter spacing and type, used when a last page would hold only a few lines."""
+    booklet: str = "packed"
+    """``packed`` (subjects flow on through the columns) or ``one-per-page`` (each subject's
+    sheet as printed alone, one after another)."""
 
     def page_css(self) -> str:
         long_side, short_side = PAPER_SIZES[self.paper]
@@ -91,6 +95,10 @@ class Sheet:
     """The same, set tighter: used if the last page would hold only a few lines."""
     build_date: str
     """The date in the footer (left out of :attr:`digest`)."""
+    head: Markup = field(default_factory=Markup)
+    """The title block (name, category, definition), for the packed booklet."""
+    boxes: tuple[Markup, ...] = ()
+    """Each box of the sheet, in order, for the packed booklet."""
 
     @property
     def digest(self) -> str:
@@ -421,7 +429,15 @@ def plan_sheet(
         labels=_labels(lang),
         body_class="large" if options.large_print else "",
     )
-    page = _environment().get_template("sheets/sheet.html").render(**context)
+    environment = _environment()
+    head = Markup(environment.get_template("sheets/head.html").render(**context))
+    boxes = [
+        Markup(environment.get_template("sheets/section.html").render(section=section))
+        for section in sections
+    ]
+    if context["see_also"]:
+        boxes.append(Markup(environment.get_template("sheets/see_also.html").render(**context)))
+    page = environment.get_template("sheets/sheet.html").render(**context, head=head, boxes=boxes)
     source_list = ", ".join(sources)
     return Sheet(
         subject=subject,
@@ -433,6 +449,8 @@ def plan_sheet(
             subject.name, subject.category, source_list, replace(options, tight=True), build_date
         ),
         build_date=build_date,
+        head=head,
+        boxes=tuple(boxes),
     )
 
 
@@ -452,6 +470,43 @@ def _booklet_order(subject: Subject) -> tuple[bool, str]:
     """Services A–Z by their own name (Bedrock under B, not under "Amazon"), then topics."""
     name = re.sub(r"^(?:amazon|aws)\s+", "", subject.name, flags=re.IGNORECASE)
     return subject.kind != "service", name.casefold()
+
+
+def packed_booklet(
+    sheets: list[Sheet],
+    pieces: Sequence[object],
+    options: SheetOptions,
+    build_date: str,
+    *,
+    front: bool,
+) -> tuple[str, str]:
+    """HTML and CSS of the packed booklet (or of a run of its pieces, without ``front``):
+    the contents, then every subject flowing on through the columns after the one before —
+    a subject needs no page of its own, only its title kept with its first box. Bookmarks
+    and contents point at each title."""
+    lang = Counter(sheet.lang for sheet in sheets).most_common(1)[0][0] if sheets else "en"
+    labels = _labels(lang)
+    page = (
+        _environment()
+        .get_template("sheets/packed.html")
+        .render(
+            lang=lang,
+            title=labels["booklet"],
+            subtitle=f"{len(sheets)} · cheatdeck",
+            sheets=sheets,
+            pieces=pieces,
+            front=front,
+            build_date=build_date,
+            author=options.author,
+            version=__version__,
+            labels=labels,
+            body_class="booklet" + (" large" if options.large_print else ""),
+        )
+    )
+    css = template_text("sheets/sheet.css") + options.page_css()
+    css += "@page { @top-left { content: string(subject, first); }\n"
+    css += "  @bottom-left { content: " + css_string(build_date) + "; } }\n"
+    return page, css
 
 
 def booklet_front(

@@ -123,3 +123,29 @@ def column_text(path: Path, columns: int = 3, margin_mm: float = 8, gap_mm: floa
                 subprocess.run(command, capture_output=True, text=True, check=True).stdout
             )
     return "\n".join(pieces)
+
+
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.DOTALL)
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"')
+_MM = 72 / 25.4
+
+
+def column_fill(path: Path, columns: int = 3, margins_mm: tuple[float, float, float] = (12, 11, 8)):
+    """How far down each page's columns the text reaches (0–1, mean of the columns), from
+    the word boxes poppler finds (``pdftotext -bbox``) — not from the layout's numbers."""
+    top_mm, bottom_mm, side_mm = margins_mm
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    fills = []
+    for width, height, body in _PAGE.findall(xml):
+        top, bottom = top_mm * _MM, float(height) - bottom_mm * _MM
+        left, span = side_mm * _MM, (float(width) - 2 * side_mm * _MM) / columns
+        deepest = [top] * columns
+        for x0, y0, y1 in _WORD.findall(body):
+            if float(y0) < top or float(y1) > bottom:
+                continue  # running header and footer
+            column = min(columns - 1, max(0, int((float(x0) - left) / span)))
+            deepest[column] = max(deepest[column], float(y1))
+        fills.append(sum((d - top) / (bottom - top) for d in deepest) / columns)
+    return fills
