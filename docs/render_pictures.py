@@ -27,6 +27,8 @@ CARDS = [
     ("ordered", "tag:cheatdeck::kind::ordered"),
 ]
 SHEETS = [("sheet-ko", "amazon-personalize"), ("sheet-ja", "amazon-sagemaker")]
+BOOKLET_PAGE = 2
+"""A packed booklet page where several small subjects share the columns."""
 PANEL = """<div class="panel {mode}"><div class="side">{label}</div>
 <div class="card {mode}">{html}</div></div>"""
 
@@ -79,6 +81,7 @@ def main() -> None:
     card_picture(card.question(), card.answer(), DOCS / "card-which-night", night=True)
     for name, slug in SHEETS:
         png(BUILD / "sheets" / f"{slug}.pdf", DOCS / name, 80)
+    png(BUILD / "sheets" / "all.pdf", DOCS / "booklet-page", 80, page=BOOKLET_PAGE)
 
 
 if __name__ == "__main__":

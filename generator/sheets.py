@@ -34,6 +34,8 @@ from .resources import TEMPLATES, template_text
 PAPER_SIZES = {"A4": (297, 210), "Letter": (279.4, 215.9)}
 """Long and short side of each paper, in mm."""
 DEFINITION_MAX = 160
+DEFINITION_MIN = 20
+"""A definition shorter than this ("완전 관리형 서비스이다.") says too little to prefer."""
 BOX_MAX_FACTS = 16
 """A section with more facts than this is split into one box per subsection."""
 BOX_UNBREAKABLE_ROWS = 30
@@ -360,16 +362,42 @@ def _group_by_place(facts: list[Fact]) -> dict[tuple[str, ...], list[Fact]]:
     return grouped
 
 
-def _definition(facts: list[Fact], images: dict[str, str]) -> tuple[dict[str, object], Fact] | None:
-    """The subject's one-line definition: its first short fact above every section."""
-    for fact in facts:
-        if (
-            not fact.path
-            and fact.kind in ("item", "statement", "term")
-            and (len(fact.text) <= DEFINITION_MAX)
-        ):
-            return {"lang": fact.lang, "html": fact_html(fact.markdown, images)}, fact
-    return None
+_SAYS_WHAT_IT_IS = re.compile(
+    r"(?:서비스|플랫폼|도구|솔루션|service|platform|tool|サービス|プラットフォーム|ツール)"
+    r"(?:입니다|이다|다|です|である|だ)?[.。]?$|\bis an? |란 |とは",
+    re.IGNORECASE,
+)
+
+
+def _definition(
+    subject: Subject, facts: list[Fact], images: dict[str, str]
+) -> tuple[dict[str, object], Fact] | None:
+    """The subject's one-line definition. For a service, a short sentence that says what
+    it is ("… 완전관리형 서비스입니다", "X is a …", "XとはY"), best one that names it and says
+    more than "a managed service", above every section if possible; else (and for topics)
+    the first short fact above every section."""
+    short = [
+        fact
+        for fact in facts
+        if fact.kind in ("item", "statement", "term") and len(fact.text) <= DEFINITION_MAX
+    ]
+    found = next((fact for fact in short if not fact.path), None)
+    if subject.kind == "service":
+        service = load_catalog().lookup(subject.name)
+        names = [n.casefold() for n in load_catalog().names_of(service)] if service else []
+        defining = [fact for fact in short if _SAYS_WHAT_IT_IS.search(fact.text.rstrip())]
+        found = max(
+            defining,
+            key=lambda f: (
+                any(name in f.text.casefold() for name in names),
+                len(f.text) >= DEFINITION_MIN,
+                -len(f.path),
+            ),
+            default=found,
+        )
+    if found is None:
+        return None
+    return {"lang": found.lang, "html": fact_html(found.markdown, images)}, found
 
 
 def _see_also(subject: Subject, facts: list[Fact], sheet_names: set[str]) -> list[str]:
@@ -410,7 +438,7 @@ def plan_sheet(
     """The sheet for one subject (its facts from every note, in note order)."""
     facts = notes.facts_of(subject.name)
     lang = Counter(f.lang for f in facts).most_common(1)[0][0]
-    found = _definition(facts, images)
+    found = _definition(subject, facts, images)
     body_facts = [f for f in facts if found is None or f is not found[1]]
     sources = tuple(dict.fromkeys(f.file for f in facts))
     sections = _sections(body_facts, lang, images, single_source=len(sources) == 1)

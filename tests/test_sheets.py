@@ -269,3 +269,18 @@ def test_an_edit_patches_only_the_booklet_pages_it_touches(seed_build, tmp_path:
     changed = [index for index, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
     assert len(changed) == 1 and "기반으로 생성함" in after[changed[0]]
     assert outline(PdfReader(str(work / "out" / "sheets" / "all.pdf"))) == marks_before
+
+
+def test_the_line_under_a_title_says_what_the_service_is(seed_build) -> None:
+    """Not the first short fact ("완전 관리형 서비스이다."), but a sentence saying what it is."""
+    result, _ = seed_build
+    definitions = {
+        sheet.subject.name: re.search(r'class="definition"[^>]*>(.*?)</p>', sheet.html, re.S)
+        for sheet in result.sheets
+    }
+    sagemaker = definitions["Amazon SageMaker"]
+    assert sagemaker and "개발자와 데이터 과학자를 위한 서비스" in sagemaker.group(1).replace(
+        WORD_JOINER, ""
+    )
+    comprehend = definitions["Amazon Comprehend"]
+    assert comprehend and "NLP" in comprehend.group(1)
