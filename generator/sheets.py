@@ -28,12 +28,14 @@ from ._version import __version__
 from .cards import sanitize
 from .catalog import load_catalog
 from .extract import Fact, Notes, Subject, detect_lang, shared_depth
-from .inline import fenced_code, paragraphs, render_inline_html
+from .inline import fenced_code, paragraphs, render_inline_html, shorten
 from .resources import TEMPLATES, template_text
 
 PAPER_SIZES = {"A4": (297, 210), "Letter": (279.4, 215.9)}
 """Long and short side of each paper, in mm."""
 DEFINITION_MAX = 160
+MENTION_PLACE_MAX = 40
+"""Longest section title shown in a "from other notes" box title."""
 DEFINITION_MIN = 20
 """A definition shorter than this ("완전 관리형 서비스이다.") says too little to prefer."""
 BOX_MAX_FACTS = 16
@@ -336,12 +338,14 @@ def _sections(
 
 def _mention_sections(subject: Subject, notes: Notes, images: dict[str, str]) -> list[Section]:
     """Facts filed elsewhere that are about this service (``also``), one box per place they
-    came from, titled with that place so the reader knows where to look."""
+    came from, titled with the topic and the section's own title (not every title between,
+    which in course notes can be a whole sentence) so the reader knows where to look."""
     mentioned = [fact for fact in notes.facts if subject.name in fact.also]
     sections: list[Section] = []
     for place, group in _group_by_place(mentioned).items():
         lang = Counter(f.lang for f in group).most_common(1)[0][0]
-        title = f"{_labels(lang)['mentioned']}: {' › '.join(place)}"
+        where = place[0] + (f" › {shorten(place[-1], MENTION_PLACE_MAX)}" if len(place) > 1 else "")
+        title = f"{_labels(lang)['mentioned']}: {where}"
         sections.append(
             Section(
                 title=title,
