@@ -8,7 +8,6 @@ still there is not rendered again. The booklet has a key made of all of its shee
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 from collections.abc import Iterator
@@ -77,11 +76,9 @@ def remove_leftovers(folder: Path, *, recursive: bool) -> None:
 @contextmanager
 def build_lock(out: Path) -> Iterator[None]:
     """One build at a time per output folder (a second one waits for the first)."""
+    from filelock import FileLock  # portable: flock on Unix, msvcrt on Windows
+
     out.mkdir(parents=True, exist_ok=True)
-    with (out / ".cheatdeck-build.lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            remove_leftovers(out, recursive=True)
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with FileLock(out / ".cheatdeck-build.lock"):
+        remove_leftovers(out, recursive=True)
+        yield

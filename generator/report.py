@@ -119,7 +119,7 @@ def report_lines(report: dict[str, Any]) -> list[str]:
         kinds = ", ".join(f"{kind} {count}" for kind, count in deck["by_kind"].items())
         lines.append(
             f"deck: {counted(deck['notes'], 'note')}, {counted(deck['cards'], 'card')} "
-            f"({kinds}) in {counted(len(deck['by_deck']), 'subdeck')}: "
+            f"{f'({kinds}) ' if kinds else ''}in {counted(len(deck['by_deck']), 'subdeck')}: "
             f"{deck['added_notes']} added, {deck['updated_notes']} updated, "
             f"{deck['removed_notes']} removed"
         )

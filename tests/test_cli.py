@@ -131,3 +131,31 @@ def test_images_outside_the_notes_folder_are_never_read(notes_dir, tmp_path: Pat
     images = [f for f in json.loads(out)["facts"] if f["kind"] == "image"]
     assert [f["text"] for f in images] == ["ok"]
     assert "f.md:5: warning: image outside the notes folder is not read: ../secret.png" in err
+
+
+def test_paper_size_in_any_case(notes_dir, tmp_path: Path) -> None:
+    folder = notes_dir({"a.md": "# Amazon Polly\n\n- 텍스트를 음성으로 바꾸는 서비스이다.\n"})
+    result = CliRunner().invoke(
+        cli, ["build", str(folder), "-o", str(tmp_path / "out"), "--paper", "a4", "--no-deck"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "sheets" / "amazon-polly.pdf").is_file()
+
+
+def test_report_of_a_deck_without_cards_has_no_empty_parentheses(notes_dir, tmp_path) -> None:
+    folder = notes_dir({"a.md": "# 메모\n\n그냥 문장입니다. <!-- cheatdeck: nocard -->\n"})
+    result = CliRunner().invoke(
+        cli, ["build", str(folder), "-o", str(tmp_path / "out"), "--no-sheets"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "deck: 0 notes, 0 cards in 0 subdecks" in result.output
+    assert "()" not in result.output
+
+
+def test_nothing_imports_a_unix_only_module_at_startup() -> None:
+    """The build lock is portable (filelock): cheatdeck starts on Windows too."""
+    code = (
+        "import sys; sys.modules['fcntl'] = None; import generator.cli, generator.build, "
+        "generator.cache"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
