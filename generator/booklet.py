@@ -73,9 +73,11 @@ def pieces(sheets: list[Sheet]) -> list[Piece]:
     return found
 
 
-def whole(sheets: list[Sheet], options: SheetOptions, build_date: str) -> tuple[str, str]:
+def whole(
+    sheets: list[Sheet], found: list[Piece], options: SheetOptions, build_date: str
+) -> tuple[str, str]:
     """HTML and CSS of the whole booklet: contents first, then every piece."""
-    return packed_booklet(sheets, pieces(sheets), options, build_date, front=True)
+    return packed_booklet(sheets, found, options, build_date, front=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +91,16 @@ class Patch:
 
 
 def plan_patch(
-    sheets: list[Sheet], options: SheetOptions, build_date: str, layout: Layout | None, key: str
+    sheets: list[Sheet],
+    new: list[Piece],
+    options: SheetOptions,
+    build_date: str,
+    layout: Layout | None,
+    key: str,
 ) -> Patch | None:
     """The pages an edit touched, laid out alone; None when only a whole layout will do."""
     if layout is None or layout["key"] != key:
         return None
-    new = pieces(sheets)
     order = [piece.id for piece in new]
     if order != layout["order"]:
         return None  # a box or subject added or removed: page starts may all move
@@ -172,14 +178,19 @@ def splice(
     return buffer.getvalue(), Record(pages=pages, bookmarks=bookmarks)
 
 
-def new_layout(sheets: list[Sheet], key: str, record: Record) -> Layout:
-    found = pieces(sheets)
+def new_layout(found: list[Piece], key: str, record: Record, pdf: bytes) -> Layout:
+    """What the next build needs to patch the booklet ``pdf`` laid out as ``record``."""
     return Layout(
+        pdf=pdf_digest(pdf),
         key=key,
         digests={piece.id: piece.digest for piece in found},
         order=[piece.id for piece in found],
         record=record,
     )
+
+
+def pdf_digest(pdf: bytes) -> str:
+    return hashlib.sha256(pdf).hexdigest()[:20]
 
 
 def read_layout(path: Path) -> Layout | None:

@@ -8,7 +8,6 @@ the notes is saved last.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -256,24 +255,27 @@ class _Packing:
     def __init__(
         self, sheets: list[Sheet], options: SheetOptions, build_date: str, font_css: str, out: Path
     ) -> None:
-        self.sheets, self.options, self.build_date, self.font_css = (
-            sheets,
-            options,
-            build_date,
-            font_css,
-        )
+        self.sheets = sheets
+        self.options = options
+        self.build_date = build_date
+        self.font_css = font_css
+        self.pieces = booklet.pieces(sheets)
         self.path = out / BOOKLET
         self.record_path = out / ".cache" / "booklet.json"
         self.key = render_key(options.page_css(), options.booklet, font_css)
-        self.layout = self._last_layout()
-        self.patch = booklet.plan_patch(sheets, options, build_date, self.layout, self.key)
+        self.previous, self.layout = self._last_booklet()
+        self.patch = booklet.plan_patch(
+            sheets, self.pieces, options, build_date, self.layout, self.key
+        )
 
-    def _last_layout(self) -> booklet.Layout | None:
-        """The record of the booklet on disk — only if it describes those very bytes."""
+    def _last_booklet(self) -> tuple[bytes, booklet.Layout | None]:
+        """The booklet on disk and its record — the record only if it describes those
+        very bytes."""
         layout = booklet.read_layout(self.record_path)
         if layout is None or not self.path.is_file():
-            return None
-        return layout if layout.get("pdf") == _digest(self.path.read_bytes()) else None
+            return b"", None
+        previous = self.path.read_bytes()
+        return previous, layout if layout.get("pdf") == booklet.pdf_digest(previous) else None
 
     def job(self) -> RenderJob:
         from .pdf import RenderJob
@@ -281,7 +283,7 @@ class _Packing:
         if self.patch is not None:
             css = self.font_css + self.patch.css
             return RenderJob(BOOKLET, self.patch.html, css, css, booklet=True)
-        html, css = booklet.whole(self.sheets, self.options, self.build_date)
+        html, css = booklet.whole(self.sheets, self.pieces, self.options, self.build_date)
         return RenderJob(BOOKLET, html, self.font_css + css, self.font_css + css, booklet=True)
 
     def finish(self, result: Rendered, renderer: Renderer) -> Rendered:
@@ -290,23 +292,17 @@ class _Packing:
 
         if self.patch is not None and self.layout is not None and result.record is not None:
             if booklet.accepts(self.patch, self.layout, result.record):
-                old = self.path.read_bytes()
                 pdf, record = booklet.splice(
-                    old, self.patch, result.pdf, self.layout, result.record
+                    self.previous, self.patch, result.pdf, self.layout, result.record
                 )
                 result = Rendered(BOOKLET, pdf, len(record["pages"]), result.warnings, record)
             else:
                 self.patch = None
                 (result,) = renderer.render([self.job()])
         assert result.record is not None
-        layout = booklet.new_layout(self.sheets, self.key, result.record)
-        layout["pdf"] = _digest(result.pdf)
+        layout = booklet.new_layout(self.pieces, self.key, result.record, result.pdf)
         write_atomic(self.record_path, booklet.layout_json(layout).encode())
         return result
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:20]
 
 
 def _front(job: RenderJob, renderer: Renderer, cache: Path) -> Rendered:

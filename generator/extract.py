@@ -333,7 +333,7 @@ class _Extractor:
         for child in self.quizzes.read(_join_questions(node.children), question):
             if isinstance(child, Block):
                 term = split_term(child.markdown)
-                switched = self._switch(term[0] if term else self._opening(child), context)
+                switched = self._switch(term[0] if term else self._opening(child, context), context)
                 current = switched or current
                 self.emit(child, current or context, term)
                 continue
@@ -342,8 +342,12 @@ class _Extractor:
             current = switched or current
             self.enter(child, current or context, neighbours)
 
-    def _opening(self, block: Block) -> str:
-        """The service name a block opens with ("Comprehend Medical extracts …"), if any."""
+    def _opening(self, block: Block, context: _Context) -> str:
+        """Under a multi-service title, the service name a block opens with ("Comprehend
+        Medical extracts …"), which may switch the subject (rule 4); else nothing to look
+        for, so no search is made."""
+        if not context.members:
+            return ""
         text = plain_text(block.markdown)[:_ABOUT_WINDOW]
         found = self.catalog.mentions(text)
         return text[found[0][0] : found[0][1]] if found and found[0][0] == 0 else ""

@@ -24,6 +24,7 @@ Other note apps' syntax is read as what it means, so none of it reaches a card o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
@@ -114,17 +115,31 @@ def _literal_strong_rule(state: StateCore) -> None:
             token.children = pair_literal_strong(token.children)
 
 
-def _highlight_tokens(token: Token) -> list[Token]:
-    """A text token with ``==marked==`` spans, as text and mark tokens."""
+def _split_text(
+    content: str, pattern: re.Pattern[str], found: Callable[[str], list[Token]]
+) -> list[Token]:
+    """Text split at a one-group ``pattern``: the text between as text tokens, each
+    match's group as the tokens ``found`` makes of it."""
     pieces: list[Token] = []
-    for index, part in enumerate(_HIGHLIGHT.split(token.content)):
+    for index, part in enumerate(pattern.split(content)):
         if index % 2:
-            pieces.append(Token("mark_open", "mark", 1, markup="=="))
-            pieces.append(_text_token(part))
-            pieces.append(Token("mark_close", "mark", -1, markup="=="))
+            pieces.extend(found(part))
         elif part:
             pieces.append(_text_token(part))
     return pieces
+
+
+def _marked(text: str) -> list[Token]:
+    return [
+        Token("mark_open", "mark", 1, markup="=="),
+        _text_token(text),
+        Token("mark_close", "mark", -1, markup="=="),
+    ]
+
+
+def _highlight_tokens(token: Token) -> list[Token]:
+    """A text token with ``==marked==`` spans, as text and mark tokens."""
+    return _split_text(token.content, _HIGHLIGHT, _marked)
 
 
 def _highlight_rule(state: StateCore) -> None:
@@ -143,8 +158,10 @@ def _highlight_rule(state: StateCore) -> None:
 
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif")
-_TAG = re.compile(r"(?<![^\s(（])#([\w/-]*[^\W\d][\w/-]*)")
-_WHOLE_TAG = re.compile(r"^" + _TAG.pattern[len(r"(?<![^\s(（])") :] + "$")
+_TAG_NAME = r"#([\w/-]*[^\W\d][\w/-]*)"
+"""Obsidian's tag: letters, digits, ``_``, ``-``, ``/``, and not only digits."""
+_TAG = re.compile(r"(?<![^\s(（])" + _TAG_NAME)
+_WHOLE_TAG = re.compile(_TAG_NAME + "$")
 _BLOCK_ID = re.compile(r"\s+\^[A-Za-z0-9-]+\s*$")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _LATEX = LatexNodes2Text(math_mode="text")
@@ -187,13 +204,7 @@ def _tag_token(name: str) -> Token:
 
 def _without_note_syntax(token: Token) -> list[Token]:
     """A text token with its tags split out and footnote references removed."""
-    pieces: list[Token] = []
-    for index, part in enumerate(_TAG.split(_FOOTNOTE_REF.sub("", token.content))):
-        if index % 2:
-            pieces.append(_tag_token(part))
-        elif part:
-            pieces.append(_text_token(part))
-    return pieces
+    return _split_text(_FOOTNOTE_REF.sub("", token.content), _TAG, lambda tag: [_tag_token(tag)])
 
 
 def _note_syntax_rule(state: StateCore) -> None:

@@ -327,8 +327,9 @@ class _Builder:
         line, end = _lines(node)
         inline = node.children[0] if node.children else None
         raw = _FOOTNOTE_DEFINITION.sub("", inline.content if inline is not None else "")
-        if raw.strip() and not plain_text(raw) and tags_in(raw):
-            self.stack[-1].tags.extend(tags_in(raw))  # a line of tags tags its section
+        tags = tags_in(raw)
+        if tags and not plain_text(raw):
+            self.stack[-1].tags.extend(tags)  # a line of tags tags its section
             return []
         statements = _statements(raw, line)
         return [

@@ -153,8 +153,9 @@ class QuizReader:
         index, quizzes = 0, 0
         while index < len(children):
             child = children[index]
-            options = _options(children, index + 1)
-            if isinstance(child, Block) and options and is_question(child.markdown):
+            asks = isinstance(child, Block) and is_question(child.markdown)
+            options = _options(children, index + 1) if asks else []  # only after a question
+            if isinstance(child, Block) and options:
                 index = self._quiz(child, options, children, index + 1 + len(options), result)
                 quizzes += 1
                 continue

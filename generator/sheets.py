@@ -336,11 +336,10 @@ def _sections(
     return sections
 
 
-def _mention_sections(subject: Subject, notes: Notes, images: dict[str, str]) -> list[Section]:
+def _mention_sections(mentioned: list[Fact], images: dict[str, str]) -> list[Section]:
     """Facts filed elsewhere that are about this service (``also``), one box per place they
     came from, titled with the topic and the section's own title (not every title between,
     which in course notes can be a whole sentence) so the reader knows where to look."""
-    mentioned = [fact for fact in notes.facts if subject.name in fact.also]
     sections: list[Section] = []
     for place, group in _group_by_place(mentioned).items():
         lang = Counter(f.lang for f in group).most_common(1)[0][0]
@@ -387,8 +386,9 @@ def _definition(
     ]
     found = next((fact for fact in short if not fact.path), None)
     if subject.kind == "service":
-        service = load_catalog().lookup(subject.name)
-        names = [n.casefold() for n in load_catalog().names_of(service)] if service else []
+        catalog = load_catalog()
+        service = catalog.lookup(subject.name)
+        names = [n.casefold() for n in catalog.names_of(service)] if service else []
         defining = [fact for fact in short if _SAYS_WHAT_IT_IS.search(fact.text.rstrip())]
         found = max(
             defining,
@@ -433,20 +433,21 @@ def _stylesheet(
 
 def plan_sheet(
     subject: Subject,
-    notes: Notes,
+    facts: list[Fact],
+    mentioned: list[Fact],
     options: SheetOptions,
     build_date: str,
     images: dict[str, str],
     sheet_names: set[str],
 ) -> Sheet:
-    """The sheet for one subject (its facts from every note, in note order)."""
-    facts = notes.facts_of(subject.name)
+    """The sheet for one subject: its facts from every note, in note order, then the facts
+    filed elsewhere that are about it (``mentioned``)."""
     lang = Counter(f.lang for f in facts).most_common(1)[0][0]
     found = _definition(subject, facts, images)
     body_facts = [f for f in facts if found is None or f is not found[1]]
     sources = tuple(dict.fromkeys(f.file for f in facts))
     sections = _sections(body_facts, lang, images, single_source=len(sources) == 1)
-    sections += _mention_sections(subject, notes, images)
+    sections += _mention_sections(mentioned, images)
     context = SheetContext(
         lang=lang,
         title=subject.name,
@@ -489,12 +490,29 @@ def plan_sheet(
 def plan_sheets(
     notes: Notes, options: SheetOptions, build_date: str, images: dict[str, str]
 ) -> list[Sheet]:
-    """One sheet per subject that has facts; ``images`` maps note image paths to file URLs."""
+    """One sheet per subject that has facts; ``images`` maps note image paths to file URLs.
+
+    Facts are grouped by subject, and by the services they are also about, in one pass:
+    looking them up per subject would cost subjects × facts."""
+    by_subject: dict[str, list[Fact]] = defaultdict(list)
+    mentioned: dict[str, list[Fact]] = defaultdict(list)
+    for fact in notes.facts:
+        by_subject[fact.subject].append(fact)
+        for service in fact.also:
+            mentioned[service].append(fact)
     names = {s.name for s in notes.subjects}
     return [
-        plan_sheet(subject, notes, options, build_date, images, names)
+        plan_sheet(
+            subject,
+            by_subject[subject.name],
+            mentioned[subject.name],
+            options,
+            build_date,
+            images,
+            names,
+        )
         for subject in sorted(notes.subjects, key=_booklet_order)
-        if notes.facts_of(subject.name)
+        if by_subject[subject.name]
     ]
 
 
@@ -502,6 +520,42 @@ def _booklet_order(subject: Subject) -> tuple[bool, str]:
     """Services A–Z by their own name (Bedrock under B, not under "Amazon"), then topics."""
     name = re.sub(r"^(?:amazon|aws)\s+", "", subject.name, flags=re.IGNORECASE)
     return subject.kind != "service", name.casefold()
+
+
+def _booklet_document(
+    template: str,
+    sheets: list[Sheet],
+    options: SheetOptions,
+    build_date: str,
+    *,
+    body_class: str,
+    running_title: str = "",
+    **content: object,
+) -> tuple[str, str]:
+    """HTML and CSS of a booklet document: the packed booklet, or the cover and contents
+    bound before the sheets of a one-per-page booklet."""
+    lang = Counter(sheet.lang for sheet in sheets).most_common(1)[0][0] if sheets else "en"
+    labels = _labels(lang)
+    page = (
+        _environment()
+        .get_template(template)
+        .render(
+            lang=lang,
+            title=labels["booklet"],
+            subtitle=f"{len(sheets)} · cheatdeck",
+            build_date=build_date,
+            author=options.author,
+            version=__version__,
+            labels=labels,
+            body_class=body_class,
+            sheets=sheets,
+            **content,
+        )
+    )
+    running = f"@top-left {{ content: {running_title}; }}\n  " if running_title else ""
+    css = template_text("sheets/sheet.css") + options.page_css()
+    css += "@page { " + running + "@bottom-left { content: " + css_string(build_date) + "; } }\n"
+    return page, css
 
 
 def packed_booklet(
@@ -516,56 +570,26 @@ def packed_booklet(
     the contents, then every subject flowing on through the columns after the one before —
     a subject needs no page of its own, only its title kept with its first box. Bookmarks
     and contents point at each title."""
-    lang = Counter(sheet.lang for sheet in sheets).most_common(1)[0][0] if sheets else "en"
-    labels = _labels(lang)
-    page = (
-        _environment()
-        .get_template("sheets/packed.html")
-        .render(
-            lang=lang,
-            title=labels["booklet"],
-            subtitle=f"{len(sheets)} · cheatdeck",
-            sheets=sheets,
-            pieces=pieces,
-            front=front,
-            build_date=build_date,
-            author=options.author,
-            version=__version__,
-            labels=labels,
-            body_class="booklet" + (" large" if options.large_print else ""),
-        )
+    return _booklet_document(
+        "sheets/packed.html",
+        sheets,
+        options,
+        build_date,
+        body_class="booklet" + (" large" if options.large_print else ""),
+        running_title="string(subject, first)",
+        pieces=pieces,
+        front=front,
     )
-    css = template_text("sheets/sheet.css") + options.page_css()
-    css += "@page { @top-left { content: string(subject, first); }\n"
-    css += "  @bottom-left { content: " + css_string(build_date) + "; } }\n"
-    return page, css
 
 
 def booklet_front(
     sheets: list[Sheet], first_pages: list[int], options: SheetOptions, build_date: str
 ) -> tuple[str, str]:
     """HTML and CSS of the booklet's cover and contents (page numbers of the booklet)."""
-    lang = Counter(sheet.lang for sheet in sheets).most_common(1)[0][0] if sheets else "en"
-    labels = _labels(lang)
     entries = [
         BookletEntry(name=sheet.title, category=sheet.subject.category, page=page)
         for sheet, page in zip(sheets, first_pages, strict=True)
     ]
-    page = (
-        _environment()
-        .get_template("sheets/booklet.html")
-        .render(
-            lang=lang,
-            title=labels["booklet"],
-            subtitle=f"{len(sheets)} · cheatdeck",
-            entries=entries,
-            build_date=build_date,
-            author=options.author,
-            version=__version__,
-            labels=labels,
-            body_class="booklet",
-        )
+    return _booklet_document(
+        "sheets/booklet.html", sheets, options, build_date, body_class="booklet", entries=entries
     )
-    css = template_text("sheets/sheet.css") + options.page_css()
-    css += "@page { @bottom-left { content: " + css_string(build_date) + "; } }\n"
-    return page, css
