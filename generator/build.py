@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from .pdf import Rendered, Renderer, RenderJob
@@ -31,8 +31,9 @@ from .cache import (
     render_key,
 )
 from .cards import DeckOptions, DeckPlan, card_kinds, media_name, plan_deck
+from .catalog import NO_EXTENSION, CatalogExtension, load_catalog
 from .errors import StrictError
-from .extract import Notes, extract
+from .extract import Fact, Notes, extract
 from .identity import (
     LOCK_NAME,
     Identified,
@@ -44,9 +45,26 @@ from .identity import (
 )
 from .parse import Outline, parse_note
 from .resources import TEMPLATES
-from .sheets import Sheet, SheetOptions, booklet_front, label_texts, plan_sheets
+from .sheets import (
+    Sheet,
+    SheetOptions,
+    booklet_front,
+    label_texts,
+    plan_sheets,
+    plan_weak_sheet,
+)
 from .sources import NoteSet, read_notes
 from .writers import apkg_bytes, facts_json, write_atomic
+
+
+class Progress(Protocol):
+    """Told what a build is doing (a terminal shows it; scripts pass nothing)."""
+
+    def __call__(self, stage: str, done: int, total: int) -> None: ...
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    """No progress display."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +77,8 @@ class BuildOptions:
     sheet_options: SheetOptions = field(default_factory=SheetOptions)
     strict: bool = False
     """Any warning fails the build before anything is written."""
+    catalog: CatalogExtension = NO_EXTENSION
+    """Services and spellings the user's config adds to the catalog."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +91,8 @@ class Loaded:
     lock_path: Path
     lock_text: str
     """The lock file as it was on disk ('' if there was none)."""
+    outlines: tuple[Outline, ...] = ()
+    """The notes as parsed (for ``check``, which looks at titles and directives)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +111,14 @@ class BuildResult:
     """Problems met while rendering (WeasyPrint's warnings)."""
 
 
-def load(targets: list[Path], now: int, note_set: NoteSet | None = None) -> Loaded:
+def load(
+    targets: list[Path],
+    now: int,
+    note_set: NoteSet | None = None,
+    catalog: CatalogExtension = NO_EXTENSION,
+) -> Loaded:
     """Read, parse, extract and identify the notes named by ``targets`` (or ``note_set``,
-    when they were read already)."""
+    when they were read already), with the catalog the user's config extends."""
     note_set = note_set or read_notes(targets)
     outlines = _parse_all(note_set)
     images = frozenset(
@@ -100,14 +127,14 @@ def load(targets: list[Path], now: int, note_set: NoteSet | None = None) -> Load
         for root, path in note_set.assets
         if root == note.root
     )
-    notes = extract(outlines, images)
+    notes = extract(outlines, images, load_catalog(catalog))
     lock_path = note_set.roots[0] / LOCK_NAME
     lock_text = lock_path.read_text(encoding="utf-8") if lock_path.is_file() else ""
     lock = lock_from_json(lock_text, LOCK_NAME) if lock_text else {}
     read = {note.file for note in note_set.notes}
     identified = assign_ids(notes.facts, lock, now, note_set.present - read)
     notes = replace(notes, facts=identified.facts)
-    return Loaded(notes, identified, note_set, lock_path, lock_text)
+    return Loaded(notes, identified, note_set, lock_path, lock_text, tuple(outlines))
 
 
 PARALLEL_PARSE_BYTES = 1_000_000
@@ -163,7 +190,9 @@ class _SheetOutput:
     warnings: tuple[str, ...]
 
 
-def _sheets(loaded: Loaded, options: SheetOptions, build_date: str, out: Path) -> _SheetOutput:
+def _sheets(
+    loaded: Loaded, options: SheetOptions, build_date: str, out: Path, progress: Progress
+) -> _SheetOutput:
     """Every subject's PDF and the booklet; only what changed is rendered, in parallel."""
     from .fonts import prepare_fonts
 
@@ -190,7 +219,14 @@ def _sheets(loaded: Loaded, options: SheetOptions, build_date: str, out: Path) -
     packing = _Packing(sheets, options, build_date, fonts.css, out) if packed else None
     if packing is not None:  # laid out with the sheets, in parallel: it needs their HTML only
         jobs.append(packing.job())
-    with Renderer((*loaded.note_set.roots, TEMPLATES, fonts.folder)) as renderer:
+    finished: list[str] = []
+
+    def tick(key: str) -> None:
+        finished.append(key)
+        progress("rendering sheets", min(len(finished), len(jobs)), len(jobs))
+
+    progress("rendering sheets", 0, len(jobs))
+    with Renderer((*loaded.note_set.roots, TEMPLATES, fonts.folder), on_done=tick) as renderer:
         rendered = {result.key: result for result in renderer.render(jobs)}
         for sheet in stale:
             result = rendered[sheet.subject.slug]
@@ -305,6 +341,38 @@ class _Packing:
         return result
 
 
+WEAK_SPOTS = "sheets/weak-spots.pdf"
+"""Made by ``cheatdeck weak``, not by builds (which leave it in place)."""
+
+
+def write_weak_sheet(
+    loaded: Loaded,
+    weak: list[tuple[Fact, int]],
+    title: str,
+    options: SheetOptions,
+    out: Path,
+    fit_one_page: bool,
+) -> int:
+    """Render the weak-spots sheet into ``OUT/sheets/weak-spots.pdf``; returns its pages.
+    With ``fit_one_page``, the weakest facts that fit on one page are kept."""
+    from .fonts import prepare_fonts
+    from .pdf import Renderer, sheet_job
+
+    build_date = datetime.now(UTC).date().isoformat()
+    with build_lock(out), Renderer((TEMPLATES, out / ".cache" / "fonts")) as renderer:
+        while True:
+            sheet = plan_weak_sheet(weak, title, options, build_date, loaded.notes.catalog)
+            texts = [sheet.html, sheet.stylesheet, *label_texts()]
+            fonts = prepare_fonts(texts, out / ".cache" / "fonts")
+            renderer.roots = (TEMPLATES, fonts.folder)
+            (result,) = renderer.render([sheet_job(sheet, fonts.css)])
+            if not fit_one_page or result.pages == 1 or len(weak) == 1:
+                break
+            weak = weak[: max(1, int(len(weak) / result.pages * 0.9))]
+        write_atomic(out / WEAK_SPOTS, result.pdf)
+    return result.pages
+
+
 def _front(job: RenderJob, renderer: Renderer, cache: Path) -> Rendered:
     """The cover and contents, reused while they read the same (most edits move no page)."""
     from .pdf import Rendered, page_count
@@ -328,7 +396,9 @@ def _notes_by_fact(plan: DeckPlan) -> dict[str, list[NoteRecord]]:
     return found
 
 
-def build(targets: list[Path], out: Path, now: int, options: BuildOptions) -> BuildResult:
+def build(
+    targets: list[Path], out: Path, now: int, options: BuildOptions, progress: Progress = _quiet
+) -> BuildResult:
     """Build every output into ``out``, redoing only what changed.
 
     Outputs are rendered in memory, then each file is replaced atomically; the manifest
@@ -336,13 +406,15 @@ def build(targets: list[Path], out: Path, now: int, options: BuildOptions) -> Bu
     """
     note_set = read_notes(targets)  # no notes: fail before OUT is even created
     with build_lock(out):
-        loaded = load(targets, now, note_set)
+        progress("reading notes", 0, 1)
+        loaded = load(targets, now, note_set, options.catalog)
         if options.strict:
             _refuse_warnings([s.warning() for s in loaded.notes.skipped if s.warn])
         outputs: dict[Path, bytes] = {}
         lock = loaded.identified.lock
         plan = None
         if options.deck:
+            progress("making cards", 0, 1)
             plan, package = _deck(loaded, options.deck_options, now)
             outputs[out / "deck.apkg"] = package
             lock = record_notes(lock, _notes_by_fact(plan), loaded.identified.scope)
@@ -354,7 +426,7 @@ def build(targets: list[Path], out: Path, now: int, options: BuildOptions) -> Bu
         sheet_output = None
         if options.sheets:
             build_date = datetime.fromtimestamp(now, UTC).date().isoformat()
-            sheet_output = _sheets(loaded, options.sheet_options, build_date, out)
+            sheet_output = _sheets(loaded, options.sheet_options, build_date, out, progress)
             outputs.update(sheet_output.files)
             outputs[out / MANIFEST] = manifest_json(sheet_output.manifest).encode()
             if options.strict:
@@ -395,5 +467,5 @@ def _remove_stale_sheets(folder: Path, keep: set[Path]) -> None:
     """Sheets of subjects that no longer exist would mislead: remove them."""
     if folder.is_dir():
         for path in folder.glob("*.pdf"):
-            if path not in keep:
+            if path not in keep and path.name != Path(WEAK_SPOTS).name:
                 path.unlink()

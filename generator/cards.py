@@ -25,7 +25,6 @@ import nh3
 
 from . import card_rules
 from .card_rules import LABELS, RECALL_RULES, Corpus, Question
-from .catalog import load_catalog
 from .extract import Fact, Notes
 from .identity import Entry, NoteRecord
 from .inline import fenced_code, inline_tokens, paragraphs, render_inline_html
@@ -34,6 +33,8 @@ DEFAULT_DECK = "AWS ML"
 REMOVED_TAG = "cheatdeck::removed"
 MOVED_TAG = "cheatdeck::moved"
 SAME_QUESTION = "asks the same question as another card with a different answer"
+KINDS_OFF = "its kind of card is turned off (skip_kinds)"
+CARD_KINDS = ("qa", "term", "reverse", "cloze", "which", "list", "ordered")
 
 ALLOWED_TAGS = {
     "a",
@@ -73,6 +74,8 @@ class DeckOptions:
 
     name: str = DEFAULT_DECK
     """Parent deck; subjects become ``<name>::<subject>``."""
+    skip_kinds: frozenset[str] = frozenset()
+    """Card kinds the user turned off (see :data:`CARD_KINDS`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,35 +287,54 @@ def _had_which(lock: dict[str, Entry], deck: str) -> Callable[[Fact], bool]:
     return had
 
 
-def plan_questions(notes: Notes, corpus: Corpus) -> tuple[list[Question], dict[str, str]]:
-    """Every good question the facts support, and why the others have none."""
+def plan_questions(
+    notes: Notes, corpus: Corpus, skip_kinds: frozenset[str] = frozenset()
+) -> tuple[list[Question], dict[str, str]]:
+    """Every good question the facts support, and why the others have none.
+
+    A fact whose first recall rule makes a kind the user turned off gets the next rule's
+    card (no term cards: a cloze instead)."""
     questions: list[Question] = []
     recalled: set[str] = set()
+    turned_off: set[str] = set()
+
+    def wanted(question: Question | None) -> Question | None:
+        if question is not None and question.kind in skip_kinds:
+            turned_off.update(fact.id for fact in question.facts)
+            return None
+        return question
+
     for fact in notes.facts:
         if fact.no_card:
             continue
-        recall = next((q for _, rule in RECALL_RULES if (q := rule(fact, corpus))), None)
+        recall = next((q for _, rule in RECALL_RULES if (q := wanted(rule(fact, corpus)))), None)
         if recall is not None:
             recalled.add(fact.id)
         extra = (card_rules.reverse(fact, corpus), card_rules.which_service(fact, corpus))
-        questions.extend(q for q in (recall, *extra) if q is not None)
+        questions.extend(q for q in (recall, *map(wanted, extra)) if q is not None)
     for items in _lists(notes.facts):
-        found = card_rules.list_question(items, corpus)
+        found = wanted(card_rules.list_question(items, corpus))
         if found is not None:
             questions.append(found)
             recalled.update(fact.id for fact in items)
     for facts in _under_headings(notes.facts):
         if not any(fact.id in recalled for fact in facts):
-            found = card_rules.heading_question(facts, corpus)
+            found = wanted(card_rules.heading_question(facts, corpus))
             questions.extend([found] if found is not None else [])
     kept, clashes = _one_answer_per_question(questions)
     on_cards = {fact.id for question in kept for fact in question.facts}
     reasons = {
-        fact.id: SAME_QUESTION if fact.id in clashes else card_rules.why_no_card(fact)
+        fact.id: _why_not(fact, clashes, turned_off)
         for fact in notes.facts
         if fact.id not in on_cards
     }
     return kept, reasons
+
+
+def _why_not(fact: Fact, clashes: set[str], turned_off: set[str]) -> str:
+    if fact.id in clashes:
+        return SAME_QUESTION
+    return KINDS_OFF if fact.id in turned_off else card_rules.why_no_card(fact)
 
 
 def _lists(facts: tuple[Fact, ...]) -> list[list[Fact]]:
@@ -361,7 +383,7 @@ def _one_answer_per_question(questions: list[Question]) -> tuple[list[Question],
 
 def corpus_for(notes: Notes, lock: dict[str, Entry], deck: str, renderer: _Renderer) -> Corpus:
     return Corpus(
-        load_catalog(),
+        notes.catalog,
         renderer.html,
         _service_words(notes),
         _file_languages(notes.facts),
@@ -373,7 +395,8 @@ def card_kinds(
     notes: Notes, lock: dict[str, Entry], options: DeckOptions
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     """Fact id → kinds of its cards, and fact id → why it has none (no deck is made)."""
-    questions, reasons = plan_questions(notes, corpus_for(notes, lock, options.name, _Renderer({})))
+    corpus = corpus_for(notes, lock, options.name, _Renderer({}))
+    questions, reasons = plan_questions(notes, corpus, options.skip_kinds)
     return _kinds(questions), reasons
 
 
@@ -401,7 +424,8 @@ def plan_deck(
     content-addressed media names.
     """
     renderer = _Renderer(media)
-    questions, reasons = plan_questions(notes, corpus_for(notes, lock, options.name, renderer))
+    corpus = corpus_for(notes, lock, options.name, renderer)
+    questions, reasons = plan_questions(notes, corpus, options.skip_kinds)
     previous = {note.guid: note for entry in lock.values() for note in entry.notes}
     cards = [_note(question, options, moved) for question in questions]
     cards = [_stamp(card, previous.get(card.guid), now) for card in cards]

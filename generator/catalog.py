@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib.resources import files
 
@@ -18,6 +18,8 @@ from rapidfuzz import fuzz, process
 FUZZY_THRESHOLD = 85
 """Minimum rapidfuzz ratio for a misspelt title word to name a service ("forecase")."""
 FUZZY_MARGIN = 4
+SUGGEST_THRESHOLD = 75
+"""Minimum rapidfuzz WRatio for a "did you mean" (only suggested, never applied)."""
 """The best fuzzy candidate must beat the best other service by this much."""
 _FUZZY_CANDIDATES = 8
 _FUZZY_MIN_LENGTH = 5
@@ -56,6 +58,8 @@ class TitleMatch:
     remainder: str
     """What the title says beyond the name ("콘텐츠 조정 기능"), or the whole title when the
     name is part of a phrase ("Amazon Bedrock의 모델 평가"); empty when the title is the name."""
+    fuzzy: bool = False
+    """The name is misspelt ("Forcast"): read as the service, reported by ``check``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,8 +203,29 @@ class Catalog:
             head = " ".join(words[:count])
             service = self._fuzzy_one(head, words_allowed=prefixed or count == len(words))
             if service is not None:
-                return TitleMatch(service, _remainder(stripped, len(head)))
+                return TitleMatch(service, _remainder(stripped, len(head)), fuzzy=True)
         return None
+
+    def suggest(self, text: str) -> tuple[str, Service] | None:
+        """The service a name that is not in the catalog comes closest to, if any does, and
+        the words of ``text`` that are that name (its first one to three words)."""
+        words = _normalize(_LEADING_PREFIX.sub("", text)).split()
+        names, services = self._fuzzy_choices[True]
+        best: tuple[float, int, Service] | None = None
+        for count in range(1, min(3, len(words)) + 1):
+            head = " ".join(words[:count])
+            if len(head) < _FUZZY_MIN_LENGTH:
+                continue
+            found = process.extractOne(
+                head, names, scorer=fuzz.ratio, score_cutoff=SUGGEST_THRESHOLD
+            )
+            if found and (best is None or found[1] > best[0]):
+                best = (found[1], count, services[found[2]])
+        if best is None:
+            return None
+        prefix = len(text) - len(_LEADING_PREFIX.sub("", text))
+        written = " ".join(text[prefix:].split()[: best[1]])
+        return text[:prefix] + written, self.owner(best[2])
 
     def _fuzzy_one(self, text: str, words_allowed: bool) -> Service | None:
         """The one service a misspelt name is close to; ordinary words only when alone."""
@@ -243,7 +268,9 @@ def _remainder(title: str, end: int) -> str:
     return _REMAINDER_SEPARATOR.sub("", rest).strip()
 
 
-def _service(entry: dict[str, object]) -> Service:
+def entry_service(entry: dict[str, object]) -> Service:
+    """A service from a catalog table (``[[service]]``: name, category, aliases, words, parent)."""
+
     def strings(key: str) -> tuple[str, ...]:
         value = entry.get(key, [])
         return tuple(str(v) for v in value) if isinstance(value, list) else ()
@@ -258,9 +285,39 @@ def _service(entry: dict[str, object]) -> Service:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CatalogExtension:
+    """The user's additions (``cheatdeck.toml``): services AWS added after this release, and
+    spellings of known services that their notes use."""
+
+    services: tuple[Service, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()
+    """(spelling, canonical name of a service in the catalog)."""
+
+
+NO_EXTENSION = CatalogExtension()
+
+
 @cache
-def load_catalog() -> Catalog:
-    """The catalog shipped with cheatdeck (parsed once per process)."""
+def _shipped() -> tuple[Service, ...]:
     text = (files("generator") / "data" / "services.toml").read_text(encoding="utf-8")
-    entries = tomllib.loads(text)["service"]
-    return Catalog([_service(entry) for entry in entries])
+    return tuple(entry_service(entry) for entry in tomllib.loads(text)["service"])
+
+
+@cache
+def load_catalog(extension: CatalogExtension = NO_EXTENSION) -> Catalog:
+    """The catalog shipped with cheatdeck plus the user's extension (built once per process).
+
+    Raises ValueError when an alias names no service or a name would mean two services.
+    """
+    services = {service.name: service for service in _shipped()}
+    for service in extension.services:
+        services[service.name] = service
+    for spelling, name in extension.aliases:
+        found = services.get(name) or next(
+            (s for s in services.values() if _normalize(s.name) == _normalize(name)), None
+        )
+        if found is None:
+            raise ValueError(f"alias {spelling!r}: no service named {name!r} in the catalog")
+        services[found.name] = replace(found, aliases=(*found.aliases, spelling))
+    return Catalog(list(services.values()))

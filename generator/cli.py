@@ -9,22 +9,40 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from click.core import ParameterSource
 
 from ._version import __version__
-from .build import BuildOptions, build, load
-from .cards import DEFAULT_DECK, DeckOptions
+from .anki_connect import DEFAULT_URL, AnkiConnect
+from .build import BuildOptions, Loaded, build, load, write_weak_sheet
+from .cards import CARD_KINDS, DEFAULT_DECK, DeckOptions, card_kinds, plan_deck
+from .check import RULES, check_notes
+from .config import Config, read_config
 from .errors import CheatdeckError
 from .extract import Fact, Notes, shared_depth
 from .inline import shorten
 from .pdf import harfbuzz_subset_available
-from .report import build_report, counted, report_lines, warning_lines
+from .report import build_report, card_count, change_lines, counted, report_lines, warning_lines
 from .sheets import PAPER_SIZES, SheetOptions
+from .terminal import TerminalProgress
 from .watch import watch_notes
+from .weak import (
+    CardHistory,
+    Ranking,
+    Sources,
+    Weak,
+    grouped,
+    guid_facts,
+    profile_collection,
+    rank,
+    read_anki_connect,
+    read_collection,
+)
 from .writers import facts_json
 
 DEFAULT_NOTES = Path("source_notes")
@@ -85,6 +103,28 @@ def cli() -> None:
     """
 
 
+class KindList(click.ParamType):  # type: ignore[type-arg]
+    """Card kinds, as ``which,reverse`` on the command line or a list in cheatdeck.toml."""
+
+    name = "kinds"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> frozenset[str]:
+        if isinstance(value, frozenset):
+            return value
+        words = value.split(",") if isinstance(value, str) else value
+        if not isinstance(words, list | tuple):
+            self.fail(f"expected kinds like 'which,reverse', got {value!r}", param, ctx)
+        kinds = frozenset(str(word).strip() for word in words if str(word).strip())
+        unknown = sorted(kinds - set(CARD_KINDS))
+        if unknown:
+            self.fail(f"unknown card kind {unknown[0]!r} (kinds: {', '.join(CARD_KINDS)})")
+        return kinds
+
+
+def _deck_options(settings: dict[str, Any]) -> DeckOptions:
+    return DeckOptions(name=settings["deck_name"], skip_kinds=settings["skip_kinds"])
+
+
 _BUILD_OPTIONS = (
     click.option(
         "-o",
@@ -132,6 +172,12 @@ _BUILD_OPTIONS = (
         help="all.pdf: subjects flowing on through the columns, or each sheet on its own pages.",
     ),
     click.option("--author", default="", help="Author written into the PDFs' metadata."),
+    click.option(
+        "--skip-kinds",
+        type=KindList(),
+        default="",
+        help=f"Card kinds to leave out, comma-separated ({', '.join(CARD_KINDS)}).",
+    ),
     click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON."),
 )
 
@@ -143,7 +189,7 @@ def _build_options(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
-def _options(settings: dict[str, Any]) -> BuildOptions:
+def _options(settings: dict[str, Any], config: Config) -> BuildOptions:
     sheet_options = SheetOptions(
         settings["paper"],
         settings["orientation"],
@@ -155,9 +201,10 @@ def _options(settings: dict[str, Any]) -> BuildOptions:
     options = BuildOptions(
         deck=not settings["no_deck"],
         sheets=not settings["no_sheets"],
-        deck_options=DeckOptions(name=settings["deck_name"]),
+        deck_options=_deck_options(settings),
         sheet_options=sheet_options,
         strict=settings.get("strict", False),
+        catalog=config.catalog,
     )
     if options.sheets and not harfbuzz_subset_available():
         click.secho(
@@ -170,72 +217,182 @@ def _options(settings: dict[str, Any]) -> BuildOptions:
     return options
 
 
-def _build_and_report(targets: list[Path], out: Path, options: BuildOptions, as_json: bool) -> int:
-    """Build, print the change report; return how many warnings there were."""
-    result = build(targets, out, int(time.time()), options)
+def _configured(
+    ctx: click.Context, notes: tuple[Path, ...], settings: dict[str, Any]
+) -> tuple[list[Path], dict[str, Any], Config]:
+    """The targets, and the settings with the notes folder's config filled in wherever the
+    command line said nothing."""
+    targets = _targets(notes)
+    config = _run(lambda: read_config(targets, _setting_names()))
+    for key, value in config.values.items():
+        param = next((p for p in ctx.command.params if p.name == key), None)
+        if param is None or ctx.get_parameter_source(key) is ParameterSource.COMMANDLINE:
+            continue  # another command's setting, or overridden on the command line
+        try:
+            settings[key] = param.type_cast_value(ctx, value)
+        except click.BadParameter as error:
+            _fail(str(config.error(key, f"{key}: {error.message}")))
+        if key == "out" and config.path is not None:
+            settings[key] = config.path.parent / settings[key]
+    return targets, settings, config
+
+
+def _setting_names() -> set[str]:
+    """Every option of every command, as a config key."""
+    return {
+        param.name
+        for command in cli.commands.values()
+        for param in command.params
+        if isinstance(param, click.Option) and param.name and param.name not in _PER_RUN
+    }
+
+
+_PER_RUN = frozenset({"as_json", "help", "quiet", "verbose", "skipped"})
+"""Options that only make sense on the command line, never in a config file."""
+
+
+def _verbosity(function: Callable[..., Any]) -> Callable[..., Any]:
+    function = click.option(
+        "-v", "--verbose", is_flag=True, help="Also print how long each stage took."
+    )(function)
+    return click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")(
+        function
+    )
+
+
+class _Stages:
+    """Progress on a terminal, and the time each build stage took (for ``-v``)."""
+
+    def __init__(self, display: TerminalProgress) -> None:
+        self.display = display
+        self.started: dict[str, float] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        self.started.setdefault(stage, time.perf_counter())
+        self.display(stage, done, total)
+
+    def lines(self) -> list[str]:
+        ends = [*list(self.started.values())[1:], time.perf_counter()]
+        took = [end - start for start, end in zip(self.started.values(), ends, strict=True)]
+        return [
+            f"  {stage}: {seconds:.2f} s" for stage, seconds in zip(self.started, took, strict=True)
+        ]
+
+
+def _build_and_report(
+    targets: list[Path], out: Path, options: BuildOptions, settings: dict[str, Any]
+) -> dict[str, Any]:
+    """Build and print the change report; return the report."""
+    quiet = settings.get("quiet", False)
+    with TerminalProgress(enabled=not quiet and not settings["as_json"]) as display:
+        stages = _Stages(display)
+        result = build(targets, out, int(time.time()), options, stages)
     report = build_report(result)
-    if as_json:
+    if settings["as_json"]:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         sys.stdout.flush()
-    for line in [*report["warnings"], *report_lines(report)]:
+    for line in report["warnings"] if quiet else [*report["warnings"], *report_lines(report)]:
         click.echo(line, err=True)
-    click.echo(f"wrote {counted(len(result.written), 'file')} to {out}/", err=True)
-    return len(report["warnings"])
+    if not quiet:
+        click.echo(f"wrote {counted(len(result.written), 'file')} to {out}/", err=True)
+    if settings.get("verbose"):
+        click.echo("\n".join(["took:", *stages.lines()]), err=True)
+    return report
 
 
 @cli.command("build")
 @_notes_argument
 @_build_options
 @click.option("--strict", is_flag=True, help="Fail (exit 1) if there are warnings.")
-def build_command(notes: tuple[Path, ...], strict: bool, **settings: Any) -> None:
+@_verbosity
+@click.pass_context
+def build_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any) -> None:
     """Build deck.apkg, the cheat sheets and facts.json into OUT.
 
     NOTES are folders or .md files (default: source_notes). The identity lock
     cheatdeck.lock.json is kept in the first notes folder: commit it with your notes,
     so that re-imported cards keep their review history. Only what changed is rebuilt.
+    Settings can live in cheatdeck.toml beside the notes (options here win).
 
     \b
     Example:
         cheatdeck build notes/ -o build --deck-name "AWS MLA"
     """
-    targets, options = _targets(notes), _options({**settings, "strict": strict})
-    _run(lambda: _build_and_report(targets, settings["out"], options, settings["as_json"]))
+    targets, settings, config = _configured(ctx, notes, settings)
+    options = _options(settings, config)
+    _run(lambda: _build_and_report(targets, settings["out"], options, settings))
 
 
 @cli.command("watch")
 @_notes_argument
 @_build_options
-def watch_command(notes: tuple[Path, ...], **settings: Any) -> None:
+@_verbosity
+@click.pass_context
+def watch_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any) -> None:
     """Build, then rebuild whenever a note or an image beside it changes.
 
-    A note with an error prints its FILE:LINE and the watch goes on; the last good
-    outputs stay in OUT. Stop with Ctrl-C.
+    After the first build only what changed is printed: new warnings, facts added,
+    updated or removed, notes and sheets redone. A note with an error prints its
+    FILE:LINE and the watch goes on; the last good outputs stay in OUT. With --json,
+    one JSON report per build, one per line (JSON Lines). Stop with Ctrl-C.
 
     \b
     Example:
         cheatdeck watch notes/ --no-sheets
     """
-    targets, options = _targets(notes), _options(settings)
+    targets, settings, config = _configured(ctx, notes, settings)
+    options = _options(settings, config)
     out: Path = settings["out"]
+    as_json = settings["as_json"]
+    previous: dict[str, Any] | None = None
 
     def rebuild() -> None:
+        nonlocal previous
         try:
-            _build_and_report(targets, out, options, settings["as_json"])
+            with TerminalProgress(enabled=not as_json and not settings["quiet"]) as display:
+                report = build_report(build(targets, out, int(time.time()), options, display))
         except (CheatdeckError, OSError) as error:
             click.echo(_problem(error), err=True)
+            return
+        if as_json:
+            click.echo(json.dumps(report, ensure_ascii=False))
+        else:
+            lines = (
+                [*report["warnings"], *report_lines(report)]
+                if previous is None
+                else change_lines(previous, report)
+            )
+            if settings["quiet"]:
+                lines = [line for line in lines if ": warning: " in line]
+            click.echo("\n".join(lines), err=True)
+        previous = report
 
     rebuild()
+    folders = ", ".join(f"{target}/" if target.is_dir() else str(target) for target in targets)
+    click.echo(f"watching {folders} (notes and images) — press Ctrl-C to stop", err=True)
     for changed in watch_notes(targets, out):
         click.echo(f"changed: {', '.join(changed)}", err=True)
         rebuild()
+    click.echo("stopped watching", err=True)
+
+
+def _load(ctx: click.Context, notes: tuple[Path, ...], settings: dict[str, Any]) -> Loaded:
+    targets, _, config = _configured(ctx, notes, settings)
+    loaded: Loaded = _run(lambda: load(targets, int(time.time()), catalog=config.catalog))
+    return loaded
 
 
 @cli.command("facts")
 @_notes_argument
 @click.option("--json", "as_json", is_flag=True, help="Print facts.json to stdout.")
-@click.option("--skipped", is_flag=True, help="Also list every line left out, and why.")
-def facts_command(notes: tuple[Path, ...], as_json: bool, skipped: bool) -> None:
+@click.option(
+    "--skipped",
+    is_flag=True,
+    help='Also list every line left out, and why (--json always has them, under "skipped").',
+)
+@click.pass_context
+def facts_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any) -> None:
     """Show what cheatdeck understood: subject → section → fact, with FILE:LINE.
 
     Nothing is written. Use it to check that each fact went to the right subject.
@@ -245,16 +402,284 @@ def facts_command(notes: tuple[Path, ...], as_json: bool, skipped: bool) -> None
         cheatdeck facts source_notes/
         cheatdeck facts notes/aws.md --json | jq '.facts[0]'
     """
-    targets = _targets(notes)
-    loaded = _run(lambda: load(targets, int(time.time())))
-    if as_json:
+    loaded = _load(ctx, notes, settings)
+    if settings["as_json"]:
         sys.stdout.write(facts_json(loaded.notes))
     else:
         _print_tree(loaded.notes)
-        if skipped:
+        if settings["skipped"]:
             for item in loaded.notes.skipped:
                 click.echo(f"{item.file}:{item.line}: skipped: {item.reason}")
     _report_skipped(loaded.notes)
+
+
+@cli.command("check")
+@_notes_argument
+@click.option("--strict", is_flag=True, help="Exit 1 if there is any finding.")
+@click.option(
+    "--ignore",
+    type=click.Choice(sorted(RULES)),
+    multiple=True,
+    help="Leave out the findings of a rule (repeatable).",
+)
+@click.option("--deck-name", default=DEFAULT_DECK, hidden=True)
+@click.option("--skip-kinds", type=KindList(), default="", hidden=True)
+@click.pass_context
+def check_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any) -> None:
+    """Lint the notes: one FILE:LINE: message [rule] per finding, on stdout.
+
+    The rules are listed under --ignore. Nothing is written.
+
+    \b
+    Example:
+        cheatdeck check notes/ --ignore no-card
+        cheatdeck check notes/ --strict   # exit 1 on any finding (CI, pre-commit)
+    """
+    loaded = _load(ctx, notes, settings)
+    _, no_card = card_kinds(loaded.notes, loaded.identified.scoped_lock(), _deck_options(settings))
+    findings = [
+        finding
+        for finding in check_notes(loaded.notes, loaded.outlines, loaded.note_set, no_card)
+        if finding.rule not in settings["ignore"]
+    ]
+    for finding in findings:
+        click.echo(str(finding))
+    counts = Counter(finding.rule for finding in findings)
+    summary = ", ".join(f"{rule} {count}" for rule, count in sorted(counts.items()))
+    click.echo(
+        f"{counted(len(findings), 'finding')}" + (f" ({summary})" if summary else ""), err=True
+    )
+    if settings["strict"] and findings:
+        sys.exit(1)
+
+
+@cli.command("list")
+@_notes_argument
+@click.option("--json", "as_json", is_flag=True, help="Print the subjects as JSON.")
+@click.option("--deck-name", default=DEFAULT_DECK, hidden=True)
+@click.option("--skip-kinds", type=KindList(), default="", hidden=True)
+@click.pass_context
+def list_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any) -> None:
+    """One line per subject: name, kind, facts, cards and the files that feed it.
+
+    \b
+    Example:
+        cheatdeck list notes/
+    """
+    loaded = _load(ctx, notes, settings)
+    rows = _subject_rows(loaded, _deck_options(settings))
+    if settings["as_json"]:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.cells import cell_len  # a Korean or Japanese name is twice as wide
+
+    width = max((cell_len(row["name"]) for row in rows), default=7)
+    click.echo(f"{'SUBJECT':<{width}}  KIND     FACTS  CARDS  FILES")
+    for row in rows:
+        name = row["name"] + " " * (width - cell_len(row["name"]))
+        counts = f"{row['kind']:<7}  {row['facts']:>5}  {row['cards']:>5}"
+        click.echo(f"{name}  {counts}  {', '.join(row['files'])}")
+
+
+def _subject_rows(loaded: Loaded, options: DeckOptions) -> list[dict[str, Any]]:
+    """Facts, cards and files per subject, in the order the notes give them."""
+    plan = plan_deck(
+        loaded.notes, loaded.identified.scoped_lock(), frozenset(), options, {}, int(time.time())
+    )
+    subject_of = {fact.id: fact.subject for fact in loaded.notes.facts}
+    cards = Counter(
+        subject_of[note.key_fact]
+        for note in plan.notes
+        for _ in range(card_count(note))
+        if note.key_fact in subject_of and note.kind != "removed"
+    )
+    return [
+        {
+            "name": subject.name,
+            "kind": subject.kind,
+            "slug": subject.slug,
+            "facts": len(facts),
+            "cards": cards[subject.name],
+            "files": list(dict.fromkeys(fact.file for fact in facts)),
+        }
+        for subject in loaded.notes.subjects
+        if (facts := loaded.notes.facts_of(subject.name))
+    ]
+
+
+@cli.command("push")
+@_notes_argument
+@_build_options
+@click.option(
+    "--anki-url", default=DEFAULT_URL, show_default=True, help="Where AnkiConnect listens."
+)
+@click.option("--anki-key", default="", help="AnkiConnect's apiKey, if you set one.")
+@_verbosity
+@click.pass_context
+def push_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any) -> None:
+    """Build, then import deck.apkg into a running Anki through AnkiConnect.
+
+    Anki must be open with the AnkiConnect add-on (code 2055492159). Cards already in
+    your collection are updated in place and keep their review history.
+
+    \b
+    Example:
+        cheatdeck push notes/ --no-sheets
+    """
+    targets, settings, config = _configured(ctx, notes, settings)
+    options = _options(settings, config)
+    if not options.deck:
+        raise click.UsageError("push sends the deck: --no-deck leaves nothing to send")
+    anki = _run(lambda: AnkiConnect(settings["anki_url"], settings["anki_key"]))
+    _run(anki.ensure_running)  # before the build: say so at once when Anki is closed
+    _run(lambda: _build_and_report(targets, settings["out"], options, settings))
+    package = (settings["out"] / "deck.apkg").resolve()
+    _run(lambda: anki.invoke("importPackage", path=str(package)))
+    if not settings["quiet"]:
+        click.echo(f"imported {package} into Anki at {settings['anki_url']}", err=True)
+
+
+WEAK_TOP = 40
+"""Facts on the weak-spots sheet unless --top says otherwise (trimmed to fit one page)."""
+
+
+@cli.command("weak")
+@_notes_argument
+@click.option(
+    "--collection",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An Anki collection file (collection.anki2); read from a copy, never changed.",
+)
+@click.option("--profile", help="An Anki profile's name: its collection is read (see README).")
+@click.option("--anki-url", help=f"A running Anki's AnkiConnect, e.g. {DEFAULT_URL}.")
+@click.option("--anki-key", default="", help="AnkiConnect's apiKey, if you set one.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder (the sheet goes to OUT/sheets/weak-spots.pdf).",
+)
+@click.option(
+    "--top", type=click.IntRange(1), help=f"How many facts (default: up to {WEAK_TOP}, one page)."
+)
+@click.option("--since", type=click.IntRange(1), help="Only answers of the last DAYS days.")
+@click.option("--paper", type=click.Choice(sorted(PAPER_SIZES), case_sensitive=False), default="A4")
+@click.option("--orientation", type=click.Choice(["landscape", "portrait"]), default="landscape")
+@click.option("--columns", type=click.IntRange(1, 6), default=3)
+@click.option("--large-print", is_flag=True, help="11 pt type and one column fewer.")
+@click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
+@click.pass_context
+def weak_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any) -> None:
+    """A sheet of the facts you keep failing in Anki: OUT/sheets/weak-spots.pdf.
+
+    Reads the review history of cheatdeck's cards from a collection file (--collection,
+    or --profile NAME) or from a running Anki (--anki-url), maps each card to its fact
+    through the lock beside the notes and ranks the facts by failures (README: the score).
+
+    \b
+    Example:
+        cheatdeck weak notes/ --profile "User 1"
+        cheatdeck weak notes/ --anki-url http://127.0.0.1:8765 --since 14
+    """
+    loaded = _load(ctx, notes, settings)
+    cards = _run(lambda: _histories(settings))
+    now_ms = int(time.time() * 1000)
+    since = now_ms - settings["since"] * 86_400_000 if settings["since"] else 0
+    ranking = _run(lambda: rank(cards, _sources(loaded, settings), since, now_ms))
+    top = settings["top"] or WEAK_TOP
+    chosen = grouped(ranking.weak[:top])
+    pages = 0
+    if chosen:
+        options = SheetOptions(
+            settings["paper"], settings["orientation"], settings["columns"], settings["large_print"]
+        )
+        title = _weak_title(settings["since"])
+        facts = [(item.fact, item.fails) for item in chosen]
+        fit = settings["top"] is None
+        pages = _run(lambda: write_weak_sheet(loaded, facts, title, options, settings["out"], fit))
+    _print_ranking(ranking, chosen, settings, pages)
+
+
+def _histories(settings: dict[str, Any]) -> list[CardHistory]:
+    """The cards' history from the one place the options name."""
+    if settings["collection"] or settings["profile"]:
+        path = settings["collection"] or profile_collection(settings["profile"])
+        return read_collection(path)
+    if settings["anki_url"]:
+        anki = AnkiConnect(settings["anki_url"], settings["anki_key"])
+        anki.ensure_running()
+        return read_anki_connect(anki)
+    raise click.UsageError(
+        "say where your reviews are: --collection PATH, --profile NAME or --anki-url URL"
+    )
+
+
+def _sources(loaded: Loaded, settings: dict[str, Any]) -> Sources:
+    lock = loaded.identified.lock
+    fields: dict[tuple[str, ...], str] = {}
+    if settings["anki_url"] and not (settings["collection"] or settings["profile"]):
+        plan = plan_deck(
+            loaded.notes, loaded.identified.scoped_lock(), frozenset(), DeckOptions(), {}, 0
+        )
+        fields = {tuple(value for _, value in note.fields): note.guid for note in plan.notes}
+    return Sources({fact.id: fact for fact in loaded.notes.facts}, lock, guid_facts(lock), fields)
+
+
+def _weak_title(since: int | None) -> str:
+    today = time.strftime("%Y-%m-%d")
+    return f"Weak spots · {today}" + (f" · last {since} days" if since else "")
+
+
+def _print_ranking(
+    ranking: Ranking, chosen: list[Weak], settings: dict[str, Any], pages: int
+) -> None:
+    out: Path = settings["out"]
+    pdf = out / "sheets" / "weak-spots.pdf"
+    if settings["as_json"]:
+        document = {
+            "cards": ranking.cards,
+            "reviews": ranking.reviews,
+            "weak": [
+                {
+                    "id": w.fact.id,
+                    "subject": w.fact.subject,
+                    "file": w.fact.file,
+                    "line": w.fact.line,
+                    "text": w.fact.text,
+                    "score": round(w.score, 2),
+                    "fails": w.fails,
+                    "lapses": w.lapses,
+                }
+                for w in ranking.weak
+            ],
+            "gone": [{"text": g.text, "where": g.where, "fails": g.fails} for g in ranking.gone],
+            "sheet": {"path": str(pdf), "facts": len(chosen), "pages": pages} if chosen else None,
+        }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{counted(len(ranking.weak), 'fact')} failed in {counted(ranking.reviews, 'review')} "
+        f"of {counted(ranking.cards, 'card')} (score, times failed, fact):"
+    )
+    for item in ranking.weak:
+        where = " › ".join((item.fact.subject, *item.fact.path[-1:]))
+        click.echo(
+            f"{item.score:6.1f}  ✗{item.fails:<3} {where}: {shorten(item.fact.text, 60)}  "
+            f"{item.fact.file}:{item.fact.line}"
+        )
+    if ranking.gone:
+        click.echo("failed but removed from your notes:")
+        for gone in ranking.gone:
+            click.echo(f"        ✗{gone.fails:<3} {shorten(gone.text, 70)}  {gone.where}".rstrip())
+    if chosen:
+        click.echo(
+            f"wrote {pdf}: the {counted(len(chosen), 'weakest fact')} on {counted(pages, 'page')}",
+            err=True,
+        )
+    else:
+        click.echo("no card failed: no weak spots to print", err=True)
 
 
 def _print_tree(notes: Notes) -> None:

@@ -22,6 +22,8 @@ class Skipped:
     """What was left out and why, in words a user can act on."""
     warn: bool = True
     """Whether the user should hear about it (rules and comments are left out quietly)."""
+    rule: str = "markup"
+    """The ``cheatdeck check`` rule a warning belongs to (see :mod:`generator.check`)."""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.reason}"

@@ -125,6 +125,8 @@ class Notes:
     subjects: tuple[Subject, ...]
     facts: tuple[Fact, ...]
     skipped: tuple[Skipped, ...]
+    catalog: Catalog = field(default_factory=load_catalog, compare=False, repr=False)
+    """The service catalog the notes were read with (the shipped one plus the user's)."""
 
     def facts_of(self, subject: str) -> list[Fact]:
         return [fact for fact in self.facts if fact.subject == subject]
@@ -212,6 +214,7 @@ def _join_questions(children: tuple[Node | Block, ...]) -> list[Node | Block]:
 
 
 _NO_CARD = "nocard"
+DIRECTIVE_VERBS = ("subject", "topic", "skip", _NO_CARD)
 
 
 def _without_directives(markdown: str) -> tuple[str, bool]:
@@ -251,11 +254,16 @@ def _topic(name: str) -> Subject:
 
 
 def _directive(node: Node) -> tuple[str, str] | None:
-    """The last ``cheatdeck:`` directive of a node as (verb, argument)."""
-    found = list(node.directives) + DIRECTIVE.findall(node.title)
-    if not found:
-        return None
-    verb, _, argument = found[-1].partition("=")
+    """The last ``cheatdeck:`` directive of a node as (verb, argument); a verb cheatdeck
+    does not know does nothing (``check`` reports it)."""
+    found = [read_directive(body) for body in (*node.directives, *DIRECTIVE.findall(node.title))]
+    known = [directive for directive in found if directive[0] in DIRECTIVE_VERBS]
+    return known[-1] if known else None
+
+
+def read_directive(body: str) -> tuple[str, str]:
+    """``subject=Amazon Bedrock`` → ("subject", "Amazon Bedrock")."""
+    verb, _, argument = body.partition("=")
     return verb.strip().casefold(), argument.strip().strip("\"'")
 
 
@@ -277,8 +285,8 @@ class _Extractor:
     def __post_init__(self) -> None:
         self.quizzes = QuizReader(self.outline.file, self.skipped)
 
-    def warn(self, line: int, reason: str, warn: bool = True) -> None:
-        self.skipped.append(Skipped(self.outline.file, line, reason, warn))
+    def warn(self, line: int, reason: str, warn: bool = True, rule: str = "markup") -> None:
+        self.skipped.append(Skipped(self.outline.file, line, reason, warn, rule))
 
     def run(self) -> None:
         root = self.outline.root
@@ -396,7 +404,10 @@ class _Extractor:
         self.walk(node, inner, {})
         if node.line not in self.used_titles and node.title:
             if len(self.facts) == before:
-                self.warn(node.line, f"empty section '{plain_text(node.title)}': no facts below it")
+                title = plain_text(node.title)
+                self.warn(
+                    node.line, f"empty section '{title}': no facts below it", rule="empty-section"
+                )
             else:
                 reason = "title of a group whose facts all belong to other subjects"
                 self.warn(node.line, reason, warn=False)
@@ -425,7 +436,12 @@ class _Extractor:
         if members is not None:
             return self._multi_context(title, members, context, here)
         match = self.catalog.match_title(title)
-        if match is not None and not match.remainder and self._term_service(title, context) is None:
+        if (
+            match is not None
+            and not match.remainder
+            and not match.fuzzy
+            and self._term_service(title, context) is None
+        ):
             match = None  # "#### lambda" under SageMaker: a hyperparameter, not AWS Lambda
         if match is not None and not (node.kind == "item" and match.remainder):
             if match.service.parent:
@@ -434,10 +450,14 @@ class _Extractor:
                 path = (match.remainder,) if match.remainder else ()
             return _Context(_service_subject(match.service, self.catalog), path, here)
         if node.kind in ("heading", "bold") and _SERVICE_LIKE.match(title):
+            closest = self.catalog.suggest(title)
+            hint = f" (closest: {closest[1].name})" if closest else ""
             self.warn(
                 node.line,
-                f"'{title}' looks like an AWS service but is not in the catalog: it is "
-                "treated as a section (add <!-- cheatdeck: subject=NAME --> to choose)",
+                f"'{title}' looks like an AWS service but is not in the catalog{hint}: it is "
+                "treated as a section (add <!-- cheatdeck: subject=NAME --> to choose, or a "
+                "[[service]] to cheatdeck.toml)",
+                rule="unknown-service",
             )
         if node.line in neighbours:
             return _Context(neighbours[node.line], (title,), here)
@@ -577,7 +597,7 @@ class _Extractor:
             source = str(token.attrs.get("src", ""))
             problem = self.image_problem(source)
             if problem:
-                self.warn(block.line, problem)
+                self.warn(block.line, problem, rule="image")
                 continue
             resolved = self._resolve(source)
             markdown = f"![{token.content}](<{resolved}>)"
@@ -635,13 +655,17 @@ def _fallback_topic(outline: Outline) -> Subject:
     return _topic(front.get("title") or PurePosixPath(outline.file).stem)
 
 
-def extract(outlines: list[Outline], images: frozenset[tuple[str, str]] = frozenset()) -> Notes:
+def extract(
+    outlines: list[Outline],
+    images: frozenset[tuple[str, str]] = frozenset(),
+    catalog: Catalog | None = None,
+) -> Notes:
     """Facts and subjects of all notes.
 
     ``images`` holds (note file, image path) for each image a note may embed: paths are
     relative to the notes folder, and only images inside it are listed.
     """
-    catalog = load_catalog()
+    catalog = catalog or load_catalog()
     facts: list[Fact] = []
     skipped: list[Skipped] = []
     subjects: dict[str, Subject] = {}
@@ -654,7 +678,7 @@ def extract(outlines: list[Outline], images: frozenset[tuple[str, str]] = frozen
         skipped.extend(extractor.skipped)
         for name, subject in extractor.subjects_seen.items():
             subjects.setdefault(name, subject)
-    return Notes(_unique_slugs(list(subjects.values())), tuple(facts), _sorted(skipped))
+    return Notes(_unique_slugs(list(subjects.values())), tuple(facts), _sorted(skipped), catalog)
 
 
 def _unique_slugs(subjects: list[Subject]) -> tuple[Subject, ...]:

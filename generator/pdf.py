@@ -8,13 +8,14 @@ no network, no redirects. Every WeasyPrint warning is collected and reported.
 
 from __future__ import annotations
 
+import atexit
 import ctypes.util
 import io
 import logging
 import multiprocessing
 import os
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -90,10 +91,10 @@ class _Worker:
     def start(cls, roots: tuple[Path, ...]) -> None:
         from weasyprint.text.fonts import FontConfiguration
 
+        if not cls.state:
+            atexit.register(cls.stop)  # kept across builds (watch), freed before shutdown
+        cls.stop()
         logger = logging.getLogger("weasyprint")
-        if "log" in cls.state:
-            logger.removeHandler(cls.state["log"])
-        cls.state.clear()
         cls.state.update(
             roots=roots,
             fonts=FontConfiguration(),
@@ -103,6 +104,15 @@ class _Worker:
         )
         logger.setLevel(logging.WARNING)
         logger.addHandler(cls.state["log"])
+
+    @classmethod
+    def stop(cls) -> None:
+        """Free the fonts and stylesheets while the interpreter still runs: left to its
+        shutdown, Pango's font objects are torn down out of order and the process dies
+        with SIGSEGV after a successful build."""
+        if "log" in cls.state:
+            logging.getLogger("weasyprint").removeHandler(cls.state["log"])
+        cls.state.clear()
 
     @classmethod
     def stylesheet(cls, text: str) -> Any:
@@ -266,10 +276,17 @@ class Renderer:
     lock's descriptor and, orphaned by a killed build, keep the output folder locked.
     """
 
-    def __init__(self, roots: tuple[Path, ...], workers: int = 0) -> None:
+    def __init__(
+        self,
+        roots: tuple[Path, ...],
+        workers: int = 0,
+        on_done: Callable[[str], None] | None = None,
+    ) -> None:
         self.roots = roots
         self.workers = workers or os.cpu_count() or 1
         self.pool: ProcessPoolExecutor | None = None
+        self.on_done = on_done
+        """Called with each job's key as it finishes (for a progress display)."""
 
     def __enter__(self) -> Renderer:
         return self
@@ -289,15 +306,26 @@ class Renderer:
         if self.pool is None and len(jobs) <= IN_PROCESS_JOBS:
             if _Worker.state.get("roots") != self.roots:
                 _Worker.start(self.roots)
-            return [_Worker.render(job) for job in jobs]
+            return [self._done(_Worker.render(job)) for job in jobs]
         if self.pool is None:
             context = multiprocessing.get_context("forkserver")
             self.pool = ProcessPoolExecutor(
                 self.workers, mp_context=context, initializer=_Worker.start, initargs=(self.roots,)
             )
         order = sorted(jobs, key=lambda job: -len(job.html))
-        done = {result.key: result for result in self.pool.map(_Worker.render, order)}
+        futures = [self.pool.submit(_Worker.render, job) for job in order]
+        done = {result.key: result for result in map(self._done, _finished(futures))}
         return [done[job.key] for job in jobs]
+
+    def _done(self, result: Rendered) -> Rendered:
+        if self.on_done is not None:
+            self.on_done(result.key)
+        return result
+
+
+def _finished(futures: list[Future[Rendered]]) -> Iterator[Rendered]:
+    for future in as_completed(futures):
+        yield future.result()
 
 
 def sheet_job(sheet: Sheet, font_css: str) -> RenderJob:

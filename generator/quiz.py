@@ -205,6 +205,7 @@ class QuizReader:
                     "quiz question without a marked answer: its options are left out (mark the "
                     "right one with ✅ or add a line '정답: B' / '正解: B' / 'Answer: B')",
                     True,
+                    "quiz",
                 )
             )
             return after

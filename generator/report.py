@@ -106,56 +106,92 @@ def report_lines(report: dict[str, Any]) -> list[str]:
         f"{counted(facts['total'], 'fact')} in {counted(facts['subjects'], 'subject')}: "
         f"{len(facts['added'])} added, "
         f"{len(facts['updated'])} updated, {len(facts['removed'])} removed, "
-        f"{len(facts['moved'])} moved"
+        f"{len(facts['moved'])} moved",
+        *_fact_change_lines(facts),
     ]
-    for mark, key in (("+", "added"), ("~", "updated"), ("-", "removed")):
-        lines.extend(f"  {mark} {_fact_line(f)}" for f in facts[key])
+    if "deck" in report:
+        lines.extend(_deck_lines(report["deck"]))
+    if "sheets" in report:
+        lines.append(_sheet_line(report["sheets"]))
+    return lines
+
+
+def change_lines(previous: dict[str, Any], report: dict[str, Any]) -> list[str]:
+    """What a rebuild changed since the ``previous`` report (``watch``): new warnings, the
+    facts that changed, notes and sheets redone — nothing that merely stayed the same."""
+    old = set(previous.get("warnings", []))
+    lines = [warning for warning in report["warnings"] if warning not in old]
+    fixed = len(old - set(report["warnings"]))
+    if fixed:
+        lines.append(f"{counted(fixed, 'warning')} gone")
+    lines.extend(_fact_change_lines(report["facts"]))
+    deck = report.get("deck")
+    if deck and (deck["added_notes"] or deck["updated_notes"] or deck["removed_notes"]):
+        lines.append(
+            f"deck: {deck['added_notes']} added, {deck['updated_notes']} updated, "
+            f"{deck['removed_notes']} removed ({counted(deck['notes'], 'note')})"
+        )
+    sheets = report.get("sheets")
+    if sheets and sheets["rendered"]:
+        lines.append(_sheet_line(sheets))
+    return lines or ["nothing changed"]
+
+
+def _fact_change_lines(facts: dict[str, Any]) -> list[str]:
+    lines = [
+        f"  {mark} {_fact_line(fact)}"
+        for mark, key in (("+", "added"), ("~", "updated"), ("-", "removed"))
+        for fact in facts[key]
+    ]
     lines.extend(
         "  > " + _fact_line(fact, f"{fact['from']} → {fact['subject']}: ")
         for fact in facts["moved"]
     )
-    if "deck" in report:
-        deck = report["deck"]
-        kinds = ", ".join(f"{kind} {count}" for kind, count in deck["by_kind"].items())
+    return lines
+
+
+def _deck_lines(deck: dict[str, Any]) -> list[str]:
+    kinds = ", ".join(f"{kind} {count}" for kind, count in deck["by_kind"].items())
+    subdecks = " · ".join(
+        f"{name.split('::', 1)[-1]} {count}" for name, count in deck["by_deck"].items()
+    )
+    lines = [
+        f"deck: {counted(deck['notes'], 'note')}, {counted(deck['cards'], 'card')} "
+        f"{f'({kinds}) ' if kinds else ''}in {counted(len(deck['by_deck']), 'subdeck')}: "
+        f"{deck['added_notes']} added, {deck['updated_notes']} updated, "
+        f"{deck['removed_notes']} removed",
+        f"  {subdecks}",
+    ]
+    without = deck["facts_without_card"]
+    if without:
+        reasons = "; ".join(f"{count} {reason}" for reason, count in without.items())
         lines.append(
-            f"deck: {counted(deck['notes'], 'note')}, {counted(deck['cards'], 'card')} "
-            f"{f'({kinds}) ' if kinds else ''}in {counted(len(deck['by_deck']), 'subdeck')}: "
-            f"{deck['added_notes']} added, {deck['updated_notes']} updated, "
-            f"{deck['removed_notes']} removed"
+            f"  {counted(sum(without.values()), 'fact')} on sheets only, no card: {reasons} "
+            '(facts.json: "cards": []; `cheatdeck check` lists them)'
         )
-        subdecks = " · ".join(
-            f"{name.split('::', 1)[-1]} {count}" for name, count in deck["by_deck"].items()
-        )
-        lines.append(f"  {subdecks}")
-        without = deck["facts_without_card"]
-        if without:
-            reasons = "; ".join(f"{count} {reason}" for reason, count in without.items())
-            lines.append(
-                f"  {counted(sum(without.values()), 'fact')} on sheets only, no card: {reasons} "
-                '(facts.json: "cards": [])'
-            )
-        if deck["removed_notes"]:
-            lines.append(
-                f"  {deck['removed_notes']} notes no longer in your notes: after importing, "
-                f"search tag:{REMOVED_TAG} in Anki's browser and delete them"
-            )
-        if deck["moved_notes"]:
-            lines.append(
-                f"  {deck['moved_notes']} notes changed subject; Anki keeps cards in their old "
-                f"deck on import: search tag:{MOVED_TAG} and use Change Deck"
-            )
-    if "sheets" in report:
-        sheets = report["sheets"]
-        pages = sheets["pages"]
-        one_page = sum(1 for name, n in pages.items() if n == 1 and name != "sheets/all.pdf")
-        rendered = (
-            ", ".join(sheets["rendered"])
-            if len(sheets["rendered"]) <= 6
-            else (f"{len(sheets['rendered'])} sheets")
-        )
+    if deck["removed_notes"]:
         lines.append(
-            f"sheets: {len(sheets['rendered'])} rendered ({rendered or 'none'}), "
-            f"{sheets['up_to_date']} up to date; {one_page} on one page; booklet "
-            f"{counted(pages.get('sheets/all.pdf', 0), 'page')}"
+            f"  {counted(deck['removed_notes'], 'note')} no longer in your notes: after "
+            f"importing, search tag:{REMOVED_TAG} in Anki's browser and delete them"
+        )
+    if deck["moved_notes"]:
+        lines.append(
+            f"  {counted(deck['moved_notes'], 'note')} changed subject; Anki keeps cards in "
+            f"their old deck on import: search tag:{MOVED_TAG} and use Change Deck"
         )
     return lines
+
+
+def _sheet_line(sheets: dict[str, Any]) -> str:
+    pages = sheets["pages"]
+    one_page = sum(1 for name, n in pages.items() if n == 1 and name != "sheets/all.pdf")
+    rendered = (
+        ", ".join(sheets["rendered"])
+        if len(sheets["rendered"]) <= 6
+        else f"{len(sheets['rendered'])} sheets"
+    )
+    return (
+        f"sheets: {len(sheets['rendered'])} rendered ({rendered or 'none'}), "
+        f"{sheets['up_to_date']} up to date; {one_page} on one page; booklet "
+        f"{counted(pages.get('sheets/all.pdf', 0), 'page')}"
+    )

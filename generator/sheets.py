@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from ._version import __version__
 from .cards import sanitize
-from .catalog import load_catalog
+from .catalog import Catalog
 from .extract import Fact, Notes, Subject, detect_lang, shared_depth
 from .inline import fenced_code, paragraphs, render_inline_html, shorten
 from .resources import TEMPLATES, template_text
@@ -373,7 +373,7 @@ _SAYS_WHAT_IT_IS = re.compile(
 
 
 def _definition(
-    subject: Subject, facts: list[Fact], images: dict[str, str]
+    subject: Subject, facts: list[Fact], images: dict[str, str], catalog: Catalog
 ) -> tuple[dict[str, object], Fact] | None:
     """The subject's one-line definition. For a service, a short sentence that says what
     it is ("… 완전관리형 서비스입니다", "X is a …", "XとはY"), best one that names it and says
@@ -386,7 +386,6 @@ def _definition(
     ]
     found = next((fact for fact in short if not fact.path), None)
     if subject.kind == "service":
-        catalog = load_catalog()
         service = catalog.lookup(subject.name)
         names = [n.casefold() for n in catalog.names_of(service)] if service else []
         defining = [fact for fact in short if _SAYS_WHAT_IT_IS.search(fact.text.rstrip())]
@@ -404,8 +403,9 @@ def _definition(
     return {"lang": found.lang, "html": fact_html(found.markdown, images)}, found
 
 
-def _see_also(subject: Subject, facts: list[Fact], sheet_names: set[str]) -> list[str]:
-    catalog = load_catalog()
+def _see_also(
+    subject: Subject, facts: list[Fact], sheet_names: set[str], catalog: Catalog
+) -> list[str]:
     related: dict[str, None] = {}
     for fact in facts:
         for _, _, service in catalog.mentions(fact.text):
@@ -439,11 +439,12 @@ def plan_sheet(
     build_date: str,
     images: dict[str, str],
     sheet_names: set[str],
+    catalog: Catalog,
 ) -> Sheet:
     """The sheet for one subject: its facts from every note, in note order, then the facts
     filed elsewhere that are about it (``mentioned``)."""
     lang = Counter(f.lang for f in facts).most_common(1)[0][0]
-    found = _definition(subject, facts, images)
+    found = _definition(subject, facts, images, catalog)
     body_facts = [f for f in facts if found is None or f is not found[1]]
     sources = tuple(dict.fromkeys(f.file for f in facts))
     sections = _sections(body_facts, lang, images, single_source=len(sources) == 1)
@@ -454,7 +455,7 @@ def plan_sheet(
         category=subject.category,
         definition=found[0] if found else None,
         sections=sections,
-        see_also=_see_also(subject, facts, sheet_names),
+        see_also=_see_also(subject, facts, sheet_names, catalog),
         sources=", ".join(sources),
         build_date=build_date,
         author=options.author,
@@ -510,10 +511,33 @@ def plan_sheets(
             build_date,
             images,
             names,
+            notes.catalog,
         )
         for subject in sorted(notes.subjects, key=_booklet_order)
         if by_subject[subject.name]
     ]
+
+
+def plan_weak_sheet(
+    weak: list[tuple[Fact, int]],
+    title: str,
+    options: SheetOptions,
+    build_date: str,
+    catalog: Catalog,
+) -> Sheet:
+    """The weak-spots sheet: the given facts, one box per subject, each marked with how often
+    it was failed (✗3) and, unless it is a term, the title of its section."""
+    marked = []
+    for fact, fails in weak:
+        mark = f"**✗{fails}**"
+        where = f"*{fact.path[-1]}* · " if fact.path else ""
+        if fact.kind in ("term", "qa") and fact.term:
+            fact = replace(fact, term=f"{mark} {fact.term}")
+        else:
+            fact = replace(fact, markdown=f"{mark} {where}{fact.markdown}")
+        marked.append(replace(fact, path=(fact.subject,)))
+    subject = Subject(title, "topic", "weak-spots")
+    return plan_sheet(subject, marked, [], options, build_date, {}, set(), catalog)
 
 
 def _booklet_order(subject: Subject) -> tuple[bool, str]:

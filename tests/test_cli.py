@@ -25,7 +25,7 @@ def test_version() -> None:
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    for command in ("build", "facts", "watch"):
+    for command in ("build", "facts", "watch", "check", "list", "push"):
         code, out, _ = run(command, "--help")
         assert code == 0 and "Example:" in out
 

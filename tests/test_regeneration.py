@@ -206,18 +206,18 @@ def test_watch_rebuilds_on_save_and_survives_a_broken_note(notes_dir, tmp_path: 
     )
     output = Output(process.stderr)
     try:
-        output.wait_for("wrote")
+        output.wait_for("press Ctrl-C to stop")
         time.sleep(0.5)
         (folder / "polly.md").write_text(POLLY.replace("조정한다", "바꾼다"), encoding="utf-8")
-        lines = output.wait_for("wrote")
-        assert any("changed: polly.md" in line for line in lines)
-        assert any("1 updated" in line for line in lines)
+        lines = output.wait_for("deck: 0 added, 1 updated, 0 removed")
+        assert lines[0] == "changed: polly.md\n"  # only what changed: no summary, no subdecks
+        assert lines[1:] == ["  ~ polly.md:4: SSML로 발음을 바꾼다.\n", lines[-1]]
         good = (out / "facts.json").read_bytes()
         (folder / "bad.md").write_bytes("# ok\n- caf\xe9\n".encode("latin-1"))
         output.wait_for("bad.md:2: not UTF-8 text")
         assert (out / "facts.json").read_bytes() == good  # the last good output stays
         (folder / "bad.md").unlink()
-        output.wait_for("wrote")
+        output.wait_for("nothing changed")
         assert process.poll() is None  # still watching
     finally:
         process.terminate()

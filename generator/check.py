@@ -1,0 +1,180 @@
+"""``cheatdeck check``: a lint of the notes, one ``FILE:LINE: message [rule]`` per finding.
+
+It reads the notes exactly as a build does and reports what a build would quietly work
+around: names it had to guess, content it could not use, cards it could not make. Each
+finding names its rule, so ``grep -v '\\[no-card\\]'`` hides one kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .card_rules import FACT_MAX_CHARS
+from .catalog import Catalog
+from .extract import DIRECTIVE_VERBS, Notes, read_directive
+from .inline import plain_text
+from .parse import DIRECTIVE, Node, Outline
+from .sources import NoteSet
+
+RULES = {
+    "unknown-service": "a name that looks like an AWS service but is not in the catalog",
+    "misspelt-service": "a misspelt service name, read as the service it is closest to",
+    "empty-section": "a title with nothing to learn below it",
+    "long-fact": "a fact too long for a good card (minimum information principle)",
+    "no-card": "a fact no card could be made from, and what to write to get one",
+    "duplicate-fact": "the same fact in two files",
+    "image": "an image that cannot be embedded",
+    "directive": "a <!-- cheatdeck: … --> comment that does nothing or names no service",
+    "quiz": "a quiz question whose answer is not marked",
+    "markup": "Markdown that says nothing (empty heading or list item, bad front matter)",
+}
+_SERVICE_IN_TEXT = re.compile(r"\b(?:amazon|aws)\s+[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2}", re.I)
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s")
+_FOR_THE_SHEET = ("marked nocard", "is for the sheet")
+_DUPLICATE_MIN_CHARS = 12
+LONG_CARD_CHARS = 160
+"""A card asking about more than this is hard to recall as one piece (a fact over
+:data:`FACT_MAX_CHARS` gets no card at all)."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    file: str
+    line: int
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message} [{self.rule}]"
+
+
+def check_notes(
+    notes: Notes, outlines: tuple[Outline, ...], note_set: NoteSet, no_card: dict[str, str]
+) -> list[Finding]:
+    """Every finding, in file and line order. ``no_card``: fact id → why it has no card."""
+    found = [Finding(s.file, s.line, s.rule, s.reason) for s in notes.skipped if s.warn]
+    found += _misspelt_titles(outlines, notes.catalog)
+    found += _misspelt_mentions(notes)
+    found += _fact_findings(notes, no_card)
+    found += _duplicates(notes)
+    found += _directives(note_set, notes.catalog)
+    return sorted(set(found))
+
+
+def _nodes(node: Node) -> Iterator[Node]:
+    for child in node.children:
+        if isinstance(child, Node):
+            yield child
+            yield from _nodes(child)
+
+
+def _misspelt_titles(outlines: tuple[Outline, ...], catalog: Catalog) -> list[Finding]:
+    found = []
+    for outline in outlines:
+        for node in _nodes(outline.root):
+            title = plain_text(DIRECTIVE.sub("", node.title)).strip()
+            match = catalog.match_title(title) if title else None
+            if match is None or not match.fuzzy:
+                continue
+            written = title[: len(title) - len(match.remainder)].strip() or title
+            if catalog.lookup(written) is None and not catalog.is_word(written):
+                message = f"'{written}' is read as {match.service.name}: spell it so"
+                found.append(Finding(outline.file, node.line, "misspelt-service", message))
+    return found
+
+
+def _misspelt_mentions(notes: Notes) -> list[Finding]:
+    """ "amazon forecase" in a fact's text: no service is credited with it."""
+    catalog = notes.catalog
+    found = []
+    for fact in notes.facts:
+        known = [(start, end) for start, end, _ in catalog.mentions(fact.text)]
+        for match in _SERVICE_IN_TEXT.finditer(fact.text):
+            if any(start <= match.start() < end for start, end in known):
+                continue
+            closest = catalog.suggest(match.group(0))
+            if closest is not None:
+                message = (
+                    f"'{closest[0]}' is not a service cheatdeck knows: "
+                    f"did you mean {closest[1].name}?"
+                )
+                found.append(Finding(fact.file, fact.line, "unknown-service", message))
+    return found
+
+
+def _fact_findings(notes: Notes, no_card: dict[str, str]) -> list[Finding]:
+    found = []
+    for fact in notes.facts:
+        reason = no_card.get(fact.id)
+        if reason is not None and any(part in reason for part in _FOR_THE_SHEET):
+            continue  # an image, code or a nocard fact: meant for the sheet only
+        limit = FACT_MAX_CHARS if reason is not None else LONG_CARD_CHARS
+        if len(fact.text) > limit:
+            verdict = "no card" if reason is not None else "one long card"
+            message = (
+                f"{len(fact.text)} characters, {verdict} (over {limit}): split it into "
+                "shorter facts, or ask one thing with Q:/A:"
+            )
+            found.append(Finding(fact.file, fact.line, "long-fact", message))
+        elif reason is not None:
+            found.append(Finding(fact.file, fact.line, "no-card", f"no card: {reason}"))
+    return found
+
+
+def _duplicates(notes: Notes) -> list[Finding]:
+    first: dict[str, tuple[str, int]] = {}
+    found = []
+    for fact in notes.facts:
+        key = " ".join(fact.text.casefold().split())
+        if len(key) < _DUPLICATE_MIN_CHARS:
+            continue
+        where = first.setdefault(key, (fact.file, fact.line))
+        if where[0] != fact.file:
+            message = f"same fact as {where[0]}:{where[1]}: keep one"
+            found.append(Finding(fact.file, fact.line, "duplicate-fact", message))
+    return found
+
+
+def _directives(note_set: NoteSet, catalog: Catalog) -> list[Finding]:
+    found = []
+    for note in note_set.notes:
+        for match in DIRECTIVE.finditer(note.text):
+            line = note.text.count("\n", 0, match.start()) + 1
+            problem = _directive_problem(match.group(1), catalog) or _above_heading(
+                note.text[match.end() :]
+            )
+            if problem:
+                found.append(Finding(note.file, line, "directive", problem))
+    return found
+
+
+def _above_heading(after: str) -> str:
+    """A directive written above a heading applies to the section it is in, not to that
+    heading: the habit of other tools, silently wrong here."""
+    rest = after.split("\n", 1)[1] if "\n" in after else ""
+    following = next((line for line in rest.splitlines() if line.strip()), "")
+    if after.split("\n", 1)[0].strip() or not _HEADING.match(following):
+        return ""
+    return (
+        f"this comment applies to the section above it, not to '{following.strip()}': "
+        "put it on the line under that title"
+    )
+
+
+def _directive_problem(body: str, catalog: Catalog) -> str:
+    verb, argument = read_directive(body)
+    if verb not in DIRECTIVE_VERBS:
+        known = ", ".join(("subject=NAME", *DIRECTIVE_VERBS[1:]))
+        return f"unknown directive 'cheatdeck: {body}' (known: {known}): it does nothing"
+    if verb == "subject" and not argument:
+        return "'cheatdeck: subject=' names no subject"
+    if verb == "subject" and catalog.lookup(argument) is None:
+        closest = catalog.suggest(argument)
+        if closest is not None:
+            return (
+                f"subject '{argument}' is not in the catalog, so it is a topic: "
+                f"did you mean {closest[1].name}?"
+            )
+    return ""
