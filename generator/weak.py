@@ -31,9 +31,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .card_rules import LABELS
 from .errors import CheatdeckError
 from .extract import Fact
 from .identity import Entry
+from .writers import BASIC_FIELDS, CLOZE_FIELDS
 
 RECENT_DAYS = 7
 DEFAULT_EASE = 2500
@@ -42,6 +44,7 @@ AGAIN = 1
 _LAPSE, _MANUAL = 1, 4  # revlog types: 0 learn, 1 review, 2 relearn, 3 filtered, 4 manual
 _RELEARNING = 3  # card type
 _TAGS = re.compile(r"<[^>]+>")
+_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
 _CHEATDECK_CARDS = "tag:cheatdeck::*"
 
 
@@ -65,11 +68,6 @@ class CardHistory:
     card_type: int
     factor: int
     answers: tuple[Answer, ...]
-
-    @property
-    def front(self) -> str:
-        first = self.fields[0] if self.fields else ""
-        return " ".join(html.unescape(_TAGS.sub(" ", first)).split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +224,7 @@ def rank(cards: list[CardHistory], sources: Sources, since: int, now_ms: int) ->
             total = totals[fact_id]
             total[0], total[1], total[2] = total[0] + score, total[1] + fails, total[2] + lapses
         else:
-            gone[fact_id or card.front] = _gone(card, sources.lock.get(fact_id), fails)
+            gone[fact_id or card.fields[0]] = _gone(card, sources.lock.get(fact_id), fails)
     weak = [
         Weak(sources.facts[fact_id], score, int(fails), int(lapses))
         for fact_id, (score, fails, lapses) in totals.items()
@@ -236,9 +234,22 @@ def rank(cards: list[CardHistory], sources: Sources, since: int, now_ms: int) ->
 
 
 def _gone(card: CardHistory, entry: Entry | None, fails: int) -> Gone:
-    if entry is None:
-        return Gone(card.front, "", fails)
-    return Gone(entry.text, f"{entry.file}:{entry.line}", fails)
+    """The fact as the lock remembers it, or else (the lock forgets a removed fact's notes
+    after one build) the card as Anki has it: question → answer, and its note file."""
+    if entry is not None:
+        return Gone(entry.text, f"{entry.file}:{entry.line}", fails)
+    for names in (BASIC_FIELDS, CLOZE_FIELDS):
+        if len(names) == len(card.fields):
+            fields = {name: _plain(value) for name, value in zip(names, card.fields, strict=True)}
+            answer = fields.get("Back", "")
+            answer = "" if answer in LABELS["removed"].values() else answer  # flagged removed
+            text = " → ".join(f for f in (fields.get("Front"), answer) if f)
+            return Gone(text or _CLOZE.sub(r"\1", fields["Text"]), fields["Source"], fails)
+    return Gone(_plain(card.fields[0] if card.fields else ""), "", fails)
+
+
+def _plain(value: str) -> str:
+    return " ".join(html.unescape(_TAGS.sub(" ", value)).split())
 
 
 def guid_facts(lock: dict[str, Entry]) -> dict[str, str]:
