@@ -328,3 +328,23 @@ def _wait_for(stream, text: str) -> str:
         if text in line:
             return line
     raise AssertionError(f"never printed {text!r}")
+
+
+def test_equals_signs_inside_inline_code_stay_code_on_cards(notes_dir, tmp_path) -> None:
+    from tests.anki_helpers import rendered_cards
+
+    note = "# Python\n\n- Chained comparison `a == b == c` tests ==equality== of all three\n"
+    folder = notes_dir({"n.md": note})
+    assert run("build", str(folder), "--no-sheets", "-o", str(tmp_path / "o"))[0] == 0
+    (card,) = rendered_cards(tmp_path / "o" / "deck.apkg", tmp_path / "anki")
+    assert "<code>a == b == c</code>" in card["question"]
+    assert card["question"].count("<mark>") == 1  # only ==equality==, not the code
+
+
+def test_report_counts_one_removed_note_in_the_singular(notes_dir, tmp_path) -> None:
+    folder = notes_dir({"n.md": "# Amazon Lex\n\n- chat ==bots==\n- voice ==bots== too\n"})
+    out = str(tmp_path / "o")
+    assert run("build", str(folder), "--no-sheets", "--skip-kinds", "which", "-o", out)[0] == 0
+    (folder / "n.md").write_text("# Amazon Lex\n\n- chat ==bots==\n", encoding="utf-8")
+    _, _, err = run("build", str(folder), "--no-sheets", "--skip-kinds", "which", "-o", out)
+    assert "  1 note no longer in your notes: after importing" in err
