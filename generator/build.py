@@ -359,12 +359,12 @@ def write_weak_sheet(
     from .pdf import Renderer, sheet_job
 
     build_date = datetime.now(UTC).date().isoformat()
-    with build_lock(out), Renderer((TEMPLATES, out / ".cache" / "fonts")) as renderer:
+    fonts_home = out / ".cache" / "fonts"  # each font set is a folder inside it
+    with build_lock(out), Renderer((TEMPLATES, fonts_home)) as renderer:
         while True:
             sheet = plan_weak_sheet(weak, title, options, build_date, loaded.notes.catalog)
             texts = [sheet.html, sheet.stylesheet, *label_texts()]
-            fonts = prepare_fonts(texts, out / ".cache" / "fonts")
-            renderer.roots = (TEMPLATES, fonts.folder)
+            fonts = prepare_fonts(texts, fonts_home)
             (result,) = renderer.render([sheet_job(sheet, fonts.css)])
             if not fit_one_page or result.pages == 1 or len(weak) == 1:
                 break
@@ -434,9 +434,8 @@ def build(
         for path, data in outputs.items():
             write_atomic(path, data)
         if sheet_output is not None and _read_everything(loaded.note_set):
-            _remove_stale_sheets(
-                out / "sheets", {out / name for name in sheet_output.manifest.files}
-            )
+            made = (*sheet_output.manifest.files, WEAK_SPOTS)  # `weak` made that one
+            _remove_stale_sheets(out / "sheets", {out / name for name in made})
         lock_text = lock_to_json(lock) + "\n"
         remove_leftovers(loaded.lock_path.parent, recursive=False)  # a lock save cut short
         if lock_text != loaded.lock_text:
@@ -467,5 +466,5 @@ def _remove_stale_sheets(folder: Path, keep: set[Path]) -> None:
     """Sheets of subjects that no longer exist would mislead: remove them."""
     if folder.is_dir():
         for path in folder.glob("*.pdf"):
-            if path not in keep and path.name != Path(WEAK_SPOTS).name:
+            if path not in keep:
                 path.unlink()

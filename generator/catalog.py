@@ -18,9 +18,9 @@ from rapidfuzz import fuzz, process
 FUZZY_THRESHOLD = 85
 """Minimum rapidfuzz ratio for a misspelt title word to name a service ("forecase")."""
 FUZZY_MARGIN = 4
-SUGGEST_THRESHOLD = 75
-"""Minimum rapidfuzz WRatio for a "did you mean" (only suggested, never applied)."""
 """The best fuzzy candidate must beat the best other service by this much."""
+SUGGEST_THRESHOLD = 75
+"""Minimum rapidfuzz ratio for a "did you mean" (only suggested, never applied)."""
 _FUZZY_CANDIDATES = 8
 _FUZZY_MIN_LENGTH = 5
 _PREFIX = r"(?:(?:amazon|aws)\s+)"

@@ -31,7 +31,8 @@ RULES = {
     "markup": "Markdown that says nothing (empty heading or list item, bad front matter)",
 }
 _SERVICE_IN_TEXT = re.compile(r"\b(?:amazon|aws)\s+[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2}", re.I)
-_HEADING = re.compile(r"^ {0,3}#{1,6}\s")
+_HEADING_BELOW = re.compile(r"[ \t]*\n(?:[ \t]*\n)*( {0,3}#{1,6}(?:[ \t][^\n]*)?)(?:\n|$)")
+"""The rest of a comment's line is blank, and the next line with text is a heading."""
 _FOR_THE_SHEET = ("marked nocard", "is for the sheet")
 _DUPLICATE_MIN_CHARS = 12
 LONG_CARD_CHARS = 160
@@ -140,25 +141,26 @@ def _duplicates(notes: Notes) -> list[Finding]:
 def _directives(note_set: NoteSet, catalog: Catalog) -> list[Finding]:
     found = []
     for note in note_set.notes:
+        line, counted_to = 1, 0
         for match in DIRECTIVE.finditer(note.text):
-            line = note.text.count("\n", 0, match.start()) + 1
+            line += note.text.count("\n", counted_to, match.start())
+            counted_to = match.start()
             problem = _directive_problem(match.group(1), catalog) or _above_heading(
-                note.text[match.end() :]
+                note.text, match.end()
             )
             if problem:
                 found.append(Finding(note.file, line, "directive", problem))
     return found
 
 
-def _above_heading(after: str) -> str:
+def _above_heading(text: str, end: int) -> str:
     """A directive written above a heading applies to the section it is in, not to that
     heading: the habit of other tools, silently wrong here."""
-    rest = after.split("\n", 1)[1] if "\n" in after else ""
-    following = next((line for line in rest.splitlines() if line.strip()), "")
-    if after.split("\n", 1)[0].strip() or not _HEADING.match(following):
+    heading = _HEADING_BELOW.match(text, end)
+    if heading is None:
         return ""
     return (
-        f"this comment applies to the section above it, not to '{following.strip()}': "
+        f"this comment applies to the section above it, not to '{heading.group(1).strip()}': "
         "put it on the line under that title"
     )
 

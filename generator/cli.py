@@ -19,8 +19,16 @@ from click.core import ParameterSource
 
 from ._version import __version__
 from .anki_connect import DEFAULT_URL, AnkiConnect
-from .build import BuildOptions, Loaded, build, load, write_weak_sheet
-from .cards import CARD_KINDS, DEFAULT_DECK, DeckOptions, card_kinds, plan_deck
+from .build import (
+    WEAK_SPOTS,
+    BuildOptions,
+    BuildResult,
+    Loaded,
+    build,
+    load,
+    write_weak_sheet,
+)
+from .cards import CARD_KINDS, DEFAULT_DECK, DeckOptions, DeckPlan, card_kinds, plan_deck
 from .check import RULES, check_notes
 from .config import Config, read_config
 from .errors import CheatdeckError
@@ -125,23 +133,15 @@ def _deck_options(settings: dict[str, Any]) -> DeckOptions:
     return DeckOptions(name=settings["deck_name"], skip_kinds=settings["skip_kinds"])
 
 
-_BUILD_OPTIONS = (
-    click.option(
-        "-o",
-        "--out",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("build"),
-        show_default=True,
-        help="Output folder.",
-    ),
-    click.option("--no-deck", is_flag=True, help="Do not build deck.apkg."),
-    click.option("--no-sheets", is_flag=True, help="Do not build the cheat sheets."),
-    click.option(
-        "--deck-name",
-        default=DEFAULT_DECK,
-        show_default=True,
-        help="Parent deck: subjects become DECK::Subject subdecks.",
-    ),
+_OUT_OPTION = click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder.",
+)
+_PRINT_OPTIONS = (
     click.option(
         "--paper",
         type=click.Choice(sorted(PAPER_SIZES), case_sensitive=False),
@@ -164,6 +164,18 @@ _BUILD_OPTIONS = (
         help="Columns per sheet page.",
     ),
     click.option("--large-print", is_flag=True, help="11 pt type and one column fewer."),
+)
+_BUILD_OPTIONS = (
+    _OUT_OPTION,
+    click.option("--no-deck", is_flag=True, help="Do not build deck.apkg."),
+    click.option("--no-sheets", is_flag=True, help="Do not build the cheat sheets."),
+    click.option(
+        "--deck-name",
+        default=DEFAULT_DECK,
+        show_default=True,
+        help="Parent deck: subjects become DECK::Subject subdecks.",
+    ),
+    *_PRINT_OPTIONS,
     click.option(
         "--booklet",
         type=click.Choice(["packed", "one-per-page"]),
@@ -182,22 +194,39 @@ _BUILD_OPTIONS = (
 )
 
 
-def _build_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    """The options ``build`` and ``watch`` share."""
-    for option in reversed(_BUILD_OPTIONS):
-        function = option(function)
-    return function
+def _applied(*options: Callable[..., Any]) -> Callable[..., Any]:
+    """A decorator applying ``options`` in the order they are listed (and shown in --help)."""
+
+    def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
 
 
-def _options(settings: dict[str, Any], config: Config) -> BuildOptions:
-    sheet_options = SheetOptions(
+_build_options = _applied(*_BUILD_OPTIONS)
+"""The options ``build``, ``watch`` and ``push`` share."""
+_deck_choices = _applied(
+    click.option("--deck-name", default=DEFAULT_DECK, hidden=True),
+    click.option("--skip-kinds", type=KindList(), default="", hidden=True),
+)
+"""For commands that plan cards without building (check, list, weak): the same choices
+as ``build``, set in cheatdeck.toml."""
+
+
+def _sheet_options(settings: dict[str, Any], **more: Any) -> SheetOptions:
+    return SheetOptions(
         settings["paper"],
         settings["orientation"],
         settings["columns"],
         settings["large_print"],
-        settings["author"],
-        booklet=settings["booklet"],
+        **more,
     )
+
+
+def _options(settings: dict[str, Any], config: Config) -> BuildOptions:
+    sheet_options = _sheet_options(settings, author=settings["author"], booklet=settings["booklet"])
     options = BuildOptions(
         deck=not settings["no_deck"],
         sheets=not settings["no_sheets"],
@@ -251,13 +280,10 @@ _PER_RUN = frozenset({"as_json", "help", "quiet", "verbose", "skipped"})
 """Options that only make sense on the command line, never in a config file."""
 
 
-def _verbosity(function: Callable[..., Any]) -> Callable[..., Any]:
-    function = click.option(
-        "-v", "--verbose", is_flag=True, help="Also print how long each stage took."
-    )(function)
-    return click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")(
-        function
-    )
+_verbosity = _applied(
+    click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors."),
+    click.option("-v", "--verbose", is_flag=True, help="Also print how long each stage took."),
+)
 
 
 class _Stages:
@@ -279,14 +305,20 @@ class _Stages:
         ]
 
 
-def _build_and_report(
-    targets: list[Path], out: Path, options: BuildOptions, settings: dict[str, Any]
-) -> dict[str, Any]:
-    """Build and print the change report; return the report."""
-    quiet = settings.get("quiet", False)
-    with TerminalProgress(enabled=not quiet and not settings["as_json"]) as display:
+def _built(
+    targets: list[Path], options: BuildOptions, settings: dict[str, Any]
+) -> tuple[BuildResult, list[str]]:
+    """Build with a progress display; the result, and ``-v``'s lines on the stages."""
+    with TerminalProgress(enabled=not settings["quiet"] and not settings["as_json"]) as display:
         stages = _Stages(display)
-        result = build(targets, out, int(time.time()), options, stages)
+        result = build(targets, settings["out"], int(time.time()), options, stages)
+    return result, ["took:", *stages.lines()] if settings["verbose"] else []
+
+
+def _build_and_report(targets: list[Path], options: BuildOptions, settings: dict[str, Any]) -> None:
+    """Build and print the change report."""
+    quiet, out = settings["quiet"], settings["out"]
+    result, timings = _built(targets, options, settings)
     report = build_report(result)
     if settings["as_json"]:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
@@ -296,9 +328,8 @@ def _build_and_report(
         click.echo(line, err=True)
     if not quiet:
         click.echo(f"wrote {counted(len(result.written), 'file')} to {out}/", err=True)
-    if settings.get("verbose"):
-        click.echo("\n".join(["took:", *stages.lines()]), err=True)
-    return report
+    for line in timings:
+        click.echo(line, err=True)
 
 
 @cli.command("build")
@@ -321,7 +352,7 @@ def build_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
     """
     targets, settings, config = _configured(ctx, notes, settings)
     options = _options(settings, config)
-    _run(lambda: _build_and_report(targets, settings["out"], options, settings))
+    _run(lambda: _build_and_report(targets, options, settings))
 
 
 @cli.command("watch")
@@ -343,19 +374,17 @@ def watch_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
     """
     targets, settings, config = _configured(ctx, notes, settings)
     options = _options(settings, config)
-    out: Path = settings["out"]
-    as_json = settings["as_json"]
     previous: dict[str, Any] | None = None
 
     def rebuild() -> None:
         nonlocal previous
         try:
-            with TerminalProgress(enabled=not as_json and not settings["quiet"]) as display:
-                report = build_report(build(targets, out, int(time.time()), options, display))
+            result, timings = _built(targets, options, settings)
         except (CheatdeckError, OSError) as error:
             click.echo(_problem(error), err=True)
             return
-        if as_json:
+        report = build_report(result)
+        if settings["as_json"]:
             click.echo(json.dumps(report, ensure_ascii=False))
         else:
             lines = (
@@ -365,13 +394,13 @@ def watch_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
             )
             if settings["quiet"]:
                 lines = [line for line in lines if ": warning: " in line]
-            click.echo("\n".join(lines), err=True)
+            click.echo("\n".join([*lines, *timings]), err=True)
         previous = report
 
     rebuild()
     folders = ", ".join(f"{target}/" if target.is_dir() else str(target) for target in targets)
     click.echo(f"watching {folders} (notes and images) — press Ctrl-C to stop", err=True)
-    for changed in watch_notes(targets, out):
+    for changed in watch_notes(targets, settings["out"]):
         click.echo(f"changed: {', '.join(changed)}", err=True)
         rebuild()
     click.echo("stopped watching", err=True)
@@ -422,8 +451,7 @@ def facts_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
     multiple=True,
     help="Leave out the findings of a rule (repeatable).",
 )
-@click.option("--deck-name", default=DEFAULT_DECK, hidden=True)
-@click.option("--skip-kinds", type=KindList(), default="", hidden=True)
+@_deck_choices
 @click.pass_context
 def check_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any) -> None:
     """Lint the notes: one FILE:LINE: message [rule] per finding, on stdout.
@@ -456,8 +484,7 @@ def check_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
 @cli.command("list")
 @_notes_argument
 @click.option("--json", "as_json", is_flag=True, help="Print the subjects as JSON.")
-@click.option("--deck-name", default=DEFAULT_DECK, hidden=True)
-@click.option("--skip-kinds", type=KindList(), default="", hidden=True)
+@_deck_choices
 @click.pass_context
 def list_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any) -> None:
     """One line per subject: name, kind, facts, cards and the files that feed it.
@@ -467,7 +494,7 @@ def list_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any
         cheatdeck list notes/
     """
     loaded = _load(ctx, notes, settings)
-    rows = _subject_rows(loaded, _deck_options(settings))
+    rows = _subject_rows(loaded, _planned(loaded, settings))
     if settings["as_json"]:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -481,11 +508,14 @@ def list_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any
         click.echo(f"{name}  {counts}  {', '.join(row['files'])}")
 
 
-def _subject_rows(loaded: Loaded, options: DeckOptions) -> list[dict[str, Any]]:
+def _planned(loaded: Loaded, settings: dict[str, Any]) -> DeckPlan:
+    """The notes a build would make (without media or files)."""
+    scoped = loaded.identified.scoped_lock()
+    return plan_deck(loaded.notes, scoped, frozenset(), _deck_options(settings), {}, 0)
+
+
+def _subject_rows(loaded: Loaded, plan: DeckPlan) -> list[dict[str, Any]]:
     """Facts, cards and files per subject, in the order the notes give them."""
-    plan = plan_deck(
-        loaded.notes, loaded.identified.scoped_lock(), frozenset(), options, {}, int(time.time())
-    )
     subject_of = {fact.id: fact.subject for fact in loaded.notes.facts}
     cards = Counter(
         subject_of[note.key_fact]
@@ -532,7 +562,7 @@ def push_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any
         raise click.UsageError("push sends the deck: --no-deck leaves nothing to send")
     anki = _run(lambda: AnkiConnect(settings["anki_url"], settings["anki_key"]))
     _run(anki.ensure_running)  # before the build: say so at once when Anki is closed
-    _run(lambda: _build_and_report(targets, settings["out"], options, settings))
+    _run(lambda: _build_and_report(targets, options, settings))
     package = (settings["out"] / "deck.apkg").resolve()
     _run(lambda: anki.invoke("importPackage", path=str(package)))
     if not settings["quiet"]:
@@ -553,23 +583,14 @@ WEAK_TOP = 40
 @click.option("--profile", help="An Anki profile's name: its collection is read (see README).")
 @click.option("--anki-url", help=f"A running Anki's AnkiConnect, e.g. {DEFAULT_URL}.")
 @click.option("--anki-key", default="", help="AnkiConnect's apiKey, if you set one.")
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Output folder (the sheet goes to OUT/sheets/weak-spots.pdf).",
-)
+@_OUT_OPTION
 @click.option(
     "--top", type=click.IntRange(1), help=f"How many facts (default: up to {WEAK_TOP}, one page)."
 )
 @click.option("--since", type=click.IntRange(1), help="Only answers of the last DAYS days.")
-@click.option("--paper", type=click.Choice(sorted(PAPER_SIZES), case_sensitive=False), default="A4")
-@click.option("--orientation", type=click.Choice(["landscape", "portrait"]), default="landscape")
-@click.option("--columns", type=click.IntRange(1, 6), default=3)
-@click.option("--large-print", is_flag=True, help="11 pt type and one column fewer.")
+@_applied(*_PRINT_OPTIONS)
 @click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
+@_deck_choices
 @click.pass_context
 def weak_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any) -> None:
     """A sheet of the facts you keep failing in Anki: OUT/sheets/weak-spots.pdf.
@@ -587,14 +608,12 @@ def weak_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any
     cards = _run(lambda: _histories(settings))
     now_ms = int(time.time() * 1000)
     since = now_ms - settings["since"] * 86_400_000 if settings["since"] else 0
-    ranking = _run(lambda: rank(cards, _sources(loaded, settings), since, now_ms))
+    ranking = _run(lambda: rank(cards, _sources(loaded, cards, settings), since, now_ms))
     top = settings["top"] or WEAK_TOP
     chosen = grouped(ranking.weak[:top])
     pages = 0
     if chosen:
-        options = SheetOptions(
-            settings["paper"], settings["orientation"], settings["columns"], settings["large_print"]
-        )
+        options = _sheet_options(settings)
         title = _weak_title(settings["since"])
         facts = [(item.fact, item.fails) for item in chosen]
         fit = settings["top"] is None
@@ -616,13 +635,13 @@ def _histories(settings: dict[str, Any]) -> list[CardHistory]:
     )
 
 
-def _sources(loaded: Loaded, settings: dict[str, Any]) -> Sources:
+def _sources(loaded: Loaded, cards: list[CardHistory], settings: dict[str, Any]) -> Sources:
+    """What maps the cards to facts; cards read without their GUID (AnkiConnect) are
+    matched by their fields to the notes this build would make."""
     lock = loaded.identified.lock
     fields: dict[tuple[str, ...], str] = {}
-    if settings["anki_url"] and not (settings["collection"] or settings["profile"]):
-        plan = plan_deck(
-            loaded.notes, loaded.identified.scoped_lock(), frozenset(), DeckOptions(), {}, 0
-        )
+    if any(not card.guid for card in cards):
+        plan = _planned(loaded, settings)
         fields = {tuple(value for _, value in note.fields): note.guid for note in plan.notes}
     return Sources({fact.id: fact for fact in loaded.notes.facts}, lock, guid_facts(lock), fields)
 
@@ -635,8 +654,7 @@ def _weak_title(since: int | None) -> str:
 def _print_ranking(
     ranking: Ranking, chosen: list[Weak], settings: dict[str, Any], pages: int
 ) -> None:
-    out: Path = settings["out"]
-    pdf = out / "sheets" / "weak-spots.pdf"
+    pdf = settings["out"] / WEAK_SPOTS
     if settings["as_json"]:
         document = {
             "cards": ranking.cards,

@@ -25,6 +25,7 @@ CONFIG_NAME = "cheatdeck.toml"
 PYPROJECT = "pyproject.toml"
 _CATALOG_TABLES = ("service", "aliases")
 _SERVICE_KEYS = frozenset({"name", "category", "aliases", "words", "parent"})
+_KEY_OR_TABLE = re.compile(r"""^\s*\[*\s*(?:tool\.cheatdeck\.?)?["']?([\w-]+)["']?\s*[=\]]""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,25 +44,25 @@ class Config:
         return NotesError(self.path.name, self.lines.get(key, 1), message)
 
 
-def config_file(targets: list[Path]) -> Path | None:
-    """The config of the first notes folder (a file target: the folder holding it)."""
+def _config_file(targets: list[Path]) -> tuple[Path, str] | None:
+    """The config of the first notes folder (a file target: the folder holding it), and
+    its text."""
     folder = targets[0] if targets[0].is_dir() else targets[0].parent
     own = folder / CONFIG_NAME
     if own.is_file():
-        return own
+        return own, own.read_text(encoding="utf-8")
     pyproject = folder / PYPROJECT
-    if pyproject.is_file() and "[tool.cheatdeck" in pyproject.read_text(encoding="utf-8"):
-        return pyproject
-    return None
+    text = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
+    return (pyproject, text) if "[tool.cheatdeck" in text else None
 
 
 def read_config(targets: list[Path], known: set[str]) -> Config:
     """The settings for a run on ``targets``; ``known`` holds every option name any
     command takes. Raises :class:`NotesError` for bad TOML or an unknown key."""
-    path = config_file(targets)
-    if path is None:
+    found = _config_file(targets)
+    if found is None:
         return Config()
-    text = path.read_text(encoding="utf-8")
+    path, text = found
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -83,9 +84,8 @@ def read_config(targets: list[Path], known: set[str]) -> Config:
 def _key_lines(text: str) -> dict[str, int]:
     """Key → the first line that sets it or opens its table (TOML keeps no positions)."""
     lines: dict[str, int] = {}
-    pattern = re.compile(r"""^\s*\[*\s*(?:tool\.cheatdeck\.?)?["']?([\w-]+)["']?\s*[=\]]""")
     for number, line in enumerate(text.splitlines(), start=1):
-        match = pattern.match(line)
+        match = _KEY_OR_TABLE.match(line)
         if match:
             lines.setdefault(match.group(1).replace("-", "_"), number)
     return lines

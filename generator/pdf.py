@@ -14,8 +14,8 @@ import io
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -314,18 +314,14 @@ class Renderer:
             )
         order = sorted(jobs, key=lambda job: -len(job.html))
         futures = [self.pool.submit(_Worker.render, job) for job in order]
-        done = {result.key: result for result in map(self._done, _finished(futures))}
+        finished = (self._done(future.result()) for future in as_completed(futures))
+        done = {result.key: result for result in finished}
         return [done[job.key] for job in jobs]
 
     def _done(self, result: Rendered) -> Rendered:
         if self.on_done is not None:
             self.on_done(result.key)
         return result
-
-
-def _finished(futures: list[Future[Rendered]]) -> Iterator[Rendered]:
-    for future in as_completed(futures):
-        yield future.result()
 
 
 def sheet_job(sheet: Sheet, font_css: str) -> RenderJob:

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .anki_connect import AnkiConnect
 from .card_rules import LABELS
 from .errors import CheatdeckError
 from .extract import Fact
@@ -152,11 +153,8 @@ def _read(connection: sqlite3.Connection) -> list[CardHistory]:
     ]
 
 
-def read_anki_connect(anki: object) -> list[CardHistory]:
+def read_anki_connect(anki: AnkiConnect) -> list[CardHistory]:
     """Every cheatdeck card of the collection open in a running Anki."""
-    from .anki_connect import AnkiConnect
-
-    assert isinstance(anki, AnkiConnect)
     card_ids = anki.invoke("findCards", query=_CHEATDECK_CARDS)
     infos = anki.invoke("cardsInfo", cards=card_ids) if card_ids else []
     reviews = anki.invoke("getReviewsOfCards", cards=card_ids) if card_ids else {}
@@ -212,7 +210,7 @@ def rank(cards: list[CardHistory], sources: Sources, since: int, now_ms: int) ->
     reviews = sum(1 for c in cards for a in c.answers if a.at >= since and a.kind != _MANUAL)
     if not reviews:
         raise WeakError("no reviews of cheatdeck cards yet" + (" in that time" if since else ""))
-    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0, 0])
+    weak: dict[str, Weak] = {}
     gone: dict[str, Gone] = {}
     for card in cards:
         score, fails, lapses = card_score(card, since, now_ms)
@@ -221,16 +219,14 @@ def rank(cards: list[CardHistory], sources: Sources, since: int, now_ms: int) ->
         guid = card.guid or sources.fields_guid.get(card.fields, "")
         fact_id = sources.guid_fact.get(guid, "")
         if fact_id in sources.facts:
-            total = totals[fact_id]
-            total[0], total[1], total[2] = total[0] + score, total[1] + fails, total[2] + lapses
+            so_far = weak.get(fact_id) or Weak(sources.facts[fact_id], 0.0, 0, 0)
+            weak[fact_id] = Weak(
+                so_far.fact, so_far.score + score, so_far.fails + fails, so_far.lapses + lapses
+            )
         else:
             gone[fact_id or card.fields[0]] = _gone(card, sources.lock.get(fact_id), fails)
-    weak = [
-        Weak(sources.facts[fact_id], score, int(fails), int(lapses))
-        for fact_id, (score, fails, lapses) in totals.items()
-    ]
-    weak.sort(key=lambda w: (-w.score, -w.fails, w.fact.file, w.fact.line))
-    return Ranking(tuple(weak), tuple(gone.values()), len(cards), reviews)
+    ranked = sorted(weak.values(), key=lambda w: (-w.score, -w.fails, w.fact.file, w.fact.line))
+    return Ranking(tuple(ranked), tuple(gone.values()), len(cards), reviews)
 
 
 def _gone(card: CardHistory, entry: Entry | None, fails: int) -> Gone:

@@ -67,6 +67,12 @@ def _pdf_text(pdf: Path) -> str:
     return " ".join(text.split())
 
 
+def _weak(notes: Path, collection: Path, out: Path, *more: str):
+    return CliRunner().invoke(
+        cli, ["weak", str(notes), "--collection", str(collection), "-o", str(out), *more]
+    )
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -77,9 +83,7 @@ def test_weak_from_a_collection_file_prints_the_failed_facts_and_nothing_else(
     notes, collection, failed, passed = studied
     before = _digest(collection)
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        cli, ["weak", str(notes), "--collection", str(collection), "-o", str(out), "--json"]
-    )
+    result = _weak(notes, collection, out, "--json")
     assert result.exit_code == 0, result.output
     ranking = json.loads(result.stdout)
     assert sorted(w["id"] for w in ranking["weak"]) == sorted(failed)
@@ -125,9 +129,7 @@ def test_a_failed_fact_removed_from_the_notes_is_listed_apart(studied, tmp_path)
     del lines[gone["line"] - 1]
     note.write_text("".join(lines), encoding="utf-8")
     build([edited], tmp_path / "b", NOW, BuildOptions(sheets=False))  # the lock learns it
-    result = CliRunner().invoke(
-        cli, ["weak", str(edited), "--collection", str(collection), "-o", str(tmp_path / "o")]
-    )
+    result = _weak(edited, collection, tmp_path / "o")
     assert result.exit_code == 0, result.output
     removed = result.stdout.split("failed but removed from your notes:\n", 1)[1]
     assert gone["file"] in removed  # the card's own note file, as Anki has it
@@ -140,34 +142,14 @@ def test_no_reviews_or_no_cheatdeck_cards_is_a_clear_failure(studied, tmp_path) 
     notes = studied[0]
     empty = open_collection(tmp_path / "empty")
     empty.close()
-    result = CliRunner().invoke(
-        cli,
-        [
-            "weak",
-            str(notes),
-            "--collection",
-            str(tmp_path / "empty" / "collection.anki2"),
-            "-o",
-            str(tmp_path / "o"),
-        ],
-    )
+    result = _weak(notes, tmp_path / "empty" / "collection.anki2", tmp_path / "o")
     assert result.exit_code == 1
     assert "no cheatdeck cards in this collection: import deck.apkg first" in result.stderr
     fresh = open_collection(tmp_path / "fresh")
     build([notes], tmp_path / "b", NOW, BuildOptions(sheets=False))
     import_deck(fresh, tmp_path / "b" / "deck.apkg")
     fresh.close()
-    result = CliRunner().invoke(
-        cli,
-        [
-            "weak",
-            str(notes),
-            "--collection",
-            str(tmp_path / "fresh" / "collection.anki2"),
-            "-o",
-            str(tmp_path / "o"),
-        ],
-    )
+    result = _weak(notes, tmp_path / "fresh" / "collection.anki2", tmp_path / "o")
     assert result.exit_code == 1 and "no reviews of cheatdeck cards yet" in result.stderr
     assert not (tmp_path / "o").exists()  # never an empty PDF
 
