@@ -1,10 +1,35 @@
-"""cheatdeck: Markdown study notes → Anki decks and printable cheat sheets."""
+"""cheatdeck: Markdown study notes → Anki decks and printable cheat sheets.
+
+The names below are imported on first use, not with the package: a command that finds
+its outputs up to date should not pay for importing every stage.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .build import build, load
-from .errors import CheatdeckError, NotesError, Skipped
-from .extract import Fact, Notes, Subject, extract
-from .parse import Outline, parse_note
+
+if TYPE_CHECKING:
+    from .build import build, load
+    from .errors import CheatdeckError, NotesError, Skipped
+    from .extract import Fact, Notes, Subject, extract
+    from .parse import Outline, parse_note
+
+_HOMES = {
+    "CheatdeckError": "errors",
+    "Fact": "extract",
+    "Notes": "extract",
+    "NotesError": "errors",
+    "Outline": "parse",
+    "Skipped": "errors",
+    "Subject": "extract",
+    "build": "build",
+    "extract": "extract",
+    "load": "build",
+    "parse_note": "parse",
+}
 
 __all__ = [
     "CheatdeckError",
@@ -20,3 +45,9 @@ __all__ = [
     "load",
     "parse_note",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'generator' has no attribute {name!r}")
+    return getattr(import_module(f".{_HOMES[name]}", __name__), name)

@@ -13,8 +13,8 @@ import urllib.request
 from typing import Any
 
 from .errors import CheatdeckError
+from .options import DEFAULT_ANKI_URL
 
-DEFAULT_URL = "http://127.0.0.1:8765"
 PROTOCOL_VERSION = 6
 PROBE_SECONDS = 3
 """How long to wait for Anki to answer ``version``: it answers at once when it is up."""
@@ -37,7 +37,7 @@ class AnkiConnectError(CheatdeckError):
 class AnkiConnect:
     """One running Anki, reached through AnkiConnect at ``url``."""
 
-    def __init__(self, url: str = DEFAULT_URL, key: str = "") -> None:
+    def __init__(self, url: str = DEFAULT_ANKI_URL, key: str = "") -> None:
         if not url.startswith(("http://", "https://")):
             raise AnkiConnectError(f"{url}: AnkiConnect is reached over http:// or https://")
         self.url = url

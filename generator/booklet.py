@@ -21,7 +21,8 @@ from typing import Any, TypedDict
 
 from markupsafe import Markup
 
-from .sheets import Sheet, SheetOptions, css_string, packed_booklet
+from .options import SheetOptions
+from .sheets import Sheet, css_string, packed_booklet
 
 
 @dataclass(frozen=True, slots=True)

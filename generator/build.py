@@ -22,20 +22,23 @@ if TYPE_CHECKING:
 from . import booklet
 from .cache import (
     MANIFEST,
+    STAMP,
     Manifest,
     Rendition,
+    Replay,
+    build_key,
     build_lock,
     manifest_json,
     read_manifest,
     remove_leftovers,
     render_key,
+    save_stamp,
 )
-from .cards import DeckOptions, DeckPlan, card_kinds, media_name, plan_deck
-from .catalog import NO_EXTENSION, CatalogExtension, load_catalog
+from .cards import DeckPlan, card_kinds, media_name, plan_deck
+from .catalog import load_catalog
 from .errors import StrictError
 from .extract import Fact, Notes, extract
 from .identity import (
-    LOCK_NAME,
     Identified,
     NoteRecord,
     assign_ids,
@@ -43,17 +46,17 @@ from .identity import (
     lock_to_json,
     record_notes,
 )
+from .options import NO_EXTENSION, BuildOptions, CatalogExtension, DeckOptions, SheetOptions
 from .parse import Outline, parse_note
 from .resources import TEMPLATES
 from .sheets import (
     Sheet,
-    SheetOptions,
     booklet_front,
     label_texts,
     plan_sheets,
     plan_weak_sheet,
 )
-from .sources import NoteSet, read_notes
+from .sources import LOCK_NAME, NoteSet, read_notes
 from .writers import apkg_bytes, facts_json, write_atomic
 
 
@@ -65,20 +68,6 @@ class Progress(Protocol):
 
 def _quiet(stage: str, done: int, total: int) -> None:
     """No progress display."""
-
-
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
-    """What to build and how."""
-
-    deck: bool = True
-    sheets: bool = True
-    deck_options: DeckOptions = field(default_factory=DeckOptions)
-    sheet_options: SheetOptions = field(default_factory=SheetOptions)
-    strict: bool = False
-    """Any warning fails the build before anything is written."""
-    catalog: CatalogExtension = NO_EXTENSION
-    """Services and spellings the user's config adds to the catalog."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +177,8 @@ class _SheetOutput:
     """Slugs of the sheets rendered by this build (the others were up to date)."""
     manifest: Manifest
     warnings: tuple[str, ...]
+    fonts: tuple[Path, ...]
+    """The installed font files the sheets are set in."""
 
 
 def _sheets(
@@ -212,7 +203,7 @@ def _sheets(
     booklet = previous.fresh(out, BOOKLET, booklet_key)
     if not stale and booklet is not None:
         manifest.files[BOOKLET] = booklet
-        return _SheetOutput(files, tuple(sheets), (), manifest, ())
+        return _SheetOutput(files, tuple(sheets), (), manifest, (), fonts.files)
     from .pdf import Renderer, sheet_job
 
     jobs = [sheet_job(sheet, fonts.css) for sheet in stale]
@@ -248,7 +239,9 @@ def _sheets(
             )
     manifest.files[BOOKLET] = Rendition(booklet_key, booklet_pages)
     rendered_slugs = tuple(sheet.subject.slug for sheet in stale)
-    return _SheetOutput(files, tuple(sheets), rendered_slugs, manifest, tuple(warnings))
+    return _SheetOutput(
+        files, tuple(sheets), rendered_slugs, manifest, tuple(warnings), fonts.files
+    )
 
 
 BOOKLET = "sheets/all.pdf"
@@ -406,6 +399,7 @@ def build(
     """
     note_set = read_notes(targets)  # no notes: fail before OUT is even created
     with build_lock(out):
+        (out / STAMP).unlink(missing_ok=True)  # until this build has finished
         progress("reading notes", 0, 1)
         loaded = load(targets, now, note_set, options.catalog)
         if options.strict:
@@ -436,19 +430,39 @@ def build(
         if sheet_output is not None and _read_everything(loaded.note_set):
             made = (*sheet_output.manifest.files, WEAK_SPOTS)  # `weak` made that one
             _remove_stale_sheets(out / "sheets", {out / name for name in made})
+        result = BuildResult(
+            loaded,
+            tuple(outputs),
+            plan,
+            sheet_output.sheets if sheet_output else (),
+            sheet_output.rendered if sheet_output else (),
+            {name: r.pages for name, r in sheet_output.manifest.files.items()}
+            if sheet_output
+            else {},
+            sheet_output.warnings if sheet_output else (),
+        )
         lock_text = lock_to_json(lock) + "\n"
         remove_leftovers(loaded.lock_path.parent, recursive=False)  # a lock save cut short
         if lock_text != loaded.lock_text:
             write_atomic(loaded.lock_path, lock_text.encode())
-    return BuildResult(
-        loaded,
-        tuple(outputs),
-        plan,
-        sheet_output.sheets if sheet_output else (),
-        sheet_output.rendered if sheet_output else (),
-        {name: r.pages for name, r in sheet_output.manifest.files.items()} if sheet_output else {},
-        sheet_output.warnings if sheet_output else (),
-    )
+        else:  # a rebuild would read what this one did: it may answer from the stamp
+            _stamp(result, options, out, sheet_output)
+    return result
+
+
+def _stamp(
+    result: BuildResult, options: BuildOptions, out: Path, sheets: _SheetOutput | None
+) -> None:
+    """Save what a rebuild of the same notes may replay: that build renders nothing."""
+    from .report import build_report, report_lines
+
+    loaded = result.loaded
+    key = build_key(loaded.note_set, loaded.lock_text, options, out)
+    outputs = {path.relative_to(out).as_posix() for path in result.written}
+    outputs |= set(sheets.manifest.files) if sheets else set()
+    report = build_report(replace(result, rendered=(), warnings=()))
+    replay = Replay(report, report_lines(report))
+    save_stamp(out, key, outputs, sheets.fonts if sheets else (), replay)
 
 
 def _read_everything(note_set: NoteSet) -> bool:

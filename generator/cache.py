@@ -4,20 +4,33 @@ The manifest (``OUT/.cache/manifest.json``) maps each sheet to the key it was re
 with: a hash of its HTML and CSS (which carry its facts, templates and options), the
 installed fonts and cheatdeck's version. A sheet whose key is unchanged and whose PDF is
 still there is not rendered again. The booklet has a key made of all of its sheets' keys.
+
+The stamp (``OUT/.cache/stamp.json``) goes one step further: the key of everything a build
+read (notes, images, lock, options, cheatdeck's own code), the outputs it left and the
+report a rebuild would print. When nothing changed, ``cheatdeck build`` checks the stamp
+and answers without importing a stage: a rebuild of nothing costs what starting Python
+does. A stamp is only written by a build that left its own inputs as it found them (a
+build that updates the lock is followed by one that may still change something).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ._version import __version__
+from .errors import CheatdeckError
+from .options import BuildOptions
+from .resources import TEMPLATES
+from .sources import LOCK_NAME, NoteSet, read_notes
 
 MANIFEST = Path(".cache") / "manifest.json"
+STAMP = Path(".cache") / "stamp.json"
 TEMPORARY_PREFIX = ".cheatdeck-tmp-"
 """Every file being written starts with this: left-overs of a killed build are removed."""
 
@@ -82,3 +95,91 @@ def build_lock(out: Path) -> Iterator[None]:
     with FileLock(out / ".cheatdeck-build.lock"):
         remove_leftovers(out, recursive=True)
         yield
+
+
+def build_key(note_set: NoteSet, lock_text: str, options: BuildOptions, out: Path) -> str:
+    """The key of a build: every note's text, the notes on disk, the images' sizes and
+    times, the lock, the options, the output folder and the code that builds."""
+    digest = hashlib.sha256()
+    for part in _build_inputs(note_set, lock_text, options, out):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\x1f")
+    return digest.hexdigest()[:32]
+
+
+def _build_inputs(
+    note_set: NoteSet, lock_text: str, options: BuildOptions, out: Path
+) -> Iterator[str]:
+    yield __version__
+    yield json.dumps(asdict(options), sort_keys=True, default=sorted, ensure_ascii=False)
+    yield str(out.resolve())
+    yield lock_text
+    yield from (str(root) for root in note_set.roots)
+    yield from sorted(note_set.present)
+    for note in note_set.notes:
+        yield f"{note.root}\x1e{note.file}\x1e{note.text}"
+    yield from _stats((root / path for root, path in sorted(note_set.assets)))
+    yield from _stats(_code_files())
+
+
+def _code_files() -> list[Path]:
+    """cheatdeck's modules, data and templates (an edited install must not look fresh)."""
+    package = Path(__file__).parent
+    return sorted(
+        [*package.glob("*.py"), *package.joinpath("data").glob("*"), *TEMPLATES.rglob("*")]
+    )
+
+
+def _stats(paths: Iterable[Path]) -> Iterator[str]:
+    for path in paths:
+        found = path.stat()
+        yield f"{path}\x1e{found.st_size}\x1e{found.st_mtime_ns}"
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """What a build with nothing to do reports: as data (``--json``) and as text."""
+
+    report: dict[str, Any]
+    lines: list[str]
+
+
+def save_stamp(
+    out: Path, key: str, outputs: Iterable[str], fonts: Iterable[Path], replay: Replay
+) -> None:
+    """Record a finished build: its key, what it left in ``out`` (relative paths), the font
+    files its sheets were set in, and what a rebuild with nothing to do reports."""
+    from .writers import write_atomic
+
+    stamp = {
+        "key": key,
+        "outputs": {name: _stat(out / name) for name in sorted(outputs)},
+        "fonts": {str(path): _stat(path) for path in sorted(fonts)},
+        "report": replay.report,
+        "lines": replay.lines,
+    }
+    write_atomic(out / STAMP, json.dumps(stamp, ensure_ascii=False).encode())
+
+
+def _stat(path: Path) -> list[int]:
+    found = path.stat()
+    return [found.st_size, found.st_mtime_ns]
+
+
+def up_to_date(targets: list[Path], out: Path, options: BuildOptions) -> Replay | None:
+    """The report of the last build if building ``targets`` into ``out`` again would
+    change nothing — same inputs, every output untouched since — else None."""
+    try:
+        stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
+        note_set = read_notes(targets)
+        lock = note_set.roots[0] / LOCK_NAME
+        lock_text = lock.read_text(encoding="utf-8") if lock.is_file() else ""
+        if stamp["key"] != build_key(note_set, lock_text, options, out):
+            return None
+        files = [(out / name, seen) for name, seen in stamp["outputs"].items()]
+        files += [(Path(name), seen) for name, seen in stamp["fonts"].items()]
+        if any(_stat(path) != seen for path, seen in files):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, CheatdeckError):
+        return None  # no stamp, or the build proper has something to say
+    replay = Replay(stamp["report"], stamp["lines"])
+    return None if options.strict and replay.report["warnings"] else replay

@@ -28,13 +28,12 @@ from .card_rules import LABELS, RECALL_RULES, Corpus, Question
 from .extract import Fact, Notes
 from .identity import Entry, NoteRecord
 from .inline import fenced_code, inline_tokens, paragraphs, render_inline_html
+from .options import DeckOptions
 
-DEFAULT_DECK = "AWS ML"
 REMOVED_TAG = "cheatdeck::removed"
 MOVED_TAG = "cheatdeck::moved"
 SAME_QUESTION = "asks the same question as another card with a different answer"
 KINDS_OFF = "its kind of card is turned off (skip_kinds)"
-CARD_KINDS = ("qa", "term", "reverse", "cloze", "which", "list", "ordered")
 
 ALLOWED_TAGS = {
     "a",
@@ -66,16 +65,6 @@ ALLOWED_ATTRIBUTES = {
     "span": {"class", "lang"},
     "div": {"class", "lang"},
 }
-
-
-@dataclass(frozen=True, slots=True)
-class DeckOptions:
-    """Choices a user makes about the deck."""
-
-    name: str = DEFAULT_DECK
-    """Parent deck; subjects become ``<name>::<subject>``."""
-    skip_kinds: frozenset[str] = frozenset()
-    """Card kinds the user turned off (see :data:`CARD_KINDS`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ from importlib.resources import files
 
 from rapidfuzz import fuzz, process
 
+from .options import NO_EXTENSION, CatalogExtension
+
 FUZZY_THRESHOLD = 85
 """Minimum rapidfuzz ratio for a misspelt title word to name a service ("forecase")."""
 FUZZY_MARGIN = 4
@@ -283,19 +285,6 @@ def entry_service(entry: dict[str, object]) -> Service:
         words=strings("words"),
         parent=str(parent) if parent else None,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogExtension:
-    """The user's additions (``cheatdeck.toml``): services AWS added after this release, and
-    spellings of known services that their notes use."""
-
-    services: tuple[Service, ...] = ()
-    aliases: tuple[tuple[str, str], ...] = ()
-    """(spelling, canonical name of a service in the catalog)."""
-
-
-NO_EXTENSION = CatalogExtension()
 
 
 @cache

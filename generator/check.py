@@ -18,18 +18,6 @@ from .inline import plain_text
 from .parse import DIRECTIVE, Node, Outline
 from .sources import NoteSet
 
-RULES = {
-    "unknown-service": "a name that looks like an AWS service but is not in the catalog",
-    "misspelt-service": "a misspelt service name, read as the service it is closest to",
-    "empty-section": "a title with nothing to learn below it",
-    "long-fact": "a fact too long for a good card (minimum information principle)",
-    "no-card": "a fact no card could be made from, and what to write to get one",
-    "duplicate-fact": "the same fact in two files",
-    "image": "an image that cannot be embedded",
-    "directive": "a <!-- cheatdeck: … --> comment that does nothing or names no service",
-    "quiz": "a quiz question whose answer is not marked",
-    "markup": "Markdown that says nothing (empty heading or list item, bad front matter)",
-}
 _SERVICE_IN_TEXT = re.compile(r"\b(?:amazon|aws)\s+[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2}", re.I)
 _HEADING_BELOW = re.compile(r"[ \t]*\n(?:[ \t]*\n)*( {0,3}#{1,6}(?:[ \t][^\n]*)?)(?:\n|$)")
 """The rest of a comment's line is blank, and the next line with text is a heading."""

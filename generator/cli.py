@@ -12,46 +12,32 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from click.core import ParameterSource
 
 from ._version import __version__
-from .anki_connect import DEFAULT_URL, AnkiConnect
-from .build import (
-    WEAK_SPOTS,
-    BuildOptions,
-    BuildResult,
-    Loaded,
-    build,
-    load,
-    write_weak_sheet,
-)
-from .cards import CARD_KINDS, DEFAULT_DECK, DeckOptions, DeckPlan, card_kinds, plan_deck
-from .check import RULES, check_notes
+from .cache import up_to_date
 from .config import Config, read_config
 from .errors import CheatdeckError
-from .extract import Fact, Notes, shared_depth
-from .inline import shorten
-from .pdf import harfbuzz_subset_available
-from .report import build_report, card_count, change_lines, counted, report_lines, warning_lines
-from .sheets import PAPER_SIZES, SheetOptions
-from .terminal import TerminalProgress
-from .watch import watch_notes
-from .weak import (
-    CardHistory,
-    Ranking,
-    Sources,
-    Weak,
-    grouped,
-    guid_facts,
-    profile_collection,
-    rank,
-    read_anki_connect,
-    read_collection,
+from .options import (
+    CARD_KINDS,
+    CHECK_RULES,
+    DEFAULT_ANKI_URL,
+    DEFAULT_DECK,
+    PAPER_SIZES,
+    BuildOptions,
+    DeckOptions,
+    SheetOptions,
 )
-from .writers import facts_json
+from .terminal import TerminalProgress
+
+if TYPE_CHECKING:
+    from .build import BuildResult, Loaded
+    from .cards import DeckPlan
+    from .extract import Fact, Notes
+    from .weak import CardHistory, Ranking, Sources, Weak
 
 DEFAULT_NOTES = Path("source_notes")
 _TEXT_WIDTH = 90
@@ -75,6 +61,8 @@ def _targets(notes: tuple[Path, ...]) -> list[Path]:
 
 def _report_skipped(notes: Notes) -> None:
     """Print the warnings: skipped pieces worth a look."""
+    from .report import warning_lines
+
     for line in warning_lines(notes):
         click.echo(line, err=True)
 
@@ -235,6 +223,13 @@ def _options(settings: dict[str, Any], config: Config) -> BuildOptions:
         strict=settings.get("strict", False),
         catalog=config.catalog,
     )
+    return options
+
+
+def _warn_if_slow(options: BuildOptions) -> None:
+    """Say so when rendering will crawl for want of a system library."""
+    from .pdf import harfbuzz_subset_available
+
     if options.sheets and not harfbuzz_subset_available():
         click.secho(
             "warning: libharfbuzz-subset is missing: every CJK sheet will take ~10 s instead "
@@ -243,7 +238,6 @@ def _options(settings: dict[str, Any], config: Config) -> BuildOptions:
             fg="yellow",
             bold=True,
         )
-    return options
 
 
 def _configured(
@@ -309,26 +303,44 @@ def _built(
     targets: list[Path], options: BuildOptions, settings: dict[str, Any]
 ) -> tuple[BuildResult, list[str]]:
     """Build with a progress display; the result, and ``-v``'s lines on the stages."""
+    from .build import build
+
     with TerminalProgress(enabled=not settings["quiet"] and not settings["as_json"]) as display:
         stages = _Stages(display)
         result = build(targets, settings["out"], int(time.time()), options, stages)
-    return result, ["took:", *stages.lines()] if settings["verbose"] else []
+    return result, ["took:", *stages.lines()]
 
 
 def _build_and_report(targets: list[Path], options: BuildOptions, settings: dict[str, Any]) -> None:
-    """Build and print the change report."""
-    quiet, out = settings["quiet"], settings["out"]
+    """Build and print the change report — the last build's, when nothing has changed
+    since (see :mod:`generator.cache`: no stage is even imported then)."""
+    out, started = settings["out"], time.perf_counter()
+    replay = up_to_date(targets, out, options)
+    if replay is not None:
+        took = f"  checking for changes: {time.perf_counter() - started:.2f} s"
+        done = f"nothing to rebuild: every output in {out}/ is up to date"
+        _print_report(replay.report, replay.lines, done, ["took:", took], settings)
+        return
+    from .report import build_report, counted, report_lines
+
+    _warn_if_slow(options)
     result, timings = _built(targets, options, settings)
     report = build_report(result)
+    done = f"wrote {counted(len(result.written), 'file')} to {out}/"
+    _print_report(report, report_lines(report), done, timings, settings)
+
+
+def _print_report(
+    report: dict[str, Any], lines: list[str], done: str, timings: list[str], settings: Any
+) -> None:
+    """The report on stdout as JSON (``--json``); on stderr, the warnings and, unless
+    ``-q``, the summary; the stage timings with ``-v``."""
     if settings["as_json"]:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         sys.stdout.flush()
-    for line in report["warnings"] if quiet else [*report["warnings"], *report_lines(report)]:
-        click.echo(line, err=True)
-    if not quiet:
-        click.echo(f"wrote {counted(len(result.written), 'file')} to {out}/", err=True)
-    for line in timings:
+    summary = [] if settings["quiet"] else [*lines, done]
+    for line in [*report["warnings"], *summary, *(timings if settings["verbose"] else [])]:
         click.echo(line, err=True)
 
 
@@ -374,6 +386,10 @@ def watch_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
     """
     targets, settings, config = _configured(ctx, notes, settings)
     options = _options(settings, config)
+    from .report import build_report, change_lines, report_lines
+    from .watch import watch_notes
+
+    _warn_if_slow(options)
     previous: dict[str, Any] | None = None
 
     def rebuild() -> None:
@@ -394,7 +410,7 @@ def watch_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
             )
             if settings["quiet"]:
                 lines = [line for line in lines if ": warning: " in line]
-            click.echo("\n".join([*lines, *timings]), err=True)
+            click.echo("\n".join([*lines, *(timings if settings["verbose"] else [])]), err=True)
         previous = report
 
     rebuild()
@@ -407,6 +423,8 @@ def watch_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
 
 
 def _load(ctx: click.Context, notes: tuple[Path, ...], settings: dict[str, Any]) -> Loaded:
+    from .build import load
+
     targets, _, config = _configured(ctx, notes, settings)
     loaded: Loaded = _run(lambda: load(targets, int(time.time()), catalog=config.catalog))
     return loaded
@@ -431,6 +449,8 @@ def facts_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
         cheatdeck facts source_notes/
         cheatdeck facts notes/aws.md --json | jq '.facts[0]'
     """
+    from .writers import facts_json
+
     loaded = _load(ctx, notes, settings)
     if settings["as_json"]:
         sys.stdout.write(facts_json(loaded.notes))
@@ -447,7 +467,7 @@ def facts_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
 @click.option("--strict", is_flag=True, help="Exit 1 if there is any finding.")
 @click.option(
     "--ignore",
-    type=click.Choice(sorted(RULES)),
+    type=click.Choice(sorted(CHECK_RULES)),
     multiple=True,
     help="Leave out the findings of a rule (repeatable).",
 )
@@ -463,6 +483,10 @@ def check_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
         cheatdeck check notes/ --ignore no-card
         cheatdeck check notes/ --strict   # exit 1 on any finding (CI, pre-commit)
     """
+    from .cards import card_kinds
+    from .check import check_notes
+    from .report import counted
+
     loaded = _load(ctx, notes, settings)
     _, no_card = card_kinds(loaded.notes, loaded.identified.scoped_lock(), _deck_options(settings))
     findings = [
@@ -510,12 +534,16 @@ def list_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any
 
 def _planned(loaded: Loaded, settings: dict[str, Any]) -> DeckPlan:
     """The notes a build would make (without media or files)."""
+    from .cards import plan_deck
+
     scoped = loaded.identified.scoped_lock()
     return plan_deck(loaded.notes, scoped, frozenset(), _deck_options(settings), {}, 0)
 
 
 def _subject_rows(loaded: Loaded, plan: DeckPlan) -> list[dict[str, Any]]:
     """Facts, cards and files per subject, in the order the notes give them."""
+    from .report import card_count
+
     subject_of = {fact.id: fact.subject for fact in loaded.notes.facts}
     cards = Counter(
         subject_of[note.key_fact]
@@ -541,7 +569,7 @@ def _subject_rows(loaded: Loaded, plan: DeckPlan) -> list[dict[str, Any]]:
 @_notes_argument
 @_build_options
 @click.option(
-    "--anki-url", default=DEFAULT_URL, show_default=True, help="Where AnkiConnect listens."
+    "--anki-url", default=DEFAULT_ANKI_URL, show_default=True, help="Where AnkiConnect listens."
 )
 @click.option("--anki-key", default="", help="AnkiConnect's apiKey, if you set one.")
 @_verbosity
@@ -556,6 +584,8 @@ def push_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any
     Example:
         cheatdeck push notes/ --no-sheets
     """
+    from .anki_connect import AnkiConnect
+
     targets, settings, config = _configured(ctx, notes, settings)
     options = _options(settings, config)
     if not options.deck:
@@ -581,7 +611,7 @@ WEAK_TOP = 40
     help="An Anki collection file (collection.anki2); read from a copy, never changed.",
 )
 @click.option("--profile", help="An Anki profile's name: its collection is read (see README).")
-@click.option("--anki-url", help=f"A running Anki's AnkiConnect, e.g. {DEFAULT_URL}.")
+@click.option("--anki-url", help=f"A running Anki's AnkiConnect, e.g. {DEFAULT_ANKI_URL}.")
 @click.option("--anki-key", default="", help="AnkiConnect's apiKey, if you set one.")
 @_OUT_OPTION
 @click.option(
@@ -604,6 +634,9 @@ def weak_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any
         cheatdeck weak notes/ --profile "User 1"
         cheatdeck weak notes/ --anki-url http://127.0.0.1:8765 --since 14
     """
+    from .build import write_weak_sheet
+    from .weak import grouped, rank
+
     loaded = _load(ctx, notes, settings)
     cards = _run(lambda: _histories(settings))
     now_ms = int(time.time() * 1000)
@@ -623,6 +656,9 @@ def weak_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any
 
 def _histories(settings: dict[str, Any]) -> list[CardHistory]:
     """The cards' history from the one place the options name."""
+    from .anki_connect import AnkiConnect
+    from .weak import profile_collection, read_anki_connect, read_collection
+
     if settings["collection"] or settings["profile"]:
         path = settings["collection"] or profile_collection(settings["profile"])
         return read_collection(path)
@@ -638,6 +674,8 @@ def _histories(settings: dict[str, Any]) -> list[CardHistory]:
 def _sources(loaded: Loaded, cards: list[CardHistory], settings: dict[str, Any]) -> Sources:
     """What maps the cards to facts; cards read without their GUID (AnkiConnect) are
     matched by their fields to the notes this build would make."""
+    from .weak import Sources, guid_facts
+
     lock = loaded.identified.lock
     fields: dict[tuple[str, ...], str] = {}
     if any(not card.guid for card in cards):
@@ -654,6 +692,10 @@ def _weak_title(since: int | None) -> str:
 def _print_ranking(
     ranking: Ranking, chosen: list[Weak], settings: dict[str, Any], pages: int
 ) -> None:
+    from .build import WEAK_SPOTS
+    from .inline import shorten
+    from .report import counted
+
     pdf = settings["out"] / WEAK_SPOTS
     if settings["as_json"]:
         document = {
@@ -701,6 +743,9 @@ def _print_ranking(
 
 
 def _print_tree(notes: Notes) -> None:
+    from .inline import shorten
+    from .report import counted
+
     for subject in notes.subjects:
         facts = notes.facts_of(subject.name)
         label = f"{subject.kind}" + (f" · {subject.category}" if subject.category else "")
@@ -717,6 +762,8 @@ def _print_tree(notes: Notes) -> None:
 
 def _print_path(fact: Fact, shown: tuple[str, ...]) -> tuple[str, ...]:
     """Print the part of the fact's path not already printed above it."""
+    from .extract import shared_depth
+
     for depth in range(shared_depth(shown, fact.path), len(fact.path)):
         click.echo("  " * (depth + 1) + click.style(fact.path[depth], underline=True))
     return fact.path

@@ -16,10 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import process
-
-from .catalog import NO_EXTENSION, CatalogExtension, entry_service, load_catalog
 from .errors import NotesError
+from .options import NO_EXTENSION, CatalogExtension
 
 CONFIG_NAME = "cheatdeck.toml"
 PYPROJECT = "pyproject.toml"
@@ -75,6 +73,8 @@ def read_config(targets: list[Path], known: set[str]) -> Config:
     config = Config(path, values, lines)
     for key in values:
         if key not in known and key not in _CATALOG_TABLES:
+            from rapidfuzz import process
+
             hint = process.extractOne(key, sorted(known | set(_CATALOG_TABLES)))
             maybe = f" (did you mean {hint[0]}?)" if hint and hint[1] >= 70 else ""
             raise config.error(key, f"unknown setting '{key}'{maybe}")
@@ -94,6 +94,10 @@ def _key_lines(text: str) -> dict[str, int]:
 def _extension(config: Config) -> CatalogExtension:
     services = config.values.get("service", [])
     aliases = config.values.get("aliases", {})
+    if not services and not aliases:
+        return NO_EXTENSION
+    from .catalog import entry_service, load_catalog  # only when there is something to add
+
     if not isinstance(services, list) or not all(isinstance(s, dict) for s in services):
         raise config.error("service", '[[service]] entries are tables: name = "…", aliases = […]')
     if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):

@@ -50,6 +50,8 @@ class FontSet:
     css: str
     digest: str
     """Names the installed fonts (part of each sheet's render key)."""
+    files: tuple[Path, ...] = ()
+    """The installed font files the faces were cut from."""
 
 
 def _locate(pattern: str) -> tuple[Path, int]:
@@ -110,7 +112,8 @@ def prepare_fonts(texts: list[str], cache: Path) -> FontSet:
         f'src: url("{(folder / f"{family}-{weight}.otf").as_uri()}"); font-weight: {weight}; }}'
         for family, _, weight in located
     ]
-    return FontSet(folder, "\n".join(rules) + "\n", digest)
+    files = tuple(path for _, (path, _), _ in located)
+    return FontSet(folder, "\n".join(rules) + "\n", digest, files)
 
 
 def _cut(located: list[tuple[str, tuple[Path, int], int]], characters: str, folder: Path) -> None:

@@ -27,7 +27,6 @@ from rapidfuzz import fuzz
 
 from .extract import Fact
 
-LOCK_NAME = "cheatdeck.lock.json"
 LOCK_VERSION = 1
 RELINK_THRESHOLD = 70
 """Minimum rapidfuzz ratio (0–100) for an edited fact to keep its recorded id."""

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .build import BuildResult
 from .cards import MOVED_TAG, REMOVED_TAG, CardNote
 from .extract import Fact, Notes
 from .inline import shorten
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 _TEXT_WIDTH = 70
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")

@@ -29,10 +29,9 @@ from .cards import sanitize
 from .catalog import Catalog
 from .extract import Fact, Notes, Subject, detect_lang, shared_depth
 from .inline import fenced_code, paragraphs, render_inline_html, shorten
+from .options import SheetOptions
 from .resources import TEMPLATES, template_text
 
-PAPER_SIZES = {"A4": (297, 210), "Letter": (279.4, 215.9)}
-"""Long and short side of each paper, in mm."""
 DEFINITION_MAX = 160
 MENTION_PLACE_MAX = 40
 """Longest section title shown in a "from other notes" box title."""
@@ -52,37 +51,6 @@ LABELS = {
     "contents": {"ko": "목차", "ja": "目次", "en": "Contents"},
     "booklet": {"ko": "치트 시트 모음", "ja": "チートシート集", "en": "Cheat sheets"},
 }
-
-
-@dataclass(frozen=True, slots=True)
-class SheetOptions:
-    """Page and type choices (the command line's --paper, --columns, …)."""
-
-    paper: str = "A4"
-    orientation: str = "landscape"
-    columns: int = 3
-    large_print: bool = False
-    author: str = ""
-    tight: bool = False
-    """Tighter spacing and type, used when a last page would hold only a few lines."""
-    booklet: str = "packed"
-    """``packed`` (subjects flow on through the columns) or ``one-per-page`` (each subject's
-    sheet as printed alone, one after another)."""
-
-    def page_css(self) -> str:
-        long_side, short_side = PAPER_SIZES[self.paper]
-        width, height = (
-            (long_side, short_side) if self.orientation == "landscape" else (short_side, long_side)
-        )
-        columns = max(1, self.columns - 1) if self.large_print else self.columns
-        body = 11.0 if self.large_print else (7.0 if self.tight else 7.5)
-        margin = 6 if self.tight else 8
-        return (
-            f"@page {{ size: {width}mm {height}mm; margin: {margin + 4}mm {margin}mm "
-            f"{margin + 3}mm {margin}mm; }}\n"
-            f":root {{ --columns: {columns}; --body-size: {body}pt; "
-            f"--gap: {3 if self.tight else 4}mm; }}\n"
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NotesError, SourceError
-from .identity import LOCK_NAME
 
+LOCK_NAME = "cheatdeck.lock.json"
+"""The identity lock, kept beside the notes (see :mod:`generator.identity`)."""
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .identity import LOCK_NAME
-from .sources import IMAGE_SUFFIXES
+from .sources import IMAGE_SUFFIXES, LOCK_NAME
 
 DEBOUNCE_MS = 300
 WATCHED_SUFFIXES = frozenset({".md", *IMAGE_SUFFIXES})

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, BuildResult, Loaded, build, load
+from generator.build import BuildResult, Loaded, build, load
+from generator.options import BuildOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_NOTES = ROOT / "source_notes"

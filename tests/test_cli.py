@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.identity import LOCK_NAME
+from generator.sources import LOCK_NAME
 
 NOTE = "# amazon forecase\n\n- 시계열 예측 서비스이다.\n"
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, build
+from generator.build import build
 from generator.catalog import load_catalog
+from generator.options import BuildOptions
 from generator.report import card_count
 
 from .anki_helpers import answer_only, import_deck, open_collection, rendered_cards, visible_text

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.build import BuildOptions, build, load
-from generator.identity import LOCK_NAME
+from generator.build import build, load
+from generator.options import BuildOptions
+from generator.sources import LOCK_NAME
 
 FACTS_ONLY = BuildOptions(deck=False, sheets=False)
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, BuildResult, build
+from generator.build import BuildResult, build
 from generator.extract import Fact
+from generator.options import BuildOptions
 
 from .anki_helpers import answer_only, rendered_cards, visible_text
 from .conftest import NOW

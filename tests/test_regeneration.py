@@ -20,8 +20,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from generator.build import BuildOptions, build
+from generator.build import build
 from generator.cli import cli
+from generator.options import BuildOptions
 
 from .conftest import NOW, SOURCE_NOTES
 

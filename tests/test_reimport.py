@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.build import BuildOptions, build
+from generator.build import build
 from generator.cards import REMOVED_TAG
+from generator.options import BuildOptions
 
 from .anki_helpers import import_deck, open_collection
 

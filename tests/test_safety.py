@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import BuildOptions, build
+from generator.build import build
 from generator.cli import cli
-from generator.identity import LOCK_NAME
+from generator.options import BuildOptions
+from generator.sources import LOCK_NAME
 
 from .anki_helpers import import_deck, open_collection
 from .conftest import NOW, SOURCE_NOTES

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from generator.build import BuildOptions, build
+from generator.build import build
+from generator.options import BuildOptions, SheetOptions
 from generator.pdf import Renderer, RenderJob
-from generator.sheets import WORD_JOINER, SheetOptions, keep_hangul_words
+from generator.sheets import WORD_JOINER, keep_hangul_words
 
 from .conftest import NOW
 from .pdf_helpers import column_fill, column_text, drawn_glyphs, outline, pdf_text

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import BuildOptions, build
+from generator.build import build
 from generator.cli import cli
-from generator.identity import LOCK_NAME
+from generator.options import BuildOptions
+from generator.sources import LOCK_NAME
 from generator.weak import profile_collection
 from tests.anki_connect_stand_in import StandIn
 from tests.anki_helpers import import_deck, open_collection
