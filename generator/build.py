@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from .pdf import Rendered, Renderer, RenderJob
+    from .pdf import DocumentJob, Rendered, Renderer, RenderJob
 
-from . import booklet
+from .booklet import PieceCache, impose_booklet
 from .cache import (
     MANIFEST,
     STAMP,
@@ -52,6 +52,7 @@ from .resources import TEMPLATES
 from .sheets import (
     Sheet,
     booklet_front,
+    booklet_front_alone,
     label_texts,
     plan_sheets,
     plan_weak_sheet,
@@ -192,24 +193,30 @@ def _sheets(
     fonts = prepare_fonts([*texts, *label_texts()], out / ".cache" / "fonts")
     previous = read_manifest(out)
     keys = {sheet.subject.slug: render_key(sheet.digest, fonts.digest) for sheet in sheets}
-    stale = [s for s in sheets if not previous.fresh(out, _sheet_file(s), keys[s.subject.slug])]
+    packed = options.booklet == "packed"
+    pieces = PieceCache(out / PIECES)
+    stale = [
+        sheet
+        for sheet in sheets
+        if not previous.fresh(out, _sheet_file(sheet), keys[sheet.subject.slug])
+        or (packed and not pieces.has(sheet.subject.slug, keys[sheet.subject.slug]))
+    ]
     manifest = Manifest(
         {_sheet_file(s): previous.files[_sheet_file(s)] for s in sheets if s not in stale}
     )
-    files: dict[Path, bytes] = {}
-    warnings: list[str] = []
-    packed = options.booklet == "packed"
     booklet_key = render_key(*keys.values(), options.page_css(), options.booklet, fonts.digest)
     booklet = previous.fresh(out, BOOKLET, booklet_key)
     if not stale and booklet is not None:
         manifest.files[BOOKLET] = booklet
-        return _SheetOutput(files, tuple(sheets), (), manifest, (), fonts.files)
-    from .pdf import Renderer, sheet_job
+        return _SheetOutput({}, tuple(sheets), (), manifest, (), fonts.files)
+    from .pdf import DocumentJob, Renderer, SheetJob
 
-    jobs = [sheet_job(sheet, fonts.css) for sheet in stale]
-    packing = _Packing(sheets, options, build_date, fonts.css, out) if packed else None
-    if packing is not None:  # laid out with the sheets, in parallel: it needs their HTML only
-        jobs.append(packing.job())
+    jobs: list[RenderJob] = [
+        SheetJob(sheet.subject.slug, sheet, options, fonts.css) for sheet in stale
+    ]
+    if packed:  # the contents' height, measured with the sheets
+        html, css = booklet_front_alone(sheets, options, build_date)
+        jobs.append(DocumentJob(BOOKLET, html, fonts.css + css, measure=True))
     finished: list[str] = []
 
     def tick(key: str) -> None:
@@ -217,15 +224,23 @@ def _sheets(
         progress("rendering sheets", min(len(finished), len(jobs)), len(jobs))
 
     progress("rendering sheets", 0, len(jobs))
+    files: dict[Path, bytes] = {}
+    warnings: list[str] = []
     with Renderer((*loaded.note_set.roots, TEMPLATES, fonts.folder), on_done=tick) as renderer:
         rendered = {result.key: result for result in renderer.render(jobs)}
         for sheet in stale:
-            result = rendered[sheet.subject.slug]
+            slug, result = sheet.subject.slug, rendered[sheet.subject.slug]
             files[out / _sheet_file(sheet)] = result.pdf
-            manifest.files[_sheet_file(sheet)] = Rendition(keys[sheet.subject.slug], result.pages)
-            warnings.extend(f"{sheet.subject.slug}.pdf: warning: {w}" for w in result.warnings)
-        if packing is not None:
-            result = packing.finish(rendered[BOOKLET], renderer)
+            manifest.files[_sheet_file(sheet)] = Rendition(keys[slug], result.pages)
+            warnings.extend(f"{slug}.pdf: warning: {w}" for w in result.warnings)
+            if result.laid is not None:
+                pieces.put(slug, keys[slug], result.laid)
+        if packed:
+            front = rendered[BOOKLET].laid
+            assert front is not None
+            result = impose_booklet(
+                sheets, pieces, keys, front, options, build_date, renderer, fonts.css
+            )
             files[out / BOOKLET], booklet_pages = result.pdf, result.pages
             warnings.extend(f"all.pdf: warning: {w}" for w in result.warnings)
         else:
@@ -245,6 +260,8 @@ def _sheets(
 
 
 BOOKLET = "sheets/all.pdf"
+PIECES = Path(".cache") / "pieces"
+"""Each subject's pieces, as laid out for its sheet (see :mod:`generator.booklet`)."""
 
 
 def _sheet_file(sheet: Sheet) -> str:
@@ -263,75 +280,18 @@ def _booklet(
 ) -> tuple[bytes, int]:
     """Cover and contents, then every sheet. The contents' own length moves every page
     number after it: laid out for a one-page contents first, again if it is longer."""
-    from .pdf import RenderJob, bind_booklet
+    from .pdf import DocumentJob, bind_booklet
 
     front_pages = 2
     for _ in range(3):
         firsts = [front_pages + 1 + sum(pages[:index]) for index in range(len(pages))]
         html, css = booklet_front(sheets, firsts, options, build_date)
-        front = _front(RenderJob("front", html, font_css + css, font_css + css), renderer, cache)
+        front = _front(DocumentJob("front", html, font_css + css), renderer, cache)
         if front.pages == front_pages:
             break
         front_pages = front.pages
     booklet = bind_booklet(front.pdf, list(zip(sheets, pdfs, strict=True)), "cheatdeck")
     return booklet, front.pages + sum(pages)
-
-
-class _Packing:
-    """The packed booklet of one build: patched over the pages an edit touched when the
-    last booklet allows it (see :mod:`generator.booklet`), else laid out whole."""
-
-    def __init__(
-        self, sheets: list[Sheet], options: SheetOptions, build_date: str, font_css: str, out: Path
-    ) -> None:
-        self.sheets = sheets
-        self.options = options
-        self.build_date = build_date
-        self.font_css = font_css
-        self.pieces = booklet.pieces(sheets)
-        self.path = out / BOOKLET
-        self.record_path = out / ".cache" / "booklet.json"
-        self.key = render_key(options.page_css(), options.booklet, font_css)
-        self.previous, self.layout = self._last_booklet()
-        self.patch = booklet.plan_patch(
-            sheets, self.pieces, options, build_date, self.layout, self.key
-        )
-
-    def _last_booklet(self) -> tuple[bytes, booklet.Layout | None]:
-        """The booklet on disk and its record — the record only if it describes those
-        very bytes."""
-        layout = booklet.read_layout(self.record_path)
-        if layout is None or not self.path.is_file():
-            return b"", None
-        previous = self.path.read_bytes()
-        return previous, layout if layout.get("pdf") == booklet.pdf_digest(previous) else None
-
-    def job(self) -> RenderJob:
-        from .pdf import RenderJob
-
-        if self.patch is not None:
-            css = self.font_css + self.patch.css
-            return RenderJob(BOOKLET, self.patch.html, css, css, booklet=True)
-        html, css = booklet.whole(self.sheets, self.pieces, self.options, self.build_date)
-        return RenderJob(BOOKLET, html, self.font_css + css, self.font_css + css, booklet=True)
-
-    def finish(self, result: Rendered, renderer: Renderer) -> Rendered:
-        """The booklet's bytes; its record is kept for the next build."""
-        from .pdf import Rendered
-
-        if self.patch is not None and self.layout is not None and result.record is not None:
-            if booklet.accepts(self.patch, self.layout, result.record):
-                pdf, record = booklet.splice(
-                    self.previous, self.patch, result.pdf, self.layout, result.record
-                )
-                result = Rendered(BOOKLET, pdf, len(record["pages"]), result.warnings, record)
-            else:
-                self.patch = None
-                (result,) = renderer.render([self.job()])
-        assert result.record is not None
-        layout = booklet.new_layout(self.pieces, self.key, result.record, result.pdf)
-        write_atomic(self.record_path, booklet.layout_json(layout).encode())
-        return result
 
 
 WEAK_SPOTS = "sheets/weak-spots.pdf"
@@ -349,7 +309,7 @@ def write_weak_sheet(
     """Render the weak-spots sheet into ``OUT/sheets/weak-spots.pdf``; returns its pages.
     With ``fit_one_page``, the weakest facts that fit on one page are kept."""
     from .fonts import prepare_fonts
-    from .pdf import Renderer, sheet_job
+    from .pdf import Renderer, SheetJob
 
     build_date = datetime.now(UTC).date().isoformat()
     fonts_home = out / ".cache" / "fonts"  # each font set is a folder inside it
@@ -358,7 +318,7 @@ def write_weak_sheet(
             sheet = plan_weak_sheet(weak, title, options, build_date, loaded.notes.catalog)
             texts = [sheet.html, sheet.stylesheet, *label_texts()]
             fonts = prepare_fonts(texts, fonts_home)
-            (result,) = renderer.render([sheet_job(sheet, fonts.css)])
+            (result,) = renderer.render([SheetJob("weak", sheet, options, fonts.css)])
             if not fit_one_page or result.pages == 1 or len(weak) == 1:
                 break
             weak = weak[: max(1, int(len(weak) / result.pages * 0.9))]
@@ -366,11 +326,11 @@ def write_weak_sheet(
     return result.pages
 
 
-def _front(job: RenderJob, renderer: Renderer, cache: Path) -> Rendered:
+def _front(job: DocumentJob, renderer: Renderer, cache: Path) -> Rendered:
     """The cover and contents, reused while they read the same (most edits move no page)."""
     from .pdf import Rendered, page_count
 
-    cached = cache / f"front-{render_key(job.html, job.stylesheet)}.pdf"
+    cached = cache / f"front-{render_key(job.html, job.css)}.pdf"
     if cached.is_file():
         pdf = cached.read_bytes()
         return Rendered(job.key, pdf, page_count(pdf), ())
@@ -430,6 +390,7 @@ def build(
         if sheet_output is not None and _read_everything(loaded.note_set):
             made = (*sheet_output.manifest.files, WEAK_SPOTS)  # `weak` made that one
             _remove_stale_sheets(out / "sheets", {out / name for name in made})
+            PieceCache(out / PIECES).keep_only({s.subject.slug for s in sheet_output.sheets})
         result = BuildResult(
             loaded,
             tuple(outputs),

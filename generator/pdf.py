@@ -1,7 +1,10 @@
-"""The edge where sheets become PDFs (WeasyPrint), and the booklet is bound (pypdf).
+"""The edge where sheets become PDFs (WeasyPrint), and the one-per-page booklet is bound
+(pypdf).
 
 Rendering is the expensive part of a build, so it runs in worker processes (one per core),
-each keeping its font configuration and parsed stylesheets between sheets. Fetching is
+each keeping its font configuration and parsed stylesheets between sheets. A sheet is laid
+out once, piece by piece, and imposed (:mod:`generator.impose`); the same pieces go on to
+the packed booklet. Fetching is
 locked down: only ``file:`` URLs inside the notes folders and templates, and ``data:``;
 no network, no redirects. Every WeasyPrint warning is collected and reported.
 """
@@ -16,35 +19,53 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlparse
 
-from .booklet import Record
-from .sheets import Sheet
+from .impose import FIRST_BOX, PX, Fragment, Geometry, Imposition, Laid, compose, pack_sheet
+from .options import SheetOptions
+from .sheets import Sheet, pieces_document, sheet_frame
 
 TIGHTEN_BELOW = 0.2
-"""A last page holding less than this share of a full page's lines is re-set tighter."""
+"""A last page filled less than this is re-set tighter."""
 IN_PROCESS_JOBS = 2
-"""Up to this many sheets are rendered without starting worker processes."""
+"""Up to this many jobs are rendered without starting worker processes."""
 MAX_PAGES = 3
 """A sheet longer than this is re-set tighter."""
-BALANCE_SLACK = (0.5, 6.0)
-"""Extra px of column height tried when the computed height is a hair short in layout."""
 
 
 @dataclass(frozen=True, slots=True)
-class RenderJob:
-    """One document to render in a worker."""
+class SheetJob:
+    """A subject's sheet: its pieces laid out once, imposed on the sheet's pages."""
+
+    key: str
+    sheet: Sheet
+    options: SheetOptions
+    font_css: str
+
+    @property
+    def size(self) -> int:
+        return len(self.sheet.html)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentJob:
+    """An HTML document rendered as it is; with ``measure``, laid out one piece to a page
+    and measured instead (the booklet's contents, before packing)."""
 
     key: str
     html: str
-    stylesheet: str
-    tight_stylesheet: str
-    """The same sheet set tighter, tried when the last page would be nearly empty."""
-    booklet: bool = False
-    """A packed booklet (or a range of it): no re-setting, and its layout is recorded."""
+    css: str
+    measure: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.html)
+
+
+RenderJob = SheetJob | DocumentJob
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +74,8 @@ class Rendered:
     pdf: bytes
     pages: int
     warnings: tuple[str, ...]
-    record: Record | None = None
-    """For a booklet: which pieces fell on which page, and its bookmarks."""
+    laid: Laid | None = None
+    """A sheet's pieces in the normal setting (for the booklet); a measured document's."""
 
 
 def harfbuzz_subset_available() -> bool:
@@ -129,53 +150,60 @@ class _Worker:
     def render(cls, job: RenderJob) -> Rendered:
         collector: _Collector = cls.state["log"]
         collector.messages.clear()
-        if job.booklet:
-            document = cls._layout(job.html, job.stylesheet)
-            pdf = document.write_pdf()
-            messages = tuple(collector.messages)
-            return Rendered(job.key, pdf, len(document.pages), messages, _record(document))
-        stylesheet = job.stylesheet
-        document = cls._layout(job.html, stylesheet)
-        if job.tight_stylesheet != job.stylesheet and (
-            len(document.pages) > MAX_PAGES
-            or (len(document.pages) > 1 and _last_page_share(document) < TIGHTEN_BELOW)
-        ):
-            tighter = cls._layout(job.html, job.tight_stylesheet)
-            if len(tighter.pages) < len(document.pages):
-                document, stylesheet = tighter, job.tight_stylesheet
-        if len(document.pages) == 1:
-            document = cls._balance(job.html, stylesheet, document)
+        if isinstance(job, SheetJob):
+            return cls._sheet(job)
+        if job.measure:
+            laid = cls._lay_out(job.html, job.css)
+            return Rendered(job.key, laid.pdf, 0, tuple(collector.messages), laid)
+        document = cls._layout(job.html, job.css)
         pdf = document.write_pdf()
         return Rendered(job.key, pdf, len(document.pages), tuple(collector.messages))
 
     @classmethod
-    def _balance(cls, page: str, stylesheet: str, document: Any) -> Any:
-        """Spread a one-page sheet over all its columns.
+    def _sheet(cls, job: SheetJob) -> Rendered:
+        """Lay the pieces out, pack them; a sheet too long, or ending on a nearly empty
+        page, is tried again in the tighter setting and kept if that saves a page."""
+        sheet, slug = job.sheet, job.sheet.subject.slug
+        laid = cls._lay_out(*_with_fonts(pieces_document(sheet, job.options), job.font_css))
+        chosen = (job.options, laid, pack_sheet(laid, Geometry.of(job.options), slug, sheet.title))
+        if _too_long(chosen[2], Geometry.of(job.options)):
+            tight = replace(job.options, tight=True)
+            tight_laid = cls._lay_out(*_with_fonts(pieces_document(sheet, tight), job.font_css))
+            packed = pack_sheet(tight_laid, Geometry.of(tight), slug, sheet.title)
+            if packed.pages < chosen[2].pages:
+                chosen = (tight, tight_laid, packed)
+        options, pieces, imposition = chosen
+        html, css = sheet_frame(sheet, options, imposition)
+        frame = cls._layout(html, job.font_css + css).write_pdf()
+        pdf = compose(frame, [pieces.pdf], imposition.placements)
+        messages = tuple(cls.state["log"].messages)
+        return Rendered(job.key, pdf, imposition.pages, messages, laid)
 
-        ``column-fill: auto`` fills the first column before the next (``balance`` is ~5x
-        slower in WeasyPrint): a short sheet would sit in one column. The boxes never
-        split and keep their heights in any column, so the shortest column height that
-        holds them in order is found by arithmetic; one more layout applies it.
-        """
-        found = _columns(document.pages[0])
-        if found is None:
-            return document
-        boxes, count = found
-        height = shortest_fill(boxes, count)
-        if height is None or height >= sum(boxes):
-            return document
-        for slack in BALANCE_SLACK:  # rounding in the layout may need a hair more room
-            trial = cls._layout(
-                page, stylesheet + f".columns {{ height: {height + slack:.2f}px; }}"
+    @classmethod
+    def _lay_out(cls, page: str, stylesheet: str) -> Laid:
+        """A document of pieces (``data-piece``), one to a page, and each one's size."""
+        document = cls._layout(page, stylesheet)
+        fragments = []
+        for index, page_layout in enumerate(document.pages):
+            box = next(
+                (
+                    box
+                    for box in page_layout._page_box.descendants()
+                    if getattr(box, "element", None) is not None
+                    and box.element.get("data-piece") is not None
+                ),
+                None,
             )
-            fitted = _columns(trial.pages[0])
-            if (
-                len(trial.pages) == 1
-                and fitted is not None
-                and _used_columns(trial.pages[0]) <= count
-            ):
-                return trial
-        return document
+            if box is not None:
+                piece = int(box.element.get("data-piece"))
+                fragments.append(Fragment(piece, index, box.margin_height() * PX))
+        titles = [""] * (max((f.piece for f in fragments), default=-1) + 1)
+        on_page = {fragment.page: fragment.piece for fragment in fragments}
+        for level, label, page_index in _bookmarks(document.make_bookmark_tree(), 1):
+            piece = on_page.get(page_index, 0)
+            if level == 2 and piece >= FIRST_BOX and not titles[piece]:
+                titles[piece] = label
+        return Laid(document.write_pdf(), tuple(fragments), tuple(titles))
 
     @classmethod
     def _layout(cls, page: str, stylesheet: str) -> Any:
@@ -194,79 +222,24 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _record(document: Any) -> Record:
-    """The pieces on each page (by id, in order) and the bookmarks, flattened."""
-    pages: list[list[str]] = []
-    for page in document.pages:
-        ids: dict[str, None] = {}
-        for box in page._page_box.descendants():
-            element = getattr(box, "element", None)
-            if element is not None and "piece" in (element.get("class") or "").split():
-                ids[element.get("id")] = None
-        pages.append(list(ids))
-    bookmarks: list[tuple[int, str, int]] = []
-
-    def flatten(items: list[Any], level: int) -> None:
-        for label, target, children, *_ in items:
-            bookmarks.append((level, label, target[0]))
-            flatten(children, level + 1)
-
-    flatten(document.make_bookmark_tree(), 1)
-    return Record(pages=pages, bookmarks=bookmarks)
+def _with_fonts(document: tuple[str, str], font_css: str) -> tuple[str, str]:
+    html, css = document
+    return html, font_css + css
 
 
-def _main(page: Any) -> Any:
-    return next(
-        (box for box in page._page_box.descendants() if getattr(box, "element_tag", "") == "main"),
-        None,
+def _too_long(imposition: Imposition, geometry: Geometry) -> bool:
+    last = imposition.pages - 1
+    full = geometry.columns * geometry.column_height
+    return imposition.pages > MAX_PAGES or (
+        imposition.pages > 1 and imposition.filled(last) / full < TIGHTEN_BELOW
     )
 
 
-def _columns(page: Any) -> tuple[list[float], int] | None:
-    """The heights of the boxes in the columns, in order, and the number of columns."""
-    main = _main(page)
-    if main is None or not main.children:
-        return None
-    boxes = [box.margin_height() for column in main.children for box in column.children]
-    count = int(main.style["column_count"]) if main.style["column_count"] != "auto" else 1
-    return boxes, count
-
-
-def _used_columns(page: Any) -> int:
-    main = _main(page)
-    return sum(1 for column in main.children if column.children) if main is not None else 0
-
-
-def shortest_fill(boxes: list[float], columns: int) -> float | None:
-    """The smallest column height that holds ``boxes``, in order and unsplit, in
-    ``columns`` columns (a box that does not fit goes to the next column)."""
-    if not boxes:
-        return None
-
-    def columns_needed(height: float) -> int:
-        used, filled = 1, 0.0
-        for box in boxes:
-            if filled + box > height and filled > 0:
-                used, filled = used + 1, 0.0
-            filled += box
-        return used
-
-    candidates = sorted(
-        {sum(boxes[i:j]) for i in range(len(boxes)) for j in range(i + 1, len(boxes) + 1)}
-    )
-    fitting = [h for h in candidates if h >= max(boxes) and columns_needed(h) <= columns]
-    return fitting[0] if fitting else None
-
-
-def _line_count(page: Any) -> int:
-    from weasyprint.formatting_structure.boxes import LineBox
-
-    return sum(1 for box in page._page_box.descendants() if isinstance(box, LineBox))
-
-
-def _last_page_share(document: Any) -> float:
-    full = max(_line_count(page) for page in document.pages[:-1])
-    return _line_count(document.pages[-1]) / max(full, 1)
+def _bookmarks(items: list[Any], level: int) -> Iterable[tuple[int, str, int]]:
+    """(level, label, page index) of WeasyPrint's bookmark tree, flattened."""
+    for label, target, children, *_ in items:
+        yield level, label, target[0]
+        yield from _bookmarks(children, level + 1)
 
 
 class Renderer:
@@ -312,7 +285,7 @@ class Renderer:
             self.pool = ProcessPoolExecutor(
                 self.workers, mp_context=context, initializer=_Worker.start, initargs=(self.roots,)
             )
-        order = sorted(jobs, key=lambda job: -len(job.html))
+        order = sorted(jobs, key=lambda job: -job.size)
         futures = [self.pool.submit(_Worker.render, job) for job in order]
         finished = (self._done(future.result()) for future in as_completed(futures))
         done = {result.key: result for result in finished}
@@ -322,15 +295,6 @@ class Renderer:
         if self.on_done is not None:
             self.on_done(result.key)
         return result
-
-
-def sheet_job(sheet: Sheet, font_css: str) -> RenderJob:
-    return RenderJob(
-        sheet.subject.slug,
-        sheet.html,
-        font_css + sheet.stylesheet,
-        font_css + sheet.tight_stylesheet,
-    )
 
 
 def bind_booklet(front: bytes, sheets: list[tuple[Sheet, bytes]], title: str) -> bytes:

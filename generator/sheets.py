@@ -16,7 +16,6 @@ import hashlib
 import html
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TypedDict
@@ -28,6 +27,7 @@ from ._version import __version__
 from .cards import sanitize
 from .catalog import Catalog
 from .extract import Fact, Notes, Subject, detect_lang, shared_depth
+from .impose import Geometry, Imposition
 from .inline import fenced_code, paragraphs, render_inline_html, shorten
 from .options import SheetOptions
 from .resources import TEMPLATES, template_text
@@ -521,7 +521,6 @@ def _booklet_document(
     build_date: str,
     *,
     body_class: str,
-    running_title: str = "",
     **content: object,
 ) -> tuple[str, str]:
     """HTML and CSS of a booklet document: the packed booklet, or the cover and contents
@@ -544,33 +543,151 @@ def _booklet_document(
             **content,
         )
     )
-    running = f"@top-left {{ content: {running_title}; }}\n  " if running_title else ""
     css = template_text("sheets/sheet.css") + options.page_css()
-    css += "@page { " + running + "@bottom-left { content: " + css_string(build_date) + "; } }\n"
+    css += "@page { @bottom-left { content: " + css_string(build_date) + "; } }\n"
     return page, css
 
 
-def packed_booklet(
-    sheets: list[Sheet],
-    pieces: Sequence[object],
-    options: SheetOptions,
-    build_date: str,
-    *,
-    front: bool,
+def pieces_document(sheet: Sheet, options: SheetOptions) -> tuple[str, str]:
+    """HTML and CSS of the sheet's pieces, one to a page, to be laid out once (see
+    :mod:`generator.impose`): the title block at page width, again at column width for the
+    booklet, then every box at column width. A page is as tall as a column, so a box
+    longer than a column goes on over the next pages."""
+    geometry = Geometry.of(options)
+    page = (
+        _environment()
+        .get_template("sheets/pieces.html")
+        .render(**_document_context(sheet), head=sheet.head, boxes=sheet.boxes)
+    )
+    stylesheet = sheet.tight_stylesheet if options.tight else sheet.stylesheet
+    return page, stylesheet + _one_piece_per_page(geometry)
+
+
+def _document_context(sheet: Sheet) -> dict[str, object]:
+    """What base.html needs: the PDF's language and metadata."""
+    return {
+        "lang": sheet.lang,
+        "title": sheet.title,
+        "author": "",
+        "version": __version__,
+        "build_date": sheet.build_date,
+        "body_class": "",
+    }
+
+
+def _one_piece_per_page(geometry: Geometry) -> str:
+    width, height = geometry.column_width, geometry.column_height
+    return (
+        f"@page {{ size: {width:.3f}pt {height:.3f}pt; margin: 0; {_NO_MARGIN_TEXT} }}\n"
+        f"@page wide {{ size: {geometry.content_width:.3f}pt {height:.3f}pt; }}\n"
+        ".piece { display: flow-root; break-before: page; }\n"
+        ".piece.wide { page: wide; break-before: auto; }\n"
+    )
+
+
+_NO_MARGIN_TEXT = " ".join(
+    f"@{where} {{ content: none; }}"
+    for where in ("top-left", "top-right", "bottom-left", "bottom-right")
+)
+
+
+def sheet_frame(sheet: Sheet, options: SheetOptions, imposition: Imposition) -> tuple[str, str]:
+    """HTML and CSS of the pages a sheet's pieces are drawn on: running title, sources,
+    page numbers and the bookmarks, each page otherwise empty."""
+    stylesheet = sheet.tight_stylesheet if options.tight else sheet.stylesheet
+    context = dict(_document_context(sheet), author=options.author)
+    pages = _frame_pages(imposition, Geometry.of(options), named=False)
+    page = _environment().get_template("sheets/frame.html").render(**context, pages=pages, front="")
+    return page, stylesheet + _frame_css(Geometry.of(options))
+
+
+def booklet_frame(
+    sheets: list[Sheet], options: SheetOptions, build_date: str, imposition: Imposition
 ) -> tuple[str, str]:
-    """HTML and CSS of the packed booklet (or of a run of its pieces, without ``front``):
-    the contents, then every subject flowing on through the columns after the one before —
-    a subject needs no page of its own, only its title kept with its first box. Bookmarks
-    and contents point at each title."""
-    return _booklet_document(
-        "sheets/packed.html",
+    """HTML and CSS of the packed booklet's pages: the contents at the top of the first,
+    then the running title of each page (its first subject), page numbers, bookmarks and
+    the anchors the contents link to."""
+    geometry = Geometry.of(options)
+    front = _front(sheets, options, build_date)
+    html, css = _booklet_document(
+        "sheets/frame.html",
         sheets,
         options,
         build_date,
         body_class="booklet" + (" large" if options.large_print else ""),
-        running_title="string(subject, first)",
-        pieces=pieces,
+        pages=_frame_pages(imposition, geometry, named=True),
         front=front,
+    )
+    running = "".join(
+        f"@page p{index} {{ @top-left {{ content: {css_string(title)}; }} }}\n"
+        for index, title in enumerate(imposition.running)
+    )
+    return html, css + running + _frame_css(geometry)
+
+
+def booklet_front_alone(
+    sheets: list[Sheet], options: SheetOptions, build_date: str
+) -> tuple[str, str]:
+    """The booklet's contents block alone, laid out to learn its height before packing."""
+    html, css = _booklet_document(
+        "sheets/front_alone.html",
+        sheets,
+        options,
+        build_date,
+        body_class="booklet" + (" large" if options.large_print else ""),
+        front=_front(sheets, options, build_date, measure=True),
+    )
+    numbers = '.toc-packed a::after { content: "00"; }\n'  # as wide as the page numbers
+    return html, css + numbers + _one_piece_per_page(Geometry.of(options))
+
+
+def _front(
+    sheets: list[Sheet], options: SheetOptions, build_date: str, *, measure: bool = False
+) -> Markup:
+    """The contents block; to ``measure``, without links (their anchors are not there)."""
+    lang = Counter(sheet.lang for sheet in sheets).most_common(1)[0][0] if sheets else "en"
+    labels = _labels(lang)
+    return Markup(
+        _environment()
+        .get_template("sheets/front.html")
+        .render(
+            title=labels["booklet"],
+            subtitle=f"{len(sheets)} · cheatdeck",
+            build_date=build_date,
+            sheets=sheets,
+            measure=measure,
+        )
+    )
+
+
+def _frame_pages(
+    imposition: Imposition, geometry: Geometry, *, named: bool
+) -> list[dict[str, object]]:
+    return [
+        {
+            "name": f"p{index}" if named else "auto",
+            "marks": [
+                {
+                    "anchor": mark.anchor,
+                    "top": round(mark.y - geometry.top, 3),
+                    "left": round(mark.x - geometry.left, 3),
+                    "level": mark.level,
+                    "label": css_string(mark.title),
+                }
+                for mark in imposition.marks
+                if mark.page == index
+            ],
+        }
+        for index in range(imposition.pages)
+    ]
+
+
+def _frame_css(geometry: Geometry) -> str:
+    return (
+        f".frame-page {{ display: flow-root; position: relative; "
+        f"height: {geometry.column_height - 1:.3f}pt; break-after: page; }}\n"
+        ".frame-page:last-child { break-after: auto; }\n"
+        ".mark { position: absolute; display: block; width: 0; height: 0; }\n"
     )
 
 

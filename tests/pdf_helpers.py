@@ -50,8 +50,7 @@ def drawn_glyphs(path: Path) -> dict[str, set[tuple[str, tuple]]]:
     """
     drawn: dict[str, set[tuple[str, tuple]]] = {}
     for page in PdfReader(str(path)).pages:
-        for ref in page["/Resources"]["/Font"].values():
-            font = ref.get_object()
+        for font in _fonts(page["/Resources"]):
             if font.get("/Subtype") != "/Type0":
                 continue
             outlines = _outlines(font)
@@ -60,6 +59,16 @@ def drawn_glyphs(path: Path) -> dict[str, set[tuple[str, tuple]]]:
                 program = ("notdef",) if cid == 0 else outlines.get(cid, ("missing",))
                 drawn.setdefault(char, set()).add((name, program))
     return drawn
+
+
+def _fonts(resources) -> list:
+    """The fonts a page's resources use, also inside its form XObjects (imposed pieces)."""
+    found = [ref.get_object() for ref in resources.get("/Font", {}).values()]
+    for ref in resources.get("/XObject", {}).values():
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+            found += _fonts(xobject["/Resources"].get_object())
+    return found
 
 
 def outline(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shutil
 import socket
@@ -11,9 +12,10 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from generator.build import build
+from generator.booklet import PieceCache
+from generator.build import PIECES, build
+from generator.impose import Geometry, pack_sheet
 from generator.options import BuildOptions, SheetOptions
-from generator.pdf import Renderer, RenderJob
 from generator.sheets import WORD_JOINER, keep_hangul_words
 
 from .conftest import NOW
@@ -219,17 +221,28 @@ def test_an_item_that_titles_its_sub_items_is_printed_once(seed_build) -> None:
     assert text.count(squeeze("Personalize의 가장 큰 특징은 실시간 적응성")) == 1
 
 
-def test_a_nearly_empty_last_page_is_set_tighter(tmp_path: Path) -> None:
-    """Two pages whose second holds a line or two become one page in the tighter setting;
-    if the tighter setting does not save the page, the normal one is kept."""
-    page = "<html><body>" + "".join(f"<p>줄 {n}</p>" for n in range(16)) + "</body></html>"
-    normal = "@page { size: 80mm 80mm; margin: 5mm } p { margin: 0; font-size: 10pt }"
-    tight = "@page { size: 80mm 80mm; margin: 5mm } p { margin: 0; font-size: 8.5pt }"
-    with Renderer((tmp_path,), workers=1) as renderer:
-        untouched, tightened = renderer.render(
-            [RenderJob("same", page, normal, normal), RenderJob("tight", page, normal, tight)]
-        )
-    assert (untouched.pages, tightened.pages) == (2, 1)
+def test_a_nearly_empty_last_page_is_set_tighter(notes_dir, tmp_path: Path) -> None:
+    """A sheet whose second page would hold one short box is set tighter on one page; a
+    sheet whose second page is well filled keeps the normal setting."""
+    fact = "- 시계열 데이터로 수요를 예측하는 완전 관리형 서비스로, 과거 데이터와 변수를 쓴다.\n"
+    full = "".join(f"## 섹션 {n}\n\n" + fact * 4 for n in range(15))  # one page, nearly full
+    geometry = Geometry.of(SheetOptions())
+    for extra, pages, share in (("## 끝\n\n" + fact * 3, 1, (0, 0.06)), (full, 2, (0.3, 1))):
+        folder = notes_dir({"f.md": "# Amazon Forecast\n\n" + full + extra})
+        out = tmp_path / f"out{pages}"
+        result = build([folder], out, NOW, BuildOptions(deck=False))
+        laid = PieceCache(out / PIECES).get("amazon-forecast", _only_key(out))
+        assert laid is not None
+        normal = pack_sheet(laid, geometry, "amazon-forecast", "Amazon Forecast")
+        last = normal.filled(normal.pages - 1) / (geometry.columns * geometry.column_height)
+        assert normal.pages == 2 and share[0] < last < share[1]  # as the normal setting is
+        assert result.pages["sheets/amazon-forecast.pdf"] == pages
+        assert len(PdfReader(str(sheet_path(out, "amazon-forecast"))).pages) == pages
+
+
+def _only_key(out: Path) -> str:
+    manifest = json.loads((out / ".cache" / "manifest.json").read_text(encoding="utf-8"))
+    return manifest["files"]["sheets/amazon-forecast.pdf"]["key"]
 
 
 def test_packed_booklet_wastes_no_paper(seed_build) -> None:
