@@ -10,6 +10,7 @@ anew from all of them — packing and imposing take milliseconds, so it is never
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ from .sheets import Sheet, booklet_frame
 from .writers import write_atomic
 
 if TYPE_CHECKING:
-    from .pdf import Rendered, Renderer
+    from .pdf import DocumentJob, Rendered
 
 
 class PieceCache:
@@ -68,7 +69,7 @@ def impose_booklet(
     front: Laid,
     options: SheetOptions,
     build_date: str,
-    renderer: Renderer,
+    render: Callable[[DocumentJob], Rendered],
     font_css: str,
 ) -> Rendered:
     """The packed booklet: contents (``front``, as measured) at the top of the first
@@ -86,7 +87,7 @@ def impose_booklet(
     offset = sum(fragment.height for fragment in front.fragments)
     imposition = pack_booklet(subjects, geometry, offset)
     html, css = booklet_frame(sheets, options, build_date, imposition)
-    (frame,) = renderer.render([DocumentJob("booklet frame", html, font_css + css)])
+    frame = render(DocumentJob("booklet frame", html, font_css + css))
     if frame.pages != imposition.pages:
         raise RuntimeError(f"booklet frame has {frame.pages} pages, {imposition.pages} packed")
     pdf = compose(frame.pdf, [laid.pdf for _, _, laid in subjects], imposition.placements)

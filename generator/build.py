@@ -183,14 +183,19 @@ class _SheetOutput:
 
 
 def _sheets(
-    loaded: Loaded, options: SheetOptions, build_date: str, out: Path, progress: Progress
+    loaded: Loaded,
+    options: SheetOptions,
+    build_date: str,
+    out: Path,
+    progress: Progress,
+    renderer: Renderer,
 ) -> _SheetOutput:
     """Every subject's PDF and the booklet; only what changed is rendered, in parallel."""
     from .fonts import prepare_fonts
 
     sheets = plan_sheets(loaded.notes, options, build_date, _image_urls(loaded.note_set))
     texts = [text for sheet in sheets for text in (sheet.html, sheet.stylesheet)]
-    fonts = prepare_fonts([*texts, *label_texts()], out / ".cache" / "fonts")
+    fonts = prepare_fonts([*texts, *label_texts()], out / FONTS)
     previous = read_manifest(out)
     keys = {sheet.subject.slug: render_key(sheet.digest, fonts.digest) for sheet in sheets}
     packed = options.booklet == "packed"
@@ -209,14 +214,16 @@ def _sheets(
     if not stale and booklet is not None:
         manifest.files[BOOKLET] = booklet
         return _SheetOutput({}, tuple(sheets), (), manifest, (), fonts.files)
-    from .pdf import DocumentJob, Renderer, SheetJob
+    from .pdf import DocumentJob, SheetJob
 
     jobs: list[RenderJob] = [
         SheetJob(sheet.subject.slug, sheet, options, fonts.css) for sheet in stale
     ]
-    if packed:  # the contents' height, measured with the sheets
-        html, css = booklet_front_alone(sheets, options, build_date)
-        jobs.append(DocumentJob(BOOKLET, html, fonts.css + css, measure=True))
+    contents = PieceCache(out / ".cache" / "contents")
+    front_html, front_css = booklet_front_alone(sheets, options, build_date)
+    contents_key = render_key(front_html, front_css, fonts.css)
+    if packed and not contents.has("contents", contents_key):  # measured with the sheets
+        jobs.append(DocumentJob(BOOKLET, front_html, fonts.css + front_css, measure=True))
     finished: list[str] = []
 
     def tick(key: str) -> None:
@@ -226,32 +233,37 @@ def _sheets(
     progress("rendering sheets", 0, len(jobs))
     files: dict[Path, bytes] = {}
     warnings: list[str] = []
-    with Renderer((*loaded.note_set.roots, TEMPLATES, fonts.folder), on_done=tick) as renderer:
-        rendered = {result.key: result for result in renderer.render(jobs)}
-        for sheet in stale:
-            slug, result = sheet.subject.slug, rendered[sheet.subject.slug]
-            files[out / _sheet_file(sheet)] = result.pdf
-            manifest.files[_sheet_file(sheet)] = Rendition(keys[slug], result.pages)
-            warnings.extend(f"{slug}.pdf: warning: {w}" for w in result.warnings)
-            if result.laid is not None:
-                pieces.put(slug, keys[slug], result.laid)
-        if packed:
-            front = rendered[BOOKLET].laid
-            assert front is not None
-            result = impose_booklet(
-                sheets, pieces, keys, front, options, build_date, renderer, fonts.css
-            )
-            files[out / BOOKLET], booklet_pages = result.pdf, result.pages
-            warnings.extend(f"all.pdf: warning: {w}" for w in result.warnings)
-        else:
-            pdfs = [
-                files.get(out / _sheet_file(s)) or (out / _sheet_file(s)).read_bytes()
-                for s in sheets
-            ]
-            pages = [manifest.files[_sheet_file(s)].pages for s in sheets]
-            files[out / BOOKLET], booklet_pages = _booklet(
-                sheets, pdfs, pages, options, build_date, renderer, fonts.css, out / ".cache"
-            )
+    renderer.on_done = tick
+    rendered = {result.key: result for result in renderer.render(jobs)}
+    for sheet in stale:
+        slug, result = sheet.subject.slug, rendered[sheet.subject.slug]
+        files[out / _sheet_file(sheet)] = result.pdf
+        manifest.files[_sheet_file(sheet)] = Rendition(keys[slug], result.pages)
+        warnings.extend(f"{slug}.pdf: warning: {w}" for w in result.warnings)
+        if result.laid is not None:
+            pieces.put(slug, keys[slug], result.laid)
+    if packed:
+        if BOOKLET in rendered and (laid := rendered[BOOKLET].laid) is not None:
+            contents.put("contents", contents_key, laid)
+        front = contents.get("contents", contents_key)
+        assert front is not None
+
+        def render_frame(job: DocumentJob) -> Rendered:
+            return _cached(job, renderer, out / ".cache", "frame")
+
+        result = impose_booklet(
+            sheets, pieces, keys, front, options, build_date, render_frame, fonts.css
+        )
+        files[out / BOOKLET], booklet_pages = result.pdf, result.pages
+        warnings.extend(f"all.pdf: warning: {w}" for w in result.warnings)
+    else:
+        pdfs = [
+            files.get(out / _sheet_file(s)) or (out / _sheet_file(s)).read_bytes() for s in sheets
+        ]
+        pages = [manifest.files[_sheet_file(s)].pages for s in sheets]
+        files[out / BOOKLET], booklet_pages = _booklet(
+            sheets, pdfs, pages, options, build_date, renderer, fonts.css, out / ".cache"
+        )
     manifest.files[BOOKLET] = Rendition(booklet_key, booklet_pages)
     rendered_slugs = tuple(sheet.subject.slug for sheet in stale)
     return _SheetOutput(
@@ -260,6 +272,8 @@ def _sheets(
 
 
 BOOKLET = "sheets/all.pdf"
+FONTS = Path(".cache") / "fonts"
+"""The font subsets, one folder per set (see :mod:`generator.fonts`)."""
 PIECES = Path(".cache") / "pieces"
 """Each subject's pieces, as laid out for its sheet (see :mod:`generator.booklet`)."""
 
@@ -286,7 +300,7 @@ def _booklet(
     for _ in range(3):
         firsts = [front_pages + 1 + sum(pages[:index]) for index in range(len(pages))]
         html, css = booklet_front(sheets, firsts, options, build_date)
-        front = _front(DocumentJob("front", html, font_css + css), renderer, cache)
+        front = _cached(DocumentJob("front", html, font_css + css), renderer, cache, "front")
         if front.pages == front_pages:
             break
         front_pages = front.pages
@@ -312,7 +326,7 @@ def write_weak_sheet(
     from .pdf import Renderer, SheetJob
 
     build_date = datetime.now(UTC).date().isoformat()
-    fonts_home = out / ".cache" / "fonts"  # each font set is a folder inside it
+    fonts_home = out / FONTS
     with build_lock(out), Renderer((TEMPLATES, fonts_home)) as renderer:
         while True:
             sheet = plan_weak_sheet(weak, title, options, build_date, loaded.notes.catalog)
@@ -326,19 +340,20 @@ def write_weak_sheet(
     return result.pages
 
 
-def _front(job: DocumentJob, renderer: Renderer, cache: Path) -> Rendered:
-    """The cover and contents, reused while they read the same (most edits move no page)."""
+def _cached(job: DocumentJob, renderer: Renderer, cache: Path, name: str) -> Rendered:
+    """A document reused while it reads the same: the booklet's frame pages or its cover
+    and contents (most edits move no page)."""
     from .pdf import Rendered, page_count
 
-    cached = cache / f"front-{render_key(job.html, job.css)}.pdf"
+    cached = cache / f"{name}-{render_key(job.html, job.css)}.pdf"
     if cached.is_file():
         pdf = cached.read_bytes()
         return Rendered(job.key, pdf, page_count(pdf), ())
-    (front,) = renderer.render([job])
-    for old in cache.glob("front-*.pdf"):
+    (rendered,) = renderer.render([job])
+    for old in cache.glob(f"{name}-*.pdf"):
         old.unlink()
-    write_atomic(cached, front.pdf)
-    return front
+    write_atomic(cached, rendered.pdf)
+    return rendered
 
 
 def _notes_by_fact(plan: DeckPlan) -> dict[str, list[NoteRecord]]:
@@ -358,7 +373,7 @@ def build(
     and the lock beside the notes are saved last. One build at a time per ``out``.
     """
     note_set = read_notes(targets)  # no notes: fail before OUT is even created
-    with build_lock(out):
+    with build_lock(out), _renderer(note_set, out, options) as renderer:
         (out / STAMP).unlink(missing_ok=True)  # until this build has finished
         progress("reading notes", 0, 1)
         loaded = load(targets, now, note_set, options.catalog)
@@ -380,7 +395,9 @@ def build(
         sheet_output = None
         if options.sheets:
             build_date = datetime.fromtimestamp(now, UTC).date().isoformat()
-            sheet_output = _sheets(loaded, options.sheet_options, build_date, out, progress)
+            sheet_output = _sheets(
+                loaded, options.sheet_options, build_date, out, progress, renderer
+            )
             outputs.update(sheet_output.files)
             outputs[out / MANIFEST] = manifest_json(sheet_output.manifest).encode()
             if options.strict:
@@ -424,6 +441,17 @@ def _stamp(
     report = build_report(replace(result, rendered=(), warnings=()))
     replay = Replay(report, report_lines(report))
     save_stamp(out, key, outputs, sheets.fonts if sheets else (), replay)
+
+
+def _renderer(note_set: NoteSet, out: Path, options: BuildOptions) -> Renderer:
+    """The sheets' renderer; its workers start at once when every sheet will be rendered
+    (no earlier build in ``out``), in parallel with reading the notes and making cards."""
+    from .pdf import Renderer
+
+    renderer = Renderer((*note_set.roots, TEMPLATES, (out / FONTS).resolve()))
+    if options.sheets and not (out / MANIFEST).is_file():
+        renderer.warm_up()
+    return renderer
 
 
 def _read_everything(note_set: NoteSet) -> bool:

@@ -126,6 +126,10 @@ class _Worker:
         logger.setLevel(logging.WARNING)
         logger.addHandler(cls.state["log"])
 
+    @staticmethod
+    def ready() -> None:
+        """A task that only makes a worker start (see :meth:`Renderer.warm_up`)."""
+
     @classmethod
     def stop(cls) -> None:
         """Free the fonts and stylesheets while the interpreter still runs: left to its
@@ -280,16 +284,28 @@ class Renderer:
             if _Worker.state.get("roots") != self.roots:
                 _Worker.start(self.roots)
             return [self._done(_Worker.render(job)) for job in jobs]
-        if self.pool is None:
-            context = multiprocessing.get_context("forkserver")
-            self.pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_Worker.start, initargs=(self.roots,)
-            )
+        self._start()
+        assert self.pool is not None
         order = sorted(jobs, key=lambda job: -job.size)
         futures = [self.pool.submit(_Worker.render, job) for job in order]
         finished = (self._done(future.result()) for future in as_completed(futures))
         done = {result.key: result for result in finished}
         return [done[job.key] for job in jobs]
+
+    def warm_up(self) -> None:
+        """Start every worker now (WeasyPrint takes a while to import), while this process
+        reads the notes and makes the cards: for a build that will render everything."""
+        self._start()
+        assert self.pool is not None
+        for _ in range(self.workers):
+            self.pool.submit(_Worker.ready)
+
+    def _start(self) -> None:
+        if self.pool is None:
+            context = multiprocessing.get_context("forkserver")
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_Worker.start, initargs=(self.roots,)
+            )
 
     def _done(self, result: Rendered) -> Rendered:
         if self.on_done is not None:

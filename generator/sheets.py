@@ -608,7 +608,8 @@ def booklet_frame(
     then the running title of each page (its first subject), page numbers, bookmarks and
     the anchors the contents link to."""
     geometry = Geometry.of(options)
-    front = _front(sheets, options, build_date)
+    starts = {mark.anchor: mark.page + 1 for mark in imposition.marks if mark.anchor}
+    front = _front(sheets, options, build_date, starts)
     html, css = _booklet_document(
         "sheets/frame.html",
         sheets,
@@ -635,16 +636,17 @@ def booklet_front_alone(
         options,
         build_date,
         body_class="booklet" + (" large" if options.large_print else ""),
-        front=_front(sheets, options, build_date, measure=True),
+        front=_front(sheets, options, build_date, {}),
     )
-    numbers = '.toc-packed a::after { content: "00"; }\n'  # as wide as the page numbers
-    return html, css + numbers + _one_piece_per_page(Geometry.of(options))
+    return html, css + _one_piece_per_page(Geometry.of(options))
 
 
 def _front(
-    sheets: list[Sheet], options: SheetOptions, build_date: str, *, measure: bool = False
+    sheets: list[Sheet], options: SheetOptions, build_date: str, pages: dict[str, int]
 ) -> Markup:
-    """The contents block; to ``measure``, without links (their anchors are not there)."""
+    """The contents block, with the page each subject starts on (slug → page); with no
+    pages, it is only measured: no links (their anchors are not there), "00" for each
+    number (as wide as most)."""
     lang = Counter(sheet.lang for sheet in sheets).most_common(1)[0][0] if sheets else "en"
     labels = _labels(lang)
     return Markup(
@@ -655,7 +657,8 @@ def _front(
             subtitle=f"{len(sheets)} · cheatdeck",
             build_date=build_date,
             sheets=sheets,
-            measure=measure,
+            pages=pages,
+            measure=not pages,
         )
     )
 
