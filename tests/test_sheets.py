@@ -264,9 +264,9 @@ def test_one_per_page_booklet_keeps_each_sheet_whole(tmp_path: Path) -> None:
     assert result.pages["sheets/all.pdf"] == pages + 2  # cover, contents, every sheet whole
 
 
-def test_an_edit_patches_only_the_booklet_pages_it_touches(seed_build, tmp_path: Path) -> None:
-    """The edited subject's page is laid out again and spliced in; every other page, the
-    page numbers, the contents and the bookmarks stay as they were."""
+def test_an_edit_changes_only_the_booklet_pages_it_touches(seed_build, tmp_path: Path) -> None:
+    """The edited subject is laid out again and the booklet re-packed: every other page,
+    the page numbers, the contents and the bookmarks stay as they were."""
     _, out = seed_build
     work = tmp_path / "work"
     shutil.copytree(out.parent / "notes", work / "notes")
