@@ -57,7 +57,7 @@ from .sheets import (
     plan_sheets,
     plan_weak_sheet,
 )
-from .sources import LOCK_NAME, NoteSet, read_notes
+from .sources import LOCK_NAME, NoteSet, read_lock, read_notes
 from .writers import apkg_bytes, facts_json, write_atomic
 
 
@@ -118,8 +118,7 @@ def load(
         if root == note.root
     )
     notes = extract(outlines, images, load_catalog(catalog))
-    lock_path = note_set.roots[0] / LOCK_NAME
-    lock_text = lock_path.read_text(encoding="utf-8") if lock_path.is_file() else ""
+    lock_path, lock_text = read_lock(note_set)
     lock = lock_from_json(lock_text, LOCK_NAME) if lock_text else {}
     read = {note.file for note in note_set.notes}
     identified = assign_ids(notes.facts, lock, now, note_set.present - read)
@@ -219,8 +218,8 @@ def _sheets(
     jobs: list[RenderJob] = [
         SheetJob(sheet.subject.slug, sheet, options, fonts.css) for sheet in stale
     ]
-    contents = PieceCache(out / ".cache" / "contents")
-    front_html, front_css = booklet_front_alone(sheets, options, build_date)
+    contents = PieceCache(out / CONTENTS)
+    front_html, front_css = booklet_front_alone(sheets, options, build_date) if packed else ("", "")
     contents_key = render_key(front_html, front_css, fonts.css)
     if packed and not contents.has("contents", contents_key):  # measured with the sheets
         jobs.append(DocumentJob(BOOKLET, front_html, fonts.css + front_css, measure=True))
@@ -276,6 +275,8 @@ FONTS = Path(".cache") / "fonts"
 """The font subsets, one folder per set (see :mod:`generator.fonts`)."""
 PIECES = Path(".cache") / "pieces"
 """Each subject's pieces, as laid out for its sheet (see :mod:`generator.booklet`)."""
+CONTENTS = Path(".cache") / "contents"
+"""The packed booklet's contents block, as measured before packing."""
 
 
 def _sheet_file(sheet: Sheet) -> str:
@@ -377,6 +378,7 @@ def build(
         (out / STAMP).unlink(missing_ok=True)  # until this build has finished
         progress("reading notes", 0, 1)
         loaded = load(targets, now, note_set, options.catalog)
+        key = build_key(loaded.note_set, loaded.lock_text, options, out)  # what it read
         if options.strict:
             _refuse_warnings([s.warning() for s in loaded.notes.skipped if s.warn])
         outputs: dict[Path, bytes] = {}
@@ -424,18 +426,14 @@ def build(
         if lock_text != loaded.lock_text:
             write_atomic(loaded.lock_path, lock_text.encode())
         else:  # a rebuild would read what this one did: it may answer from the stamp
-            _stamp(result, options, out, sheet_output)
+            _stamp(result, key, out, sheet_output)
     return result
 
 
-def _stamp(
-    result: BuildResult, options: BuildOptions, out: Path, sheets: _SheetOutput | None
-) -> None:
+def _stamp(result: BuildResult, key: str, out: Path, sheets: _SheetOutput | None) -> None:
     """Save what a rebuild of the same notes may replay: that build renders nothing."""
     from .report import build_report, report_lines
 
-    loaded = result.loaded
-    key = build_key(loaded.note_set, loaded.lock_text, options, out)
     outputs = {path.relative_to(out).as_posix() for path in result.written}
     outputs |= set(sheets.manifest.files) if sheets else set()
     report = build_report(replace(result, rendered=(), warnings=()))

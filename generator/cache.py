@@ -27,7 +27,7 @@ from ._version import __version__
 from .errors import CheatdeckError
 from .options import BuildOptions
 from .resources import TEMPLATES
-from .sources import LOCK_NAME, NoteSet, read_notes
+from .sources import NoteSet, read_lock, read_notes
 
 MANIFEST = Path(".cache") / "manifest.json"
 STAMP = Path(".cache") / "stamp.json"
@@ -131,8 +131,8 @@ def _code_files() -> list[Path]:
 
 def _stats(paths: Iterable[Path]) -> Iterator[str]:
     for path in paths:
-        found = path.stat()
-        yield f"{path}\x1e{found.st_size}\x1e{found.st_mtime_ns}"
+        size, modified = _stat(path)
+        yield f"{path}\x1e{size}\x1e{modified}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +171,7 @@ def up_to_date(targets: list[Path], out: Path, options: BuildOptions) -> Replay 
     try:
         stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
         note_set = read_notes(targets)
-        lock = note_set.roots[0] / LOCK_NAME
-        lock_text = lock.read_text(encoding="utf-8") if lock.is_file() else ""
+        _, lock_text = read_lock(note_set)
         if stamp["key"] != build_key(note_set, lock_text, options, out):
             return None
         files = [(out / name, seen) for name, seen in stamp["outputs"].items()]

@@ -308,7 +308,7 @@ def _built(
     with TerminalProgress(enabled=not settings["quiet"] and not settings["as_json"]) as display:
         stages = _Stages(display)
         result = build(targets, settings["out"], int(time.time()), options, stages)
-    return result, ["took:", *stages.lines()]
+    return result, ["took:", *stages.lines()] if settings["verbose"] else []
 
 
 def _build_and_report(targets: list[Path], options: BuildOptions, settings: dict[str, Any]) -> None:
@@ -318,8 +318,9 @@ def _build_and_report(targets: list[Path], options: BuildOptions, settings: dict
     replay = up_to_date(targets, out, options)
     if replay is not None:
         took = f"  checking for changes: {time.perf_counter() - started:.2f} s"
+        timings = ["took:", took] if settings["verbose"] else []
         done = f"nothing to rebuild: every output in {out}/ is up to date"
-        _print_report(replay.report, replay.lines, done, ["took:", took], settings)
+        _print_report(replay.report, replay.lines, done, timings, settings)
         return
     from .report import build_report, counted, report_lines
 
@@ -340,7 +341,7 @@ def _print_report(
         sys.stdout.write("\n")
         sys.stdout.flush()
     summary = [] if settings["quiet"] else [*lines, done]
-    for line in [*report["warnings"], *summary, *(timings if settings["verbose"] else [])]:
+    for line in [*report["warnings"], *summary, *timings]:
         click.echo(line, err=True)
 
 
@@ -410,7 +411,7 @@ def watch_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
             )
             if settings["quiet"]:
                 lines = [line for line in lines if ": warning: " in line]
-            click.echo("\n".join([*lines, *(timings if settings["verbose"] else [])]), err=True)
+            click.echo("\n".join([*lines, *timings]), err=True)
         previous = report
 
     rebuild()

@@ -160,19 +160,22 @@ class _Block:
 
 
 class _Columns:
-    """Fills columns top to bottom, page after page; the first page's columns start
-    ``offset`` lower (below a title block or the booklet's contents)."""
+    """Fills columns top to bottom, page after page from ``page``; the first page's columns
+    start ``offset`` lower (below a title block or the booklet's contents)."""
 
-    def __init__(self, geometry: Geometry, offset: float, height: float | None = None) -> None:
+    def __init__(
+        self, geometry: Geometry, offset: float, page: int = 0, room: float | None = None
+    ) -> None:
         self.geometry = geometry
         self.offset = offset
-        self.height = height
-        """A lower column height (balancing a last page), else the page's."""
-        self.page, self.column, self.y = 0, 0, 0.0
+        self.balanced = room
+        """Less room than the page gives (evening out a last page's columns)."""
+        self.page, self.column, self.y = page, 0, 0.0
 
     def room(self) -> float:
-        full = self.height or self.geometry.column_height
-        return full - (self.offset if self.page == 0 else 0.0)
+        if self.balanced is not None:
+            return self.balanced
+        return self.geometry.column_height - (self.offset if self.page == 0 else 0.0)
 
     def next_column(self) -> None:
         self.column, self.y = self.column + 1, 0.0
@@ -197,9 +200,8 @@ class _Columns:
 
 
 def _flow(
-    blocks: Sequence[_Block], geometry: Geometry, offset: float, height: float | None = None
+    blocks: Sequence[_Block], columns: _Columns
 ) -> list[tuple[_Block, list[tuple[Fragment, int, float, float]]]]:
-    columns = _Columns(geometry, offset, height)
     return [(block, columns.place(block)) for block in blocks]
 
 
@@ -229,23 +231,17 @@ def _pack(
 ) -> list[tuple[_Block, list[tuple[Fragment, int, float, float]]]]:
     """Blocks in columns; the last page's columns evened out, so a short last page (or a
     one-page sheet) does not sit in its first column."""
-    flowed = _flow(blocks, geometry, offset)
+    flowed = _flow(blocks, _Columns(geometry, offset))
     last = flowed[-1][1][-1][1] if flowed else 0
     start = next(i for i, (_, placed) in enumerate(flowed) if placed[0][1] == last) if flowed else 0
     tail = blocks[start:]
-    room = geometry.column_height - (offset if last == 0 else 0.0)
     even = shortest_fill([block.gap + block.height for block in tail], geometry.columns)
-    if even is None or even >= room:
+    if even is None or even >= _Columns(geometry, offset, last).room():
         return flowed
-    spread = _flow(tail, geometry, 0.0, even + 0.01)
-    if any(page > 0 for _, placed in spread for _, page, _, _ in placed):
+    spread = _flow(tail, _Columns(geometry, offset, last, even + 0.01))
+    if any(page != last for _, placed in spread for _, page, _, _ in placed):
         return flowed
-    shift = geometry.top + (offset if last == 0 else 0.0)
-    moved = [
-        (block, [(f, last, x, y - geometry.top + shift) for f, _, x, y in placed])
-        for block, placed in spread
-    ]
-    return flowed[:start] + moved
+    return flowed[:start] + spread
 
 
 def pack_sheet(laid: Laid, geometry: Geometry, slug: str, title: str) -> Imposition:

@@ -167,21 +167,25 @@ class _Worker:
     def _sheet(cls, job: SheetJob) -> Rendered:
         """Lay the pieces out, pack them; a sheet too long, or ending on a nearly empty
         page, is tried again in the tighter setting and kept if that saves a page."""
-        sheet, slug = job.sheet, job.sheet.subject.slug
-        laid = cls._lay_out(*_with_fonts(pieces_document(sheet, job.options), job.font_css))
-        chosen = (job.options, laid, pack_sheet(laid, Geometry.of(job.options), slug, sheet.title))
-        if _too_long(chosen[2], Geometry.of(job.options)):
-            tight = replace(job.options, tight=True)
-            tight_laid = cls._lay_out(*_with_fonts(pieces_document(sheet, tight), job.font_css))
-            packed = pack_sheet(tight_laid, Geometry.of(tight), slug, sheet.title)
-            if packed.pages < chosen[2].pages:
-                chosen = (tight, tight_laid, packed)
-        options, pieces, imposition = chosen
-        html, css = sheet_frame(sheet, options, imposition)
+        normal = cls._set(job.sheet, job.options, job.font_css)
+        chosen = normal
+        if normal.too_long():
+            tight = cls._set(job.sheet, replace(job.options, tight=True), job.font_css)
+            if tight.imposition.pages < normal.imposition.pages:
+                chosen = tight
+        html, css = sheet_frame(job.sheet, chosen.options, chosen.imposition)
         frame = cls._layout(html, job.font_css + css).write_pdf()
-        pdf = compose(frame, [pieces.pdf], imposition.placements)
+        pdf = compose(frame, [chosen.laid.pdf], chosen.imposition.placements)
         messages = tuple(cls.state["log"].messages)
-        return Rendered(job.key, pdf, imposition.pages, messages, laid)
+        return Rendered(job.key, pdf, chosen.imposition.pages, messages, normal.laid)
+
+    @classmethod
+    def _set(cls, sheet: Sheet, options: SheetOptions, font_css: str) -> _Setting:
+        """The sheet's pieces laid out and packed in one setting (normal or tight)."""
+        html, css = pieces_document(sheet, options)
+        laid = cls._lay_out(html, font_css + css)
+        imposition = pack_sheet(laid, Geometry.of(options), sheet.subject.slug, sheet.title)
+        return _Setting(options, laid, imposition)
 
     @classmethod
     def _lay_out(cls, page: str, stylesheet: str) -> Laid:
@@ -226,17 +230,21 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _with_fonts(document: tuple[str, str], font_css: str) -> tuple[str, str]:
-    html, css = document
-    return html, font_css + css
+@dataclass(frozen=True, slots=True)
+class _Setting:
+    """A sheet set one way: its options, its pieces as laid out, and where they go."""
 
+    options: SheetOptions
+    laid: Laid
+    imposition: Imposition
 
-def _too_long(imposition: Imposition, geometry: Geometry) -> bool:
-    last = imposition.pages - 1
-    full = geometry.columns * geometry.column_height
-    return imposition.pages > MAX_PAGES or (
-        imposition.pages > 1 and imposition.filled(last) / full < TIGHTEN_BELOW
-    )
+    def too_long(self) -> bool:
+        """More pages than a sheet should take, or a last page nearly empty."""
+        pages, geometry = self.imposition.pages, Geometry.of(self.options)
+        full = geometry.columns * geometry.column_height
+        return pages > MAX_PAGES or (
+            pages > 1 and self.imposition.filled(pages - 1) / full < TIGHTEN_BELOW
+        )
 
 
 def _bookmarks(items: list[Any], level: int) -> Iterable[tuple[int, str, int]]:
@@ -247,7 +255,7 @@ def _bookmarks(items: list[Any], level: int) -> Iterable[tuple[int, str, int]]:
 
 
 class Renderer:
-    """Worker processes that stay up for the whole build (sheets, then the booklet front).
+    """Worker processes that stay up for the whole build (sheets, then the booklet's frame).
 
     Workers are started with forkserver, not fork: forked workers would inherit the build
     lock's descriptor and, orphaned by a killed build, keep the output folder locked.

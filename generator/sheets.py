@@ -615,7 +615,7 @@ def booklet_frame(
         sheets,
         options,
         build_date,
-        body_class="booklet" + (" large" if options.large_print else ""),
+        body_class=_packed_class(options),
         pages=_frame_pages(imposition, geometry, named=True),
         front=front,
     )
@@ -635,10 +635,15 @@ def booklet_front_alone(
         sheets,
         options,
         build_date,
-        body_class="booklet" + (" large" if options.large_print else ""),
+        body_class=_packed_class(options),
         front=_front(sheets, options, build_date, {}),
     )
     return html, css + _one_piece_per_page(Geometry.of(options))
+
+
+def _packed_class(options: SheetOptions) -> str:
+    """The packed booklet's body class: the contents must be measured as they are printed."""
+    return "booklet" + (" large" if options.large_print else "")
 
 
 def _front(

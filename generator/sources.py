@@ -84,6 +84,13 @@ def _root(target: Path) -> Path:
     return folder
 
 
+def read_lock(note_set: NoteSet) -> tuple[Path, str]:
+    """Where these notes' identity lock lives (the first notes folder), and its text ('' when
+    there is none yet)."""
+    path = note_set.roots[0] / LOCK_NAME
+    return path, path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
 def read_notes(targets: list[Path]) -> NoteSet:
     """Read every note named by ``targets`` (folders are searched for ``*.md``).
 
