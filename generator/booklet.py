@@ -87,7 +87,7 @@ def impose_booklet(
     offset = sum(fragment.height for fragment in front.fragments)
     imposition = pack_booklet(subjects, geometry, offset)
     html, css = booklet_frame(sheets, options, build_date, imposition)
-    frame = render(DocumentJob("booklet frame", html, font_css + css))
+    frame = render(DocumentJob("booklet frame", html, (font_css, *css)))
     if frame.pages != imposition.pages:
         raise RuntimeError(f"booklet frame has {frame.pages} pages, {imposition.pages} packed")
     pdf = compose(frame.pdf, [laid.pdf for _, _, laid in subjects], imposition.placements)

@@ -193,7 +193,7 @@ def _sheets(
     from .fonts import prepare_fonts
 
     sheets = plan_sheets(loaded.notes, options, build_date, _image_urls(loaded.note_set))
-    texts = [text for sheet in sheets for text in (sheet.html, sheet.stylesheet)]
+    texts = [text for sheet in sheets for text in (sheet.html, sheet.stylesheet, sheet.running)]
     fonts = prepare_fonts([*texts, *label_texts()], out / FONTS)
     previous = read_manifest(out)
     keys = {sheet.subject.slug: render_key(sheet.digest, fonts.digest) for sheet in sheets}
@@ -219,10 +219,10 @@ def _sheets(
         SheetJob(sheet.subject.slug, sheet, options, fonts.css) for sheet in stale
     ]
     contents = PieceCache(out / CONTENTS)
-    front_html, front_css = booklet_front_alone(sheets, options, build_date) if packed else ("", "")
-    contents_key = render_key(front_html, front_css, fonts.css)
+    front_html, front_css = booklet_front_alone(sheets, options, build_date) if packed else ("", ())
+    contents_key = render_key(front_html, *front_css, fonts.css)
     if packed and not contents.has("contents", contents_key):  # measured with the sheets
-        jobs.append(DocumentJob(BOOKLET, front_html, fonts.css + front_css, measure=True))
+        jobs.append(DocumentJob(BOOKLET, front_html, (fonts.css, *front_css), measure=True))
     finished: list[str] = []
 
     def tick(key: str) -> None:
@@ -301,7 +301,7 @@ def _booklet(
     for _ in range(3):
         firsts = [front_pages + 1 + sum(pages[:index]) for index in range(len(pages))]
         html, css = booklet_front(sheets, firsts, options, build_date)
-        front = _cached(DocumentJob("front", html, font_css + css), renderer, cache, "front")
+        front = _cached(DocumentJob("front", html, (font_css, *css)), renderer, cache, "front")
         if front.pages == front_pages:
             break
         front_pages = front.pages
@@ -331,7 +331,7 @@ def write_weak_sheet(
     with build_lock(out), Renderer((TEMPLATES, fonts_home)) as renderer:
         while True:
             sheet = plan_weak_sheet(weak, title, options, build_date, loaded.notes.catalog)
-            texts = [sheet.html, sheet.stylesheet, *label_texts()]
+            texts = [sheet.html, sheet.stylesheet, sheet.running, *label_texts()]
             fonts = prepare_fonts(texts, fonts_home)
             (result,) = renderer.render([SheetJob("weak", sheet, options, fonts.css)])
             if not fit_one_page or result.pages == 1 or len(weak) == 1:
@@ -346,7 +346,7 @@ def _cached(job: DocumentJob, renderer: Renderer, cache: Path, name: str) -> Ren
     and contents (most edits move no page)."""
     from .pdf import Rendered, page_count
 
-    cached = cache / f"{name}-{render_key(job.html, job.css)}.pdf"
+    cached = cache / f"{name}-{render_key(job.html, *job.stylesheets)}.pdf"
     if cached.is_file():
         pdf = cached.read_bytes()
         return Rendered(job.key, pdf, page_count(pdf), ())

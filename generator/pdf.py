@@ -17,7 +17,8 @@ import io
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sized
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,12 +27,14 @@ from urllib.parse import unquote, urlparse
 
 from .impose import FIRST_BOX, PX, Fragment, Geometry, Imposition, Laid, compose, pack_sheet
 from .options import SheetOptions
-from .sheets import Sheet, pieces_document, sheet_frame
+from .sheets import Sheet, Stylesheets, pieces_document, sheet_frame
 
 TIGHTEN_BELOW = 0.2
 """A last page filled less than this is re-set tighter."""
 IN_PROCESS_JOBS = 2
 """Up to this many jobs are rendered without starting worker processes."""
+PARSED_STYLESHEETS = 256
+"""Parsed stylesheets a worker keeps (the shared ones, and each sheet's running text)."""
 MAX_PAGES = 3
 """A sheet longer than this is re-set tighter."""
 
@@ -57,7 +60,8 @@ class DocumentJob:
 
     key: str
     html: str
-    css: str
+    stylesheets: Stylesheets
+    """In cascade order (the fonts' first); see :class:`generator.sheets.Sheet`."""
     measure: bool = False
 
     @property
@@ -81,6 +85,34 @@ class Rendered:
 def harfbuzz_subset_available() -> bool:
     """WeasyPrint subsets fonts in ~0.2 s with libharfbuzz-subset, ~10 s per CJK PDF without."""
     return ctypes.util.find_library("harfbuzz-subset") is not None
+
+
+SIZED_ARRAY = re.compile(r"(?P<item>[\w ]+)\[(?P<length>\d+)\]")
+
+
+def _parse_array_types_once() -> None:
+    """Spare cffi a C parse per font per PDF: a third of the time spent writing a sheet.
+
+    WeasyPrint 70 subsets each font with ``ffi.new(f"hb_codepoint_t[{len(glyphs)}]",
+    glyphs)``: every new length is a new C type to cffi, parsed by pycparser (~10 ms),
+    so each PDF paid ~30 ms a font. ``hb_codepoint_t[]`` with the same initializer is the
+    same array, and cffi parses that spelling once. Only a length that equals the
+    initializer's is rewritten, so no array changes size.
+    """
+    from weasyprint.text.ffi import ffi
+
+    new = ffi.new
+    if getattr(new, "parses_once", False):
+        return
+
+    def new_array(cdecl: Any, init: Any = None) -> Any:
+        match = SIZED_ARRAY.fullmatch(cdecl) if isinstance(cdecl, str) else None
+        if match and isinstance(init, Sized) and len(init) == int(match["length"]):
+            cdecl = f"{match['item']}[]"
+        return new(cdecl, init)
+
+    new_array.parses_once = True  # type: ignore[attr-defined]
+    ffi.new = new_array
 
 
 def _inside(path: Path, roots: Iterable[Path]) -> bool:
@@ -115,6 +147,7 @@ class _Worker:
         if not cls.state:
             atexit.register(cls.stop)  # kept across builds (watch), freed before shutdown
         cls.stop()
+        _parse_array_types_once()
         logger = logging.getLogger("weasyprint")
         cls.state.update(
             roots=roots,
@@ -145,6 +178,8 @@ class _Worker:
 
         cache: dict[str, Any] = cls.state["css"]
         if text not in cache:
+            if len(cache) >= PARSED_STYLESHEETS:  # a long watch session: forget old ones
+                cache.clear()
             cache[text] = CSS(
                 string=text, font_config=cls.state["fonts"], url_fetcher=cls.state["fetcher"]
             )
@@ -157,9 +192,9 @@ class _Worker:
         if isinstance(job, SheetJob):
             return cls._sheet(job)
         if job.measure:
-            laid = cls._lay_out(job.html, job.css)
+            laid = cls._lay_out(job.html, job.stylesheets)
             return Rendered(job.key, laid.pdf, 0, tuple(collector.messages), laid)
-        document = cls._layout(job.html, job.css)
+        document = cls._layout(job.html, job.stylesheets)
         pdf = document.write_pdf()
         return Rendered(job.key, pdf, len(document.pages), tuple(collector.messages))
 
@@ -174,7 +209,7 @@ class _Worker:
             if tight.imposition.pages < normal.imposition.pages:
                 chosen = tight
         html, css = sheet_frame(job.sheet, chosen.options, chosen.imposition)
-        frame = cls._layout(html, job.font_css + css).write_pdf()
+        frame = cls._layout(html, (job.font_css, *css)).write_pdf()
         pdf = compose(frame, [chosen.laid.pdf], chosen.imposition.placements)
         messages = tuple(cls.state["log"].messages)
         return Rendered(job.key, pdf, chosen.imposition.pages, messages, normal.laid)
@@ -183,14 +218,14 @@ class _Worker:
     def _set(cls, sheet: Sheet, options: SheetOptions, font_css: str) -> _Setting:
         """The sheet's pieces laid out and packed in one setting (normal or tight)."""
         html, css = pieces_document(sheet, options)
-        laid = cls._lay_out(html, font_css + css)
+        laid = cls._lay_out(html, (font_css, *css))
         imposition = pack_sheet(laid, Geometry.of(options), sheet.subject.slug, sheet.title)
         return _Setting(options, laid, imposition)
 
     @classmethod
-    def _lay_out(cls, page: str, stylesheet: str) -> Laid:
+    def _lay_out(cls, page: str, stylesheets: Stylesheets) -> Laid:
         """A document of pieces (``data-piece``), one to a page, and each one's size."""
-        document = cls._layout(page, stylesheet)
+        document = cls._layout(page, stylesheets)
         fragments = []
         for index, page_layout in enumerate(document.pages):
             box = next(
@@ -214,11 +249,12 @@ class _Worker:
         return Laid(document.write_pdf(), tuple(fragments), tuple(titles))
 
     @classmethod
-    def _layout(cls, page: str, stylesheet: str) -> Any:
+    def _layout(cls, page: str, stylesheets: Stylesheets) -> Any:
         from weasyprint import HTML
 
         html = HTML(string=page, base_url=str(Path.cwd()), url_fetcher=cls.state["fetcher"])
-        return html.render(stylesheets=[cls.stylesheet(stylesheet)], font_config=cls.state["fonts"])
+        parsed = [cls.stylesheet(text) for text in stylesheets]
+        return html.render(stylesheets=parsed, font_config=cls.state["fonts"])
 
 
 class _Collector(logging.Handler):

@@ -53,6 +53,10 @@ LABELS = {
 }
 
 
+Stylesheets = tuple[str, ...]
+"""A document's CSS, in cascade order: the shared parts first, each parsed once per worker."""
+
+
 @dataclass(frozen=True, slots=True)
 class Sheet:
     """One subject's cheat sheet, ready to render."""
@@ -62,9 +66,12 @@ class Sheet:
     lang: str
     html: str
     stylesheet: str
-    """The print CSS for this sheet (shared rules plus its page setup and running text)."""
+    """The print CSS (rules and page setup): the same for every sheet of a build, so each
+    render worker parses it once."""
     tight_stylesheet: str
     """The same, set tighter: used if the last page would hold only a few lines."""
+    running: str
+    """This sheet's own CSS: its title and sources in the page margins."""
     build_date: str
     """The date in the footer (left out of :attr:`digest`)."""
     head: Markup = field(default_factory=Markup)
@@ -76,7 +83,7 @@ class Sheet:
     def digest(self) -> str:
         """Changes whenever the sheet's content, look or options change — not its date: a
         sheet is re-rendered when it changes, and its footer keeps the date it last did."""
-        payload = f"{self.html}\x1f{self.stylesheet}\x1f{self.tight_stylesheet}"
+        payload = "\x1f".join((self.html, self.stylesheet, self.tight_stylesheet, self.running))
         return hashlib.sha256(payload.replace(self.build_date, "").encode()).hexdigest()[:20]
 
 
@@ -383,14 +390,14 @@ def _see_also(
     return list(related)
 
 
-def _stylesheet(
-    title: str, category: str, sources: str, options: SheetOptions, build_date: str
-) -> str:
+def _stylesheet(options: SheetOptions) -> str:
+    return template_text("sheets/sheet.css") + options.page_css()
+
+
+def _running(title: str, category: str, sources: str, build_date: str) -> str:
     running = f"{title} · {category}" if category else title
     return (
-        template_text("sheets/sheet.css")
-        + options.page_css()
-        + "@page { @top-left { content: "
+        "@page { @top-left { content: "
         + css_string(running)
         + "; }\n"
         + "  @bottom-left { content: "
@@ -440,16 +447,14 @@ def plan_sheet(
     if context["see_also"]:
         boxes.append(Markup(environment.get_template("sheets/see_also.html").render(**context)))
     page = environment.get_template("sheets/sheet.html").render(**context, head=head, boxes=boxes)
-    source_list = ", ".join(sources)
     return Sheet(
         subject=subject,
         title=subject.name,
         lang=lang,
         html=page,
-        stylesheet=_stylesheet(subject.name, subject.category, source_list, options, build_date),
-        tight_stylesheet=_stylesheet(
-            subject.name, subject.category, source_list, replace(options, tight=True), build_date
-        ),
+        stylesheet=_stylesheet(options),
+        tight_stylesheet=_stylesheet(replace(options, tight=True)),
+        running=_running(subject.name, subject.category, ", ".join(sources), build_date),
         build_date=build_date,
         head=head,
         boxes=tuple(boxes),
@@ -522,7 +527,7 @@ def _booklet_document(
     *,
     body_class: str,
     **content: object,
-) -> tuple[str, str]:
+) -> tuple[str, Stylesheets]:
     """HTML and CSS of a booklet document: the packed booklet, or the cover and contents
     bound before the sheets of a one-per-page booklet."""
     lang = Counter(sheet.lang for sheet in sheets).most_common(1)[0][0] if sheets else "en"
@@ -543,12 +548,11 @@ def _booklet_document(
             **content,
         )
     )
-    css = template_text("sheets/sheet.css") + options.page_css()
-    css += "@page { @bottom-left { content: " + css_string(build_date) + "; } }\n"
-    return page, css
+    dated = "@page { @bottom-left { content: " + css_string(build_date) + "; } }\n"
+    return page, (_stylesheet(options), dated)
 
 
-def pieces_document(sheet: Sheet, options: SheetOptions) -> tuple[str, str]:
+def pieces_document(sheet: Sheet, options: SheetOptions) -> tuple[str, Stylesheets]:
     """HTML and CSS of the sheet's pieces, one to a page, to be laid out once (see
     :mod:`generator.impose`): the title block at page width, again at column width for the
     booklet, then every box at column width. A page is as tall as a column, so a box
@@ -560,7 +564,7 @@ def pieces_document(sheet: Sheet, options: SheetOptions) -> tuple[str, str]:
         .render(**_document_context(sheet), head=sheet.head, boxes=sheet.boxes)
     )
     stylesheet = sheet.tight_stylesheet if options.tight else sheet.stylesheet
-    return page, stylesheet + _one_piece_per_page(geometry)
+    return page, (stylesheet + _one_piece_per_page(geometry),)
 
 
 def _document_context(sheet: Sheet) -> dict[str, object]:
@@ -591,19 +595,21 @@ _NO_MARGIN_TEXT = " ".join(
 )
 
 
-def sheet_frame(sheet: Sheet, options: SheetOptions, imposition: Imposition) -> tuple[str, str]:
+def sheet_frame(
+    sheet: Sheet, options: SheetOptions, imposition: Imposition
+) -> tuple[str, Stylesheets]:
     """HTML and CSS of the pages a sheet's pieces are drawn on: running title, sources,
     page numbers and the bookmarks, each page otherwise empty."""
     stylesheet = sheet.tight_stylesheet if options.tight else sheet.stylesheet
     context = dict(_document_context(sheet), author=options.author)
     pages = _frame_pages(imposition, Geometry.of(options), named=False)
     page = _environment().get_template("sheets/frame.html").render(**context, pages=pages, front="")
-    return page, stylesheet + _frame_css(Geometry.of(options))
+    return page, (stylesheet + _frame_css(Geometry.of(options)), sheet.running)
 
 
 def booklet_frame(
     sheets: list[Sheet], options: SheetOptions, build_date: str, imposition: Imposition
-) -> tuple[str, str]:
+) -> tuple[str, Stylesheets]:
     """HTML and CSS of the packed booklet's pages: the contents at the top of the first,
     then the running title of each page (its first subject), page numbers, bookmarks and
     the anchors the contents link to."""
@@ -623,12 +629,12 @@ def booklet_frame(
         f"@page p{index} {{ @top-left {{ content: {css_string(title)}; }} }}\n"
         for index, title in enumerate(imposition.running)
     )
-    return html, css + running + _frame_css(geometry)
+    return html, (css[0] + _frame_css(geometry), *css[1:], running)
 
 
 def booklet_front_alone(
     sheets: list[Sheet], options: SheetOptions, build_date: str
-) -> tuple[str, str]:
+) -> tuple[str, Stylesheets]:
     """The booklet's contents block alone, laid out to learn its height before packing."""
     html, css = _booklet_document(
         "sheets/front_alone.html",
@@ -638,7 +644,7 @@ def booklet_front_alone(
         body_class=_packed_class(options),
         front=_front(sheets, options, build_date, {}),
     )
-    return html, css + _one_piece_per_page(Geometry.of(options))
+    return html, (css[0] + _one_piece_per_page(Geometry.of(options)), *css[1:])
 
 
 def _packed_class(options: SheetOptions) -> str:
@@ -701,7 +707,7 @@ def _frame_css(geometry: Geometry) -> str:
 
 def booklet_front(
     sheets: list[Sheet], first_pages: list[int], options: SheetOptions, build_date: str
-) -> tuple[str, str]:
+) -> tuple[str, Stylesheets]:
     """HTML and CSS of the booklet's cover and contents (page numbers of the booklet)."""
     entries = [
         BookletEntry(name=sheet.title, category=sheet.subject.category, page=page)
