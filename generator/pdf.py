@@ -90,7 +90,7 @@ def harfbuzz_subset_available() -> bool:
 SIZED_ARRAY = re.compile(r"(?P<item>[\w ]+)\[(?P<length>\d+)\]")
 
 
-def _parse_array_types_once() -> None:
+def parse_array_types_once() -> None:
     """Spare cffi a C parse per font per PDF: a third of the time spent writing a sheet.
 
     WeasyPrint 70 subsets each font with ``ffi.new(f"hb_codepoint_t[{len(glyphs)}]",
@@ -147,7 +147,7 @@ class _Worker:
         if not cls.state:
             atexit.register(cls.stop)  # kept across builds (watch), freed before shutdown
         cls.stop()
-        _parse_array_types_once()
+        parse_array_types_once()
         logger = logging.getLogger("weasyprint")
         cls.state.update(
             roots=roots,

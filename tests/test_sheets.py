@@ -16,6 +16,7 @@ from generator.booklet import PieceCache
 from generator.build import PIECES, build
 from generator.impose import Geometry, pack_sheet
 from generator.options import BuildOptions, SheetOptions
+from generator.pdf import parse_array_types_once
 from generator.sheets import WORD_JOINER, keep_hangul_words
 
 from .conftest import NOW
@@ -108,6 +109,17 @@ def test_word_joiner_keeps_identifiers_breakable() -> None:
     assert f"기{WORD_JOINER}준{WORD_JOINER}으{WORD_JOINER}로" in joined
     assert "<b>" in joined and f"데{WORD_JOINER}이" in joined
     assert "min/max_user_history_length_percentile값" in joined  # too long to keep whole
+
+
+def test_arrays_for_font_subsetting_keep_their_length() -> None:
+    """The types WeasyPrint asks cffi for are spelled without a length (parsed once); the
+    arrays made are the same."""
+    from weasyprint.text.ffi import ffi
+
+    parse_array_types_once()
+    assert list(ffi.new("hb_codepoint_t[3]", [5, 6, 7])) == [5, 6, 7]
+    assert list(ffi.new("hb_codepoint_t[4]", [5, 6])) == [5, 6, 0, 0]
+    assert len(ffi.new("char[]", b"ab")) == 3
 
 
 def test_booklet_has_one_bookmark_per_sheet_and_right_page_numbers(seed_build) -> None:
