@@ -1,5 +1,5 @@
 """The edge where sheets become PDFs (WeasyPrint), and the one-per-page booklet is bound
-(pypdf).
+(pikepdf).
 
 Rendering is the expensive part of a build, so it runs in worker processes (one per core),
 each keeping its font configuration and parsed stylesheets between sheets. A sheet is laid
@@ -359,37 +359,45 @@ class Renderer:
 
 def bind_booklet(front: bytes, sheets: list[tuple[Sheet, bytes]], title: str) -> bytes:
     """Cover and contents, then every sheet; one bookmark per sheet, its sections beneath."""
-    from pypdf import PdfReader, PdfWriter
+    import pikepdf
 
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
+    booklet = pikepdf.new()
+    opened = [pikepdf.open(io.BytesIO(front))]  # open until saved: streams are copied then
+    booklet.pages.extend(opened[0].pages)
+    bookmarks = []
     for sheet, pdf in sheets:
-        start = len(writer.pages)
-        reader = PdfReader(io.BytesIO(pdf))
-        writer.append(reader, import_outline=False)
-        parent = writer.add_outline_item(title=sheet.title, page_number=start)
-        for section_title, page in _sections(reader):
-            writer.add_outline_item(title=section_title, page_number=start + page, parent=parent)
-    writer.add_metadata({"/Title": title, "/Producer": "cheatdeck (WeasyPrint, pypdf)"})
+        start = len(booklet.pages)
+        source = pikepdf.open(io.BytesIO(pdf))
+        opened.append(source)
+        bookmark = pikepdf.OutlineItem(sheet.title, start)
+        bookmark.children.extend(
+            pikepdf.OutlineItem(section, start + page) for section, page in _sections(source)
+        )
+        bookmarks.append(bookmark)
+        booklet.pages.extend(source.pages)
+    with booklet.open_outline() as outline:
+        outline.root.extend(bookmarks)
+    booklet.docinfo["/Title"] = title
+    booklet.docinfo["/Producer"] = "cheatdeck (WeasyPrint, pikepdf)"
     buffer = io.BytesIO()
-    writer.write(buffer)
+    booklet.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
 
 
-def _sections(reader: Any) -> list[tuple[str, int]]:
+def _sections(source: Any) -> list[tuple[str, int]]:
     """(title, page index) of the bookmarks below a sheet's own title."""
-    found: list[tuple[str, int]] = []
-    for item in reader.outline:
-        if isinstance(item, list):
-            found.extend(
-                (child.title, reader.get_destination_page_number(child))
-                for child in item
-                if not isinstance(child, list)
-            )
-    return found
+    import pikepdf
+
+    with source.open_outline() as outline:
+        return [
+            (child.title, pikepdf.Page(child.destination[0]).index)
+            for item in outline.root
+            for child in item.children
+        ]
 
 
 def page_count(pdf: bytes) -> int:
-    from pypdf import PdfReader
+    import pikepdf
 
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        return len(opened.pages)

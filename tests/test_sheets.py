@@ -272,8 +272,18 @@ def test_one_per_page_booklet_keeps_each_sheet_whole(tmp_path: Path) -> None:
     shutil.copytree(Path(__file__).parent / "corpus", folder)
     options = BuildOptions(deck=False, sheet_options=SheetOptions(booklet="one-per-page"))
     result = build([folder], tmp_path / "out", NOW, options)
-    pages = sum(result.pages[f"sheets/{sheet.subject.slug}.pdf"] for sheet in result.sheets)
-    assert result.pages["sheets/all.pdf"] == pages + 2  # cover, contents, every sheet whole
+    lengths = [result.pages[f"sheets/{sheet.subject.slug}.pdf"] for sheet in result.sheets]
+    assert result.pages["sheets/all.pdf"] == sum(lengths) + 2  # cover, contents, every sheet
+    firsts = [2 + sum(lengths[:index]) for index in range(len(lengths))]
+    marks = outline(PdfReader(str(tmp_path / "out" / "sheets" / "all.pdf")))
+    assert [(title, page) for title, page, _ in marks] == [
+        (sheet.title, first) for sheet, first in zip(result.sheets, firsts, strict=True)
+    ]
+    for (_, first, sections), sheet in zip(marks, result.sheets, strict=True):
+        pdf = PdfReader(str(tmp_path / "out" / "sheets" / f"{sheet.subject.slug}.pdf"))
+        (_, _, own), *_ = outline(pdf)
+        assert sections == [(title, first + page) for title, page in own]
+    assert sum(len(sections) for _, _, sections in marks) > len(marks)
 
 
 def test_an_edit_changes_only_the_booklet_pages_it_touches(seed_build, tmp_path: Path) -> None:
