@@ -11,12 +11,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from .fonts import FontSet
     from .pdf import DocumentJob, Rendered, Renderer, RenderJob
 
 from .booklet import PieceCache, impose_booklet
@@ -181,16 +185,32 @@ class _SheetOutput:
     """The installed font files the sheets are set in."""
 
 
-def _sheets(
-    loaded: Loaded,
-    options: SheetOptions,
-    build_date: str,
-    out: Path,
-    progress: Progress,
-    renderer: Renderer,
-) -> _SheetOutput:
-    """Every subject's PDF and the booklet; only what changed is rendered, in parallel."""
+@dataclass(frozen=True, slots=True)
+class _SheetWork:
+    """The sheets planned, and the ones that changed under way in the render workers."""
+
+    sheets: list[Sheet]
+    stale: list[Sheet]
+    """The sheets this build renders (the others are up to date)."""
+    keys: dict[str, str]
+    """Each sheet's render key, by slug."""
+    manifest: Manifest
+    """The outputs that are up to date, so far."""
+    booklet_key: str
+    fonts: FontSet
+    contents_key: str
+    """The packed booklet's contents block, as measured (see :data:`CONTENTS`)."""
+    jobs: int
+    results: Callable[[], list[Rendered]]
+    """Waits for the jobs under way."""
+
+
+def _start_sheets(
+    loaded: Loaded, options: SheetOptions, build_date: str, out: Path, renderer: Renderer
+) -> _SheetWork:
+    """Plan every subject's sheet and start rendering the ones that changed."""
     from .fonts import prepare_fonts
+    from .pdf import DocumentJob, SheetJob
 
     sheets = plan_sheets(loaded.notes, options, build_date, _image_urls(loaded.note_set))
     texts = [text for sheet in sheets for text in (sheet.html, sheet.stylesheet, sheet.running)]
@@ -209,49 +229,65 @@ def _sheets(
         {_sheet_file(s): previous.files[_sheet_file(s)] for s in sheets if s not in stale}
     )
     booklet_key = render_key(*keys.values(), options.page_css(), options.booklet, fonts.digest)
-    booklet = previous.fresh(out, BOOKLET, booklet_key)
-    if not stale and booklet is not None:
+    if (booklet := previous.fresh(out, BOOKLET, booklet_key)) is not None:
         manifest.files[BOOKLET] = booklet
-        return _SheetOutput({}, tuple(sheets), (), manifest, (), fonts.files)
-    from .pdf import DocumentJob, SheetJob
-
     jobs: list[RenderJob] = [
         SheetJob(sheet.subject.slug, sheet, options, fonts.css) for sheet in stale
     ]
-    contents = PieceCache(out / CONTENTS)
     front_html, front_css = booklet_front_alone(sheets, options, build_date) if packed else ("", ())
     contents_key = render_key(front_html, *front_css, fonts.css)
-    if packed and not contents.has("contents", contents_key):  # measured with the sheets
+    measured = PieceCache(out / CONTENTS).has("contents", contents_key)
+    if packed and not measured and (stale or booklet is None):  # measured with the sheets
         jobs.append(DocumentJob(BOOKLET, front_html, (fonts.css, *front_css), measure=True))
+    results = renderer.submit(jobs)
+    return _SheetWork(
+        sheets, stale, keys, manifest, booklet_key, fonts, contents_key, len(jobs), results
+    )
+
+
+def _finish_sheets(
+    work: _SheetWork,
+    options: SheetOptions,
+    build_date: str,
+    out: Path,
+    progress: Progress,
+    renderer: Renderer,
+) -> _SheetOutput:
+    """Every subject's PDF that changed and the booklet, once the workers are done."""
+    sheets, manifest = work.sheets, work.manifest
+    if not work.stale and BOOKLET in manifest.files:
+        return _SheetOutput({}, tuple(sheets), (), manifest, (), work.fonts.files)
     finished: list[str] = []
 
     def tick(key: str) -> None:
         finished.append(key)
-        progress("rendering sheets", min(len(finished), len(jobs)), len(jobs))
+        progress("rendering sheets", min(len(finished), work.jobs), work.jobs)
 
-    progress("rendering sheets", 0, len(jobs))
+    progress("rendering sheets", 0, work.jobs)
     files: dict[Path, bytes] = {}
     warnings: list[str] = []
     renderer.on_done = tick
-    rendered = {result.key: result for result in renderer.render(jobs)}
-    for sheet in stale:
+    rendered = {result.key: result for result in work.results()}
+    pieces = PieceCache(out / PIECES)
+    for sheet in work.stale:
         slug, result = sheet.subject.slug, rendered[sheet.subject.slug]
         files[out / _sheet_file(sheet)] = result.pdf
-        manifest.files[_sheet_file(sheet)] = Rendition(keys[slug], result.pages)
+        manifest.files[_sheet_file(sheet)] = Rendition(work.keys[slug], result.pages)
         warnings.extend(f"{slug}.pdf: warning: {w}" for w in result.warnings)
         if result.laid is not None:
-            pieces.put(slug, keys[slug], result.laid)
-    if packed:
+            pieces.put(slug, work.keys[slug], result.laid)
+    if options.booklet == "packed":
+        contents = PieceCache(out / CONTENTS)
         if BOOKLET in rendered and (laid := rendered[BOOKLET].laid) is not None:
-            contents.put("contents", contents_key, laid)
-        front = contents.get("contents", contents_key)
+            contents.put("contents", work.contents_key, laid)
+        front = contents.get("contents", work.contents_key)
         assert front is not None
 
         def render_frame(job: DocumentJob) -> Rendered:
             return _cached(job, renderer, out / ".cache", "frame")
 
         result = impose_booklet(
-            sheets, pieces, keys, front, options, build_date, render_frame, fonts.css
+            sheets, pieces, work.keys, front, options, build_date, render_frame, work.fonts.css
         )
         files[out / BOOKLET], booklet_pages = result.pdf, result.pages
         warnings.extend(f"all.pdf: warning: {w}" for w in result.warnings)
@@ -261,12 +297,12 @@ def _sheets(
         ]
         pages = [manifest.files[_sheet_file(s)].pages for s in sheets]
         files[out / BOOKLET], booklet_pages = _booklet(
-            sheets, pdfs, pages, options, build_date, renderer, fonts.css, out / ".cache"
+            sheets, pdfs, pages, options, build_date, renderer, work.fonts.css, out / ".cache"
         )
-    manifest.files[BOOKLET] = Rendition(booklet_key, booklet_pages)
-    rendered_slugs = tuple(sheet.subject.slug for sheet in stale)
+    manifest.files[BOOKLET] = Rendition(work.booklet_key, booklet_pages)
+    rendered_slugs = tuple(sheet.subject.slug for sheet in work.stale)
     return _SheetOutput(
-        files, tuple(sheets), rendered_slugs, manifest, tuple(warnings), fonts.files
+        files, tuple(sheets), rendered_slugs, manifest, tuple(warnings), work.fonts.files
     )
 
 
@@ -366,15 +402,21 @@ def _notes_by_fact(plan: DeckPlan) -> dict[str, list[NoteRecord]]:
 
 
 def build(
-    targets: list[Path], out: Path, now: int, options: BuildOptions, progress: Progress = _quiet
+    targets: list[Path],
+    out: Path,
+    now: int,
+    options: BuildOptions,
+    progress: Progress = _quiet,
+    session: Session | None = None,
 ) -> BuildResult:
-    """Build every output into ``out``, redoing only what changed.
+    """Build every output into ``out``, redoing only what changed; ``session`` keeps the
+    render workers for the next build (``watch``).
 
     Outputs are rendered in memory, then each file is replaced atomically; the manifest
     and the lock beside the notes are saved last. One build at a time per ``out``.
     """
     note_set = read_notes(targets)  # no notes: fail before OUT is even created
-    with build_lock(out), _renderer(note_set, out, options) as renderer:
+    with build_lock(out), _rendering(note_set, out, options, session) as renderer:
         (out / STAMP).unlink(missing_ok=True)  # until this build has finished
         progress("reading notes", 0, 1)
         loaded = load(targets, now, note_set, options.catalog)
@@ -384,6 +426,11 @@ def build(
         outputs: dict[Path, bytes] = {}
         lock = loaded.identified.lock
         plan = None
+        build_date = datetime.fromtimestamp(now, UTC).date().isoformat()
+        sheet_options = options.sheet_options
+        work = None
+        if options.sheets:  # rendered by the workers while this process makes the cards
+            work = _start_sheets(loaded, sheet_options, build_date, out, renderer)
         if options.deck:
             progress("making cards", 0, 1)
             plan, package = _deck(loaded, options.deck_options, now)
@@ -395,11 +442,8 @@ def build(
             kinds, _ = card_kinds(loaded.notes, scoped, options.deck_options)
         outputs[out / "facts.json"] = facts_json(loaded.notes, kinds).encode()
         sheet_output = None
-        if options.sheets:
-            build_date = datetime.fromtimestamp(now, UTC).date().isoformat()
-            sheet_output = _sheets(
-                loaded, options.sheet_options, build_date, out, progress, renderer
-            )
+        if work is not None:
+            sheet_output = _finish_sheets(work, sheet_options, build_date, out, progress, renderer)
             outputs.update(sheet_output.files)
             outputs[out / MANIFEST] = manifest_json(sheet_output.manifest).encode()
             if options.strict:
@@ -441,15 +485,45 @@ def _stamp(result: BuildResult, key: str, out: Path, sheets: _SheetOutput | None
     save_stamp(out, key, outputs, sheets.fonts if sheets else (), replay)
 
 
-def _renderer(note_set: NoteSet, out: Path, options: BuildOptions) -> Renderer:
-    """The sheets' renderer; its workers start at once when every sheet will be rendered
-    (no earlier build in ``out``), in parallel with reading the notes and making cards."""
+class Session:
+    """Render workers kept from one build to the next (``watch``): their fonts, parsed
+    stylesheets and WeasyPrint's import stay warm."""
+
+    def __init__(self) -> None:
+        self.renderer: Renderer | None = None
+
+    def close(self) -> None:
+        if self.renderer is not None:
+            self.renderer.__exit__()
+            self.renderer = None
+
+
+@contextmanager
+def _rendering(
+    note_set: NoteSet, out: Path, options: BuildOptions, session: Session | None
+) -> Iterator[Renderer]:
+    """The build's renderer: the session's, or one of its own, closed after the build."""
     from .pdf import Renderer
 
-    renderer = Renderer((*note_set.roots, TEMPLATES, (out / FONTS).resolve()))
-    if options.sheets and not (out / MANIFEST).is_file():
-        renderer.warm_up()
-    return renderer
+    roots = (*note_set.roots, TEMPLATES, (out / FONTS).resolve())
+    if session is None:
+        with Renderer(roots) as renderer:
+            _warm_up(renderer, out, options)
+            yield renderer
+        return
+    if session.renderer is None or session.renderer.roots != roots:
+        session.close()
+        session.renderer = Renderer(roots)
+        _warm_up(session.renderer, out, options)
+    yield session.renderer
+
+
+def _warm_up(renderer: Renderer, out: Path, options: BuildOptions) -> None:
+    """Start the workers at once, in parallel with reading the notes and making cards:
+    every one when every sheet will be rendered (no earlier build in ``out``), else one
+    (an edit usually changes one sheet; more start if needed)."""
+    if options.sheets:
+        renderer.warm_up(1 if (out / MANIFEST).is_file() else renderer.workers)
 
 
 def _read_everything(note_set: NoteSet) -> bool:

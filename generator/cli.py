@@ -35,7 +35,7 @@ from .options import (
 from .terminal import TerminalProgress
 
 if TYPE_CHECKING:
-    from .build import BuildResult, Loaded
+    from .build import BuildResult, Loaded, Session
     from .cards import DeckPlan
     from .extract import Fact, Notes
     from .weak import CardHistory, Ranking, Sources, Weak
@@ -301,14 +301,17 @@ class _Stages:
 
 
 def _built(
-    targets: list[Path], options: BuildOptions, settings: dict[str, Any]
+    targets: list[Path],
+    options: BuildOptions,
+    settings: dict[str, Any],
+    session: Session | None = None,
 ) -> tuple[BuildResult, list[str]]:
     """Build with a progress display; the result, and ``-v``'s lines on the stages."""
     from .build import build
 
     with TerminalProgress(enabled=not settings["quiet"] and not settings["as_json"]) as display:
         stages = _Stages(display)
-        result = build(targets, settings["out"], int(time.time()), options, stages)
+        result = build(targets, settings["out"], int(time.time()), options, stages, session)
     return result, ["took:", *stages.lines()] if settings["verbose"] else []
 
 
@@ -388,6 +391,7 @@ def watch_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
     """
     targets, settings, config = _configured(ctx, notes, settings)
     options = _options(settings, config)
+    from .build import Session
     from .report import build_report, change_lines, report_lines
     from .watch import watch_notes
 
@@ -397,7 +401,7 @@ def watch_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
     def rebuild() -> None:
         nonlocal previous
         try:
-            result, timings = _built(targets, options, settings)
+            result, timings = _built(targets, options, settings, session)
         except (CheatdeckError, OSError) as error:
             click.echo(_problem(error), err=True)
             return
@@ -415,12 +419,16 @@ def watch_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
             click.echo("\n".join([*lines, *timings]), err=True)
         previous = report
 
-    rebuild()
-    folders = ", ".join(f"{target}/" if target.is_dir() else str(target) for target in targets)
-    click.echo(f"watching {folders} (notes and images) — press Ctrl-C to stop", err=True)
-    for changed in watch_notes(targets, settings["out"]):
-        click.echo(f"changed: {', '.join(changed)}", err=True)
+    session = Session()  # the render workers stay warm between builds
+    try:
         rebuild()
+        folders = ", ".join(f"{t}/" if t.is_dir() else str(t) for t in targets)
+        click.echo(f"watching {folders} (notes and images) — press Ctrl-C to stop", err=True)
+        for changed in watch_notes(targets, settings["out"]):
+            click.echo(f"changed: {', '.join(changed)}", err=True)
+            rebuild()
+    finally:
+        session.close()
     click.echo("stopped watching", err=True)
 
 

@@ -19,10 +19,10 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Sized
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import unquote, urlparse
 
 from .impose import FIRST_BOX, PX, Fragment, Geometry, Imposition, Laid, compose, pack_sheet
@@ -33,6 +33,8 @@ TIGHTEN_BELOW = 0.2
 """A last page filled less than this is re-set tighter."""
 IN_PROCESS_JOBS = 2
 """Up to this many jobs are rendered without starting worker processes."""
+PRELOAD = ("generator.pdf", "weasyprint", "weasyprint.text.fonts", "pikepdf")
+"""Imported once by the fork server: every worker forked from it starts with them."""
 PARSED_STYLESHEETS = 256
 """Parsed stylesheets a worker keeps (the shared ones, and each sheet's running text)."""
 MAX_PAGES = 3
@@ -70,6 +72,7 @@ class DocumentJob:
 
 
 RenderJob = SheetJob | DocumentJob
+_Sent = TypeVar("_Sent")
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,48 +311,67 @@ class Renderer:
         self.pool: ProcessPoolExecutor | None = None
         self.on_done = on_done
         """Called with each job's key as it finishes (for a progress display)."""
+        self.sender: ThreadPoolExecutor | None = None
+        """Hands jobs to the pool (see :meth:`_send`)."""
 
     def __enter__(self) -> Renderer:
         return self
 
     def __exit__(self, *_: object) -> None:
+        if self.sender is not None:
+            self.sender.shutdown()
         if self.pool is not None:
             self.pool.shutdown()
 
     def render(self, jobs: list[RenderJob]) -> list[Rendered]:
-        """Render every job, largest first so a long sheet does not finish alone at the end.
+        """Render every job (see :meth:`submit`)."""
+        return self.submit(jobs)()
 
-        A few jobs with no workers started yet (the usual edit-and-rebuild) are rendered in
-        this process: starting workers would cost more than the rendering itself.
+    def submit(self, jobs: list[RenderJob]) -> Callable[[], list[Rendered]]:
+        """Start rendering ``jobs``, largest first so a long sheet does not finish alone at
+        the end; the function returned waits for their results, in the jobs' order.
+
+        A few jobs with no workers started (``weak``'s one sheet) are rendered in this
+        process, when the results are asked for: starting workers would cost more.
         """
-        if not jobs:
-            return []
-        if self.pool is None and len(jobs) <= IN_PROCESS_JOBS:
-            if _Worker.state.get("roots") != self.roots:
-                _Worker.start(self.roots)
-            return [self._done(_Worker.render(job)) for job in jobs]
-        self._start()
-        assert self.pool is not None
+        if self.sender is None and len(jobs) <= IN_PROCESS_JOBS:
+            return lambda: [self._done(self._in_process(job)) for job in jobs]
         order = sorted(jobs, key=lambda job: -job.size)
-        futures = [self.pool.submit(_Worker.render, job) for job in order]
-        finished = (self._done(future.result()) for future in as_completed(futures))
-        done = {result.key: result for result in finished}
-        return [done[job.key] for job in jobs]
+        sent = self._send(lambda pool: [pool.submit(_Worker.render, job) for job in order])
 
-    def warm_up(self) -> None:
-        """Start every worker now (WeasyPrint takes a while to import), while this process
-        reads the notes and makes the cards: for a build that will render everything."""
-        self._start()
-        assert self.pool is not None
-        for _ in range(self.workers):
-            self.pool.submit(_Worker.ready)
+        def results() -> list[Rendered]:
+            finished = (self._done(future.result()) for future in as_completed(sent.result()))
+            done = {result.key: result for result in finished}
+            return [done[job.key] for job in jobs]
 
-    def _start(self) -> None:
+        return results
+
+    def warm_up(self, workers: int) -> None:
+        """Start ``workers`` workers now, while this process reads the notes and makes the
+        cards (more start later if there are more jobs than workers)."""
+        self._send(lambda pool: [pool.submit(_Worker.ready) for _ in range(workers)])
+
+    def _send(self, task: Callable[[ProcessPoolExecutor], _Sent]) -> Future[_Sent]:
+        """Hand ``task`` to the sender thread: starting a worker waits for the fork server
+        to import WeasyPrint (~0.5 s, once), and this process has other work meanwhile."""
+        if self.sender is None:
+            self.sender = ThreadPoolExecutor(1, thread_name_prefix="cheatdeck-sender")
+        return self.sender.submit(lambda: task(self._pool()))
+
+    def _pool(self) -> ProcessPoolExecutor:
+        """The worker pool (made on the sender thread, on first use)."""
         if self.pool is None:
             context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(list(PRELOAD))
             self.pool = ProcessPoolExecutor(
                 self.workers, mp_context=context, initializer=_Worker.start, initargs=(self.roots,)
             )
+        return self.pool
+
+    def _in_process(self, job: RenderJob) -> Rendered:
+        if _Worker.state.get("roots") != self.roots:
+            _Worker.start(self.roots)
+        return _Worker.render(job)
 
     def _done(self, result: Rendered) -> Rendered:
         if self.on_done is not None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from generator.booklet import PieceCache
-from generator.build import PIECES, build
+from generator.build import PIECES, Session, build
 from generator.impose import Geometry, pack_sheet
 from generator.options import BuildOptions, SheetOptions
 from generator.pdf import parse_array_types_once
@@ -320,3 +320,24 @@ def test_the_line_under_a_title_says_what_the_service_is(seed_build) -> None:
     )
     comprehend = definitions["Amazon Comprehend"]
     assert comprehend and "NLP" in comprehend.group(1)
+
+
+def test_watch_builds_share_warm_render_workers(tmp_path: Path) -> None:
+    """Builds in one session (``watch``) render with the same worker processes, and an edit
+    still reaches its sheet and the booklet."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    note = folder / "n.md"
+    note.write_text("# Amazon Lex\n\n- chat ==bots==\n", encoding="utf-8")
+    out, session = tmp_path / "out", Session()
+    try:
+        build([folder], out, NOW, BuildOptions(deck=False), session=session)
+        assert session.renderer is not None and session.renderer.pool is not None
+        workers = set(session.renderer.pool._processes)
+        note.write_text("# Amazon Lex\n\n- chat ==bots==\n- voice ==menus==\n", encoding="utf-8")
+        build([folder], out, NOW, BuildOptions(deck=False), session=session)
+        assert set(session.renderer.pool._processes) == workers
+    finally:
+        session.close()
+    assert "voice menus" in pdf_text(out / "sheets" / "amazon-lex.pdf")
+    assert "voice menus" in pdf_text(out / "sheets" / "all.pdf")
