@@ -326,6 +326,10 @@ def _build_and_report(targets: list[Path], options: BuildOptions, settings: dict
         done = f"nothing to rebuild: every output in {out}/ is up to date"
         _print_report(replay.report, replay.lines, done, timings, settings)
         return
+    if options.sheets:
+        from .pdf import start_fork_server
+
+        start_fork_server()  # WeasyPrint's import, in parallel with the stages'
     from .report import build_report, counted, report_lines
 
     _warn_if_slow(options)

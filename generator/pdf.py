@@ -18,23 +18,29 @@ import logging
 import multiprocessing
 import os
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterable, Sized
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import unquote, urlparse
 
 from .impose import FIRST_BOX, PX, Fragment, Geometry, Imposition, Laid, compose, pack_sheet
 from .options import SheetOptions
-from .sheets import Sheet, Stylesheets, pieces_document, sheet_frame
+
+if TYPE_CHECKING:
+    from .sheets import Sheet, Stylesheets
 
 TIGHTEN_BELOW = 0.2
 """A last page filled less than this is re-set tighter."""
 IN_PROCESS_JOBS = 2
 """Up to this many jobs are rendered without starting worker processes."""
-PRELOAD = ("generator.pdf", "weasyprint", "weasyprint.text.fonts", "pikepdf")
-"""Imported once by the fork server: every worker forked from it starts with them."""
+PRELOAD = ("generator.preload",)
+"""Imported once by the fork server: every worker forked from it starts with WeasyPrint
+and the modules that make the sheets' documents."""
 PARSED_STYLESHEETS = 256
 """Parsed stylesheets a worker keeps (the shared ones, and each sheet's running text)."""
 MAX_PAGES = 3
@@ -83,6 +89,39 @@ class Rendered:
     warnings: tuple[str, ...]
     laid: Laid | None = None
     """A sheet's pieces in the normal setting (for the booklet); a measured document's."""
+
+
+def import_weasyprint() -> None:
+    """Import WeasyPrint with its C libraries found in one ``ldconfig -p`` listing.
+
+    WeasyPrint tries several spellings of each library's name (one per platform), and
+    cffi asks ``ctypes.util.find_library`` about every spelling that fails to load, which
+    runs ldconfig, gcc and ld (~10 ms a miss; 0.15 s of the 0.45 s import). A name not in
+    the listing is a miss at once; the spelling that is the library's own file name (one of
+    WeasyPrint's on every Linux) is loaded by the dynamic loader as before.
+    """
+    sonames = _ldconfig_sonames() if "weasyprint" not in sys.modules else None
+    original = ctypes.util.find_library
+    if sonames is not None:
+        ctypes.util.find_library = lambda name: next(
+            (soname for soname in sonames if soname.startswith(f"lib{name}.so")), None
+        )
+    try:
+        import weasyprint.text.fonts  # noqa: F401
+    finally:
+        ctypes.util.find_library = original
+
+
+def _ldconfig_sonames() -> list[str] | None:
+    """The shared libraries the dynamic loader knows (None off Linux or without ldconfig)."""
+    ldconfig = shutil.which("ldconfig") or shutil.which("ldconfig", path="/sbin:/usr/sbin")
+    if not sys.platform.startswith("linux") or ldconfig is None:
+        return None
+    try:
+        listing = subprocess.run([ldconfig, "-p"], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return [line.split()[0] for line in listing.stdout.splitlines()[1:] if line.strip()]
 
 
 def harfbuzz_subset_available() -> bool:
@@ -145,6 +184,7 @@ class _Worker:
 
     @classmethod
     def start(cls, roots: tuple[Path, ...]) -> None:
+        import_weasyprint()
         from weasyprint.text.fonts import FontConfiguration
 
         if not cls.state:
@@ -211,6 +251,8 @@ class _Worker:
             tight = cls._set(job.sheet, replace(job.options, tight=True), job.font_css)
             if tight.imposition.pages < normal.imposition.pages:
                 chosen = tight
+        from .sheets import sheet_frame
+
         html, css = sheet_frame(job.sheet, chosen.options, chosen.imposition)
         frame = cls._layout(html, (job.font_css, *css)).write_pdf()
         pdf = compose(frame, [chosen.laid.pdf], chosen.imposition.placements)
@@ -220,6 +262,8 @@ class _Worker:
     @classmethod
     def _set(cls, sheet: Sheet, options: SheetOptions, font_css: str) -> _Setting:
         """The sheet's pieces laid out and packed in one setting (normal or tight)."""
+        from .sheets import pieces_document
+
         html, css = pieces_document(sheet, options)
         laid = cls._lay_out(html, (font_css, *css))
         imposition = pack_sheet(laid, Geometry.of(options), sheet.subject.slug, sheet.title)
@@ -361,8 +405,7 @@ class Renderer:
     def _pool(self) -> ProcessPoolExecutor:
         """The worker pool (made on the sender thread, on first use)."""
         if self.pool is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(list(PRELOAD))
+            context = start_fork_server()
             self.pool = ProcessPoolExecutor(
                 self.workers, mp_context=context, initializer=_Worker.start, initargs=(self.roots,)
             )
@@ -377,6 +420,18 @@ class Renderer:
         if self.on_done is not None:
             self.on_done(result.key)
         return result
+
+
+def start_fork_server() -> multiprocessing.context.ForkServerContext:
+    """Start the process render workers are forked from, if it is not running: it imports
+    WeasyPrint (~0.6 s) while this one imports the stages and reads the notes. Light to
+    call: this module imports no stage and no WeasyPrint."""
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(PRELOAD))
+    forkserver.ensure_running()
+    return context
 
 
 def bind_booklet(front: bytes, sheets: list[tuple[Sheet, bytes]], title: str) -> bytes:

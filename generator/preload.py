@@ -1,0 +1,10 @@
+"""What the render workers' fork server imports before it forks them (see
+:func:`generator.pdf.start_fork_server`): WeasyPrint and the modules that make the sheets'
+documents, imported once, so every worker starts with them."""
+
+import pikepdf  # noqa: F401
+
+from . import sheets  # noqa: F401
+from .pdf import import_weasyprint
+
+import_weasyprint()
