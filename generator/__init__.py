@@ -14,8 +14,9 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .build import build, load
     from .errors import CheatdeckError, NotesError, Skipped
-    from .extract import Fact, Notes, Subject, extract
+    from .extract import Fact, Notes, extract
     from .parse import Outline, parse_note
+    from .subjects import Subject
 
 _HOMES = {
     "CheatdeckError": "errors",
@@ -24,7 +25,7 @@ _HOMES = {
     "NotesError": "errors",
     "Outline": "parse",
     "Skipped": "errors",
-    "Subject": "extract",
+    "Subject": "subjects",
     "build": "build",
     "extract": "extract",
     "load": "build",

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .documents import Sheet, booklet_frame
 from .impose import Geometry, Laid, compose, pack_booklet
 from .options import SheetOptions
-from .sheets import Sheet, booklet_frame
 from .writers import write_atomic
 
 if TYPE_CHECKING:

@@ -40,6 +40,7 @@ from .cache import (
 )
 from .cards import DeckPlan, card_kinds, media_name, plan_deck
 from .catalog import load_catalog
+from .documents import Sheet, booklet_front, booklet_front_alone, label_texts
 from .errors import StrictError
 from .extract import Fact, Notes, extract
 from .identity import (
@@ -53,14 +54,7 @@ from .identity import (
 from .options import NO_EXTENSION, BuildOptions, CatalogExtension, DeckOptions, SheetOptions
 from .parse import Outline, parse_note
 from .resources import TEMPLATES
-from .sheets import (
-    Sheet,
-    booklet_front,
-    booklet_front_alone,
-    label_texts,
-    plan_sheets,
-    plan_weak_sheet,
-)
+from .sheets import plan_sheets, plan_weak_sheet
 from .sources import LOCK_NAME, NoteSet, read_lock, read_notes
 from .writers import apkg_bytes, facts_json, write_atomic
 

@@ -29,6 +29,7 @@ from .errors import Skipped
 from .inline import fenced_code, inline_tokens, plain_text, tags_in
 from .parse import ANSWER, DIRECTIVE, QUESTION, Block, ListPlace, Node, Outline, script_language
 from .quiz import QuizReader
+from .subjects import Subject
 
 _EXPLICIT_PAIR = re.compile(r"^(?P<term>.+?)\s+(?P<marker>:::?)\s+(?P<definition>.+)$", re.DOTALL)
 _QUESTION_ANSWER = re.compile(
@@ -55,20 +56,6 @@ _LABEL_MAX = 20
 _SENTENCE_END = (".", "。", "!", "?", "！", "？")
 _ABOUT_WINDOW = 60
 _ENUMERATION = re.compile(r"\s*(?:[,、・/&]|and\s|or\s|및|や)")
-
-
-@dataclass(frozen=True, slots=True)
-class Subject:
-    """What facts are about: an AWS service or a topic."""
-
-    name: str
-    """Canonical service name, or the topic's title as written."""
-    kind: str
-    """``service`` or ``topic``."""
-    slug: str
-    """File-name-safe form of the name (sheet file names)."""
-    category: str = ""
-    """The service's category from the catalog; empty for topics."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from .impose import FIRST_BOX, PX, Fragment, Geometry, Imposition, Laid, compose
 from .options import SheetOptions
 
 if TYPE_CHECKING:
-    from .sheets import Sheet, Stylesheets
+    from .documents import Sheet, Stylesheets
 
 TIGHTEN_BELOW = 0.2
 """A last page filled less than this is re-set tighter."""
@@ -69,7 +69,7 @@ class DocumentJob:
     key: str
     html: str
     stylesheets: Stylesheets
-    """In cascade order (the fonts' first); see :class:`generator.sheets.Sheet`."""
+    """In cascade order (the fonts' first); see :class:`generator.documents.Sheet`."""
     measure: bool = False
 
     @property
@@ -251,7 +251,7 @@ class _Worker:
             tight = cls._set(job.sheet, replace(job.options, tight=True), job.font_css)
             if tight.imposition.pages < normal.imposition.pages:
                 chosen = tight
-        from .sheets import sheet_frame
+        from .documents import sheet_frame
 
         html, css = sheet_frame(job.sheet, chosen.options, chosen.imposition)
         frame = cls._layout(html, (job.font_css, *css)).write_pdf()
@@ -262,7 +262,7 @@ class _Worker:
     @classmethod
     def _set(cls, sheet: Sheet, options: SheetOptions, font_css: str) -> _Setting:
         """The sheet's pieces laid out and packed in one setting (normal or tight)."""
-        from .sheets import pieces_document
+        from .documents import pieces_document
 
         html, css = pieces_document(sheet, options)
         laid = cls._lay_out(html, (font_css, *css))

@@ -4,7 +4,7 @@ documents, imported once, so every worker starts with them."""
 
 import pikepdf  # noqa: F401
 
-from . import sheets  # noqa: F401
+from . import documents  # noqa: F401
 from .pdf import import_weasyprint
 
 import_weasyprint()
