@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+    from .cards import DeckPlan
     from .fonts import FontSet
     from .pdf import DocumentJob, Rendered, Renderer, RenderJob
 
@@ -38,7 +39,6 @@ from .cache import (
     render_key,
     save_stamp,
 )
-from .cards import DeckPlan, card_kinds, media_name, plan_deck
 from .catalog import load_catalog
 from .documents import Sheet, booklet_front, booklet_front_alone, label_texts
 from .errors import StrictError
@@ -145,6 +145,8 @@ def _parse_all(note_set: NoteSet) -> list[Outline]:
 
 def _media(note_set: NoteSet) -> tuple[dict[str, str], dict[str, bytes]]:
     """Image path → content-addressed media name, and media name → bytes."""
+    from .cards import media_name
+
     names: dict[str, str] = {}
     contents: dict[str, bytes] = {}
     for root, path in sorted(note_set.assets):
@@ -155,6 +157,8 @@ def _media(note_set: NoteSet) -> tuple[dict[str, str], dict[str, bytes]]:
 
 
 def _deck(loaded: Loaded, options: DeckOptions, now: int) -> tuple[DeckPlan, bytes]:
+    from .cards import plan_deck  # imported once the sheets are under way
+
     names, contents = _media(loaded.note_set)
     moved = frozenset(fact_id for fact_id, _, _ in loaded.identified.changes.moved)
     plan = plan_deck(loaded.notes, loaded.identified.scoped_lock(), moved, options, names, now)
@@ -433,6 +437,8 @@ def build(
             kinds = plan.kinds
         else:
             scoped = loaded.identified.scoped_lock()
+            from .cards import card_kinds
+
             kinds, _ = card_kinds(loaded.notes, scoped, options.deck_options)
         outputs[out / "facts.json"] = facts_json(loaded.notes, kinds).encode()
         sheet_output = None

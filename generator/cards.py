@@ -21,50 +21,17 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-import nh3
-
 from . import card_rules
 from .card_rules import LABELS, RECALL_RULES, Corpus, Question
 from .extract import Fact, Notes
 from .identity import Entry, NoteRecord
-from .inline import fenced_code, inline_tokens, paragraphs, render_inline_html
+from .inline import fenced_code, inline_tokens, paragraphs, render_inline_html, sanitize
 from .options import DeckOptions
 
 REMOVED_TAG = "cheatdeck::removed"
 MOVED_TAG = "cheatdeck::moved"
 SAME_QUESTION = "asks the same question as another card with a different answer"
 KINDS_OFF = "its kind of card is turned off (skip_kinds)"
-
-ALLOWED_TAGS = {
-    "a",
-    "b",
-    "br",
-    "code",
-    "del",
-    "div",
-    "em",
-    "i",
-    "img",
-    "li",
-    "mark",
-    "ol",
-    "p",
-    "pre",
-    "s",
-    "span",
-    "strong",
-    "sub",
-    "sup",
-    "u",
-    "ul",
-    "hr",
-}
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt"},
-    "span": {"class", "lang"},
-    "div": {"class", "lang"},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,19 +94,6 @@ def media_name(path: str, content: bytes) -> str:
     """Content-addressed media file name: edits to an image give a new name."""
     suffix = path.rsplit(".", 1)[-1].lower() if "." in path else "bin"
     return f"cheatdeck-{hashlib.sha256(content).hexdigest()[:16]}.{suffix}"
-
-
-def sanitize(fragment: str) -> str:
-    """Only harmless HTML survives: no scripts, handlers, styles or javascript: links."""
-    return str(
-        nh3.clean(
-            fragment,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes={"http", "https"},
-            link_rel="noopener noreferrer",
-        )
-    )
 
 
 class _Renderer:

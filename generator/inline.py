@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 
+import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
@@ -356,3 +357,48 @@ def fenced_code(markdown: str) -> str | None:
 def shorten(text: str, width: int) -> str:
     """``text`` cut to ``width`` characters, an ellipsis marking the cut."""
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+ALLOWED_TAGS = {
+    "a",
+    "b",
+    "br",
+    "code",
+    "del",
+    "div",
+    "em",
+    "i",
+    "img",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "u",
+    "ul",
+    "hr",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt"},
+    "span": {"class", "lang"},
+    "div": {"class", "lang"},
+}
+
+
+def sanitize(fragment: str) -> str:
+    """Only harmless HTML survives: no scripts, handlers, styles or javascript: links."""
+    return str(
+        nh3.clean(
+            fragment,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes={"http", "https"},
+            link_rel="noopener noreferrer",
+        )
+    )

@@ -22,11 +22,10 @@ from typing import TypedDict
 from markupsafe import Markup
 
 from ._version import __version__
-from .cards import sanitize
 from .catalog import Catalog
 from .documents import Sheet, css_string, environment, labels_for, stylesheet
 from .extract import Fact, Notes, detect_lang, shared_depth
-from .inline import fenced_code, paragraphs, render_inline_html, shorten
+from .inline import fenced_code, paragraphs, render_inline_html, sanitize, shorten
 from .options import SheetOptions
 from .subjects import Subject
 

@@ -10,11 +10,13 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cache import TEMPORARY_PREFIX
-from .cards import DeckPlan, deck_id
 from .extract import Notes
+
+if TYPE_CHECKING:
+    from .cards import DeckPlan
 
 FACTS_VERSION = 1
 _UMASK = os.umask(0o022)
@@ -118,6 +120,8 @@ def _models() -> dict[str, Any]:
 def apkg_bytes(plan: DeckPlan, media_files: dict[str, bytes]) -> bytes:
     """The deck as an .apkg; ``media_files`` maps media names to their bytes."""
     import genanki
+
+    from .cards import deck_id
 
     class TimedNote(genanki.Note):  # type: ignore[misc]
         """A note whose modification time is its facts' change time, not the build's."""
