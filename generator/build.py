@@ -8,9 +8,7 @@ the notes is saved last.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -56,6 +54,7 @@ from .parse import Outline, parse_note
 from .resources import TEMPLATES
 from .sheets import plan_sheets, plan_weak_sheet
 from .sources import LOCK_NAME, NoteSet, read_lock, read_notes
+from .workers import WorkerPool
 from .writers import apkg_bytes, facts_json, write_atomic
 
 
@@ -138,8 +137,7 @@ def _parse_all(note_set: NoteSet) -> list[Outline]:
     workers = os.cpu_count() or 1
     if workers == 1 or sum(len(text) for _, text in notes) < PARALLEL_PARSE_BYTES:
         return [parse_note(file, text) for file, text in notes]
-    context = multiprocessing.get_context("forkserver")  # see pdf.Renderer: no lock leaks
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with WorkerPool(workers) as pool:
         return list(pool.map(_parse_one, notes, chunksize=max(1, len(notes) // (workers * 4))))
 
 

@@ -327,13 +327,13 @@ def _build_and_report(targets: list[Path], options: BuildOptions, settings: dict
         _print_report(replay.report, replay.lines, done, timings, settings)
         return
     if options.sheets:
-        from .pdf import start_fork_server
+        from .workers import RENDERING, start_fork_server
 
-        start_fork_server()  # WeasyPrint's import, in parallel with the stages'
-    from .report import build_report, counted, report_lines
-
+        start_fork_server(RENDERING)  # WeasyPrint's import, in parallel with the stages'
     _warn_if_slow(options)
     result, timings = _built(targets, options, settings)
+    from .report import build_report, counted, report_lines  # after: cards are imported late
+
     report = build_report(result)
     done = f"wrote {counted(len(result.written), 'file')} to {out}/"
     _print_report(report, report_lines(report), done, timings, settings)

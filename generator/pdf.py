@@ -15,14 +15,13 @@ import atexit
 import ctypes.util
 import io
 import logging
-import multiprocessing
 import os
 import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Sized
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -30,6 +29,7 @@ from urllib.parse import unquote, urlparse
 
 from .impose import FIRST_BOX, PX, Fragment, Geometry, Imposition, Laid, compose, pack_sheet
 from .options import SheetOptions
+from .workers import RENDERING, WorkerPool
 
 if TYPE_CHECKING:
     from .documents import Sheet, Stylesheets
@@ -38,9 +38,6 @@ TIGHTEN_BELOW = 0.2
 """A last page filled less than this is re-set tighter."""
 IN_PROCESS_JOBS = 2
 """Up to this many jobs are rendered without starting worker processes."""
-PRELOAD = ("generator.preload",)
-"""Imported once by the fork server: every worker forked from it starts with WeasyPrint
-and the modules that make the sheets' documents."""
 PARSED_STYLESHEETS = 256
 """Parsed stylesheets a worker keeps (the shared ones, and each sheet's running text)."""
 MAX_PAGES = 3
@@ -338,11 +335,8 @@ def _bookmarks(items: list[Any], level: int) -> Iterable[tuple[int, str, int]]:
 
 
 class Renderer:
-    """Worker processes that stay up for the whole build (sheets, then the booklet's frame).
-
-    Workers are started with forkserver, not fork: forked workers would inherit the build
-    lock's descriptor and, orphaned by a killed build, keep the output folder locked.
-    """
+    """Worker processes that stay up for the whole build (sheets, then the booklet's frame);
+    see :mod:`generator.workers` for how they start and end."""
 
     def __init__(
         self,
@@ -352,7 +346,7 @@ class Renderer:
     ) -> None:
         self.roots = roots
         self.workers = workers or os.cpu_count() or 1
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: WorkerPool | None = None
         self.on_done = on_done
         """Called with each job's key as it finishes (for a progress display)."""
         self.sender: ThreadPoolExecutor | None = None
@@ -395,20 +389,17 @@ class Renderer:
         cards (more start later if there are more jobs than workers)."""
         self._send(lambda pool: [pool.submit(_Worker.ready) for _ in range(workers)])
 
-    def _send(self, task: Callable[[ProcessPoolExecutor], _Sent]) -> Future[_Sent]:
+    def _send(self, task: Callable[[WorkerPool], _Sent]) -> Future[_Sent]:
         """Hand ``task`` to the sender thread: starting a worker waits for the fork server
         to import WeasyPrint (~0.5 s, once), and this process has other work meanwhile."""
         if self.sender is None:
             self.sender = ThreadPoolExecutor(1, thread_name_prefix="cheatdeck-sender")
         return self.sender.submit(lambda: task(self._pool()))
 
-    def _pool(self) -> ProcessPoolExecutor:
+    def _pool(self) -> WorkerPool:
         """The worker pool (made on the sender thread, on first use)."""
         if self.pool is None:
-            context = start_fork_server()
-            self.pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_Worker.start, initargs=(self.roots,)
-            )
+            self.pool = WorkerPool(self.workers, _Worker.start, (self.roots,), RENDERING)
         return self.pool
 
     def _in_process(self, job: RenderJob) -> Rendered:
@@ -420,18 +411,6 @@ class Renderer:
         if self.on_done is not None:
             self.on_done(result.key)
         return result
-
-
-def start_fork_server() -> multiprocessing.context.ForkServerContext:
-    """Start the process render workers are forked from, if it is not running: it imports
-    WeasyPrint (~0.6 s) while this one imports the stages and reads the notes. Light to
-    call: this module imports no stage and no WeasyPrint."""
-    from multiprocessing import forkserver
-
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(PRELOAD))
-    forkserver.ensure_running()
-    return context
 
 
 def bind_booklet(front: bytes, sheets: list[tuple[Sheet, bytes]], title: str) -> bytes:

@@ -1,5 +1,5 @@
 """What the render workers' fork server imports before it forks them (see
-:func:`generator.pdf.start_fork_server`): WeasyPrint and the modules that make the sheets'
+:data:`generator.workers.RENDERING`): WeasyPrint and the modules that make the sheets'
 documents, imported once, so every worker starts with them."""
 
 import pikepdf  # noqa: F401

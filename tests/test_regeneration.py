@@ -147,6 +147,53 @@ def test_killed_builds_never_leave_broken_outputs(tmp_path: Path) -> None:
     assert not list(out.rglob(".cheatdeck-tmp-*"))
 
 
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_build_leaves_no_process_behind(tmp_path: Path, stop: signal.Signals) -> None:
+    """Render workers (and the fork server they come from) go with the build, even when it
+    is killed before it can stop them."""
+    notes = tmp_path / "notes"
+    shutil.copytree(SOURCE_NOTES, notes, ignore=shutil.ignore_patterns("cheatdeck.lock.json"))
+    mark = f"cheatdeck-test-{os.getpid()}-{stop.name}"
+    process = subprocess.Popen(
+        [*CHEATDECK, "build", str(notes), "-o", str(tmp_path / "out")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "CHEATDECK_TEST_MARK": mark},
+    )
+    deadline = time.monotonic() + 20
+    while not _workers(mark, process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _workers(mark, process.pid), "the build never started its render workers"
+    time.sleep(0.5)  # rendering
+    process.send_signal(stop)
+    process.wait()
+    deadline = time.monotonic() + 10
+    while _marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(_marked(mark)) == []
+
+
+def _workers(mark: str, build: int) -> list[int]:
+    """The marked processes that are not the build's own children: workers, forked from
+    the fork server."""
+    found = _marked(mark)
+    return [pid for pid, parent in found.items() if parent in found and parent != build]
+
+
+def _marked(mark: str) -> dict[int, int]:
+    """Live processes started with ``mark`` in their environment, and their parents."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            environment = (entry / "environ").read_bytes()
+            state, parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue
+        if f"CHEATDECK_TEST_MARK={mark}".encode() in environment and state != "Z":
+            found[int(entry.name)] = int(parent)
+    return found
+
+
 def test_two_builds_on_one_folder_do_not_collide(notes_dir, tmp_path: Path) -> None:
     folder = notes_dir({"polly.md": POLLY, "lex.md": LEX})
     out = tmp_path / "out"
