@@ -90,5 +90,5 @@ def impose_booklet(
     frame = render(DocumentJob("booklet frame", html, (font_css, *css)))
     if frame.pages != imposition.pages:
         raise RuntimeError(f"booklet frame has {frame.pages} pages, {imposition.pages} packed")
-    pdf = compose(frame.pdf, [laid.pdf for _, _, laid in subjects], imposition.placements)
+    pdf = compose(frame.pdf, [laid.pdf for _, _, laid in subjects], imposition)
     return Rendered("booklet", pdf, imposition.pages, frame.warnings)

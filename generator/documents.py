@@ -182,11 +182,11 @@ _NO_MARGIN_TEXT = " ".join(
 def sheet_frame(
     sheet: Sheet, options: SheetOptions, imposition: Imposition
 ) -> tuple[str, Stylesheets]:
-    """HTML and CSS of the pages a sheet's pieces are drawn on: running title, sources,
-    page numbers and the bookmarks, each page otherwise empty."""
+    """HTML and CSS of the pages a sheet's pieces are drawn on: running title, sources and
+    page numbers, each page otherwise empty."""
     stylesheet = sheet.tight_stylesheet if options.tight else sheet.stylesheet
     context = dict(_document_context(sheet), author=options.author)
-    pages = _frame_pages(imposition, Geometry.of(options), named=False)
+    pages = _frame_pages(imposition, Geometry.of(options), booklet=False)
     page = environment().get_template("sheets/frame.html").render(**context, pages=pages, front="")
     return page, (stylesheet + _frame_css(Geometry.of(options)), sheet.running)
 
@@ -195,8 +195,8 @@ def booklet_frame(
     sheets: list[Sheet], options: SheetOptions, build_date: str, imposition: Imposition
 ) -> tuple[str, Stylesheets]:
     """HTML and CSS of the packed booklet's pages: the contents at the top of the first,
-    then the running title of each page (its first subject), page numbers, bookmarks and
-    the anchors the contents link to."""
+    then the running title of each page (its first subject), page numbers and the anchors
+    the contents link to."""
     geometry = Geometry.of(options)
     starts = {mark.anchor: mark.page + 1 for mark in imposition.marks if mark.anchor}
     front = _front(sheets, options, build_date, starts)
@@ -206,7 +206,7 @@ def booklet_frame(
         options,
         build_date,
         body_class=_packed_class(options),
-        pages=_frame_pages(imposition, geometry, named=True),
+        pages=_frame_pages(imposition, geometry, booklet=True),
         front=front,
     )
     running = "".join(
@@ -259,21 +259,21 @@ def _front(
 
 
 def _frame_pages(
-    imposition: Imposition, geometry: Geometry, *, named: bool
+    imposition: Imposition, geometry: Geometry, *, booklet: bool
 ) -> list[dict[str, object]]:
+    """Each frame page: named for its running title, and the anchors the contents link
+    to, in the booklet; plain in a sheet (its bookmarks are written by the imposition)."""
     return [
         {
-            "name": f"p{index}" if named else "auto",
-            "marks": [
+            "name": f"p{index}" if booklet else "auto",
+            "anchors": [
                 {
-                    "anchor": mark.anchor,
+                    "name": mark.anchor,
                     "top": round(mark.y - geometry.top, 3),
                     "left": round(mark.x - geometry.left, 3),
-                    "level": mark.level,
-                    "label": css_string(mark.title),
                 }
                 for mark in imposition.marks
-                if mark.page == index
+                if mark.page == index and mark.anchor and booklet
             ],
         }
         for index in range(imposition.pages)

@@ -320,15 +320,17 @@ def _running(
     return tuple(titles)
 
 
-def compose(frame: bytes, sources: Sequence[bytes], placements: Sequence[Placement]) -> bytes:
-    """The frame PDF with every placed fragment drawn on its page (links included)."""
+def compose(frame: bytes, sources: Sequence[bytes], imposition: Imposition) -> bytes:
+    """The frame PDF with every placed fragment drawn on its page (links included) and
+    the bookmarks. Bookmarks are written here, not laid out: as positioned elements in the
+    frame they cost WeasyPrint more than the rest of a booklet frame together."""
     import pikepdf
 
     target = pikepdf.open(io.BytesIO(frame))
     opened: dict[int, Any] = {}
     forms: dict[tuple[int, int], Any] = {}
     drawn: dict[int, list[bytes]] = {}
-    for placement in placements:
+    for placement in imposition.placements:
         if placement.source not in opened:
             opened[placement.source] = pikepdf.open(io.BytesIO(sources[placement.source]))
         source = opened[placement.source].pages[placement.fragment.page]
@@ -346,9 +348,29 @@ def compose(frame: bytes, sources: Sequence[bytes], placements: Sequence[Placeme
         page = target.pages[index]
         page.contents_add(b"q\n", prepend=True)  # the frame's own transform ends here
         page.contents_add(b"Q\n" + b"".join(commands))
+    _bookmark(target, imposition.marks)
     buffer = io.BytesIO()
     target.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
+
+
+def _bookmark(target: Any, marks: Sequence[Mark]) -> None:
+    """The outline: each level-1 mark (a subject) with the level-2 marks (its boxes) after
+    it, in page order, each pointing at its place on the page."""
+    import pikepdf
+
+    subjects: list[Any] = []
+    for mark in sorted(marks, key=lambda mark: mark.page):  # stable: flow order on a page
+        top = float(target.pages[mark.page].mediabox[3]) - mark.y
+        item = pikepdf.OutlineItem(
+            mark.title, mark.page, pikepdf.PageLocation.XYZ, left=mark.x, top=top, zoom=0
+        )
+        if mark.level == 1 or not subjects:
+            subjects.append(item)
+        else:
+            subjects[-1].children.append(item)
+    with target.open_outline() as outline:
+        outline.root.extend(subjects)
 
 
 def _form(source: Any, height: float) -> Any:

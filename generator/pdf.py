@@ -252,7 +252,7 @@ class _Worker:
 
         html, css = sheet_frame(job.sheet, chosen.options, chosen.imposition)
         frame = cls._layout(html, (job.font_css, *css)).write_pdf()
-        pdf = compose(frame, [chosen.laid.pdf], chosen.imposition.placements)
+        pdf = compose(frame, [chosen.laid.pdf], chosen.imposition)
         messages = tuple(cls.state["log"].messages)
         return Rendered(job.key, pdf, chosen.imposition.pages, messages, normal.laid)
 
