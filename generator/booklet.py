@@ -10,12 +10,12 @@ anew from all of them — packing and imposing take milliseconds, so it is never
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .documents import Sheet, booklet_frame
-from .impose import Geometry, Laid, compose, pack_booklet
+from .impose import Geometry, Imposition, Laid, compose, pack_booklet
 from .options import SheetOptions
 from .writers import write_atomic
 
@@ -62,22 +62,31 @@ class PieceCache:
                     path.unlink()
 
 
-def impose_booklet(
+@dataclass(frozen=True, slots=True)
+class BookletPlan:
+    """The packed booklet before its frame pages are rendered."""
+
+    imposition: Imposition
+    sources: list[bytes]
+    """Each subject's pieces (PDF), in booklet order."""
+    frame: DocumentJob
+    """The frame pages to render: contents, running titles, page numbers, anchors."""
+
+
+def plan_booklet(
     sheets: list[Sheet],
     pieces: PieceCache,
     keys: dict[str, str],
     front: Laid,
     options: SheetOptions,
     build_date: str,
-    render: Callable[[DocumentJob], Rendered],
     font_css: str,
-) -> Rendered:
-    """The packed booklet: contents (``front``, as measured) at the top of the first
-    page, then every subject's pieces (laid out by this build or kept from an earlier
-    one, under ``keys``), flowing on through the columns."""
-    from .pdf import DocumentJob, Rendered
+) -> BookletPlan:
+    """Contents (``front``, as measured) at the top of the first page, then every
+    subject's pieces (laid out by this build or kept from an earlier one, under ``keys``),
+    flowing on through the columns."""
+    from .pdf import DocumentJob
 
-    geometry = Geometry.of(options)
     subjects = []
     for sheet in sheets:
         laid = pieces.get(sheet.subject.slug, keys[sheet.subject.slug])
@@ -85,10 +94,17 @@ def impose_booklet(
             raise RuntimeError(f"the pieces of {sheet.subject.slug} went missing during the build")
         subjects.append((sheet.subject.slug, sheet.title, laid))
     offset = sum(fragment.height for fragment in front.fragments)
-    imposition = pack_booklet(subjects, geometry, offset)
+    imposition = pack_booklet(subjects, Geometry.of(options), offset)
     html, css = booklet_frame(sheets, options, build_date, imposition)
-    frame = render(DocumentJob("booklet frame", html, (font_css, *css)))
-    if frame.pages != imposition.pages:
-        raise RuntimeError(f"booklet frame has {frame.pages} pages, {imposition.pages} packed")
-    pdf = compose(frame.pdf, [laid.pdf for _, _, laid in subjects], imposition)
-    return Rendered("booklet", pdf, imposition.pages, frame.warnings)
+    frame = DocumentJob("booklet frame", html, (font_css, *css))
+    return BookletPlan(imposition, [laid.pdf for _, _, laid in subjects], frame)
+
+
+def impose_booklet(plan: BookletPlan, frame: Rendered) -> Rendered:
+    """The booklet: every subject's pieces drawn on the frame pages."""
+    from .pdf import Rendered
+
+    if frame.pages != plan.imposition.pages:
+        raise RuntimeError(f"booklet frame has {frame.pages} pages, {plan.imposition.pages} packed")
+    pdf = compose(frame.pdf, plan.sources, plan.imposition)
+    return Rendered("booklet", pdf, plan.imposition.pages, frame.warnings)

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 
     from .cards import DeckPlan
     from .fonts import FontSet
-    from .pdf import DocumentJob, Rendered, Renderer, RenderJob
+    from .pdf import DocumentJob, Rendered, Renderer, RenderJob, Setting
 
-from .booklet import PieceCache, impose_booklet
+from .booklet import PieceCache, impose_booklet, plan_booklet
 from .cache import (
     MANIFEST,
     STAMP,
@@ -249,45 +249,46 @@ def _finish_sheets(
     progress: Progress,
     renderer: Renderer,
 ) -> _SheetOutput:
-    """Every subject's PDF that changed and the booklet, once the workers are done."""
+    """Every subject's PDF that changed and the booklet. Once every changed subject is
+    laid out, the packed booklet's frame goes to the workers first, then each sheet's: the
+    booklet is imposed here while the workers draw the sheets."""
+    from .pdf import FrameJob
+
     sheets, manifest = work.sheets, work.manifest
     if not work.stale and BOOKLET in manifest.files:
         return _SheetOutput({}, tuple(sheets), (), manifest, (), work.fonts.files)
-    finished: list[str] = []
+    total, finished = work.jobs + len(work.stale), []
 
     def tick(key: str) -> None:
         finished.append(key)
-        progress("rendering sheets", min(len(finished), work.jobs), work.jobs)
+        progress("rendering sheets", min(len(finished), total), total)
 
-    progress("rendering sheets", 0, work.jobs)
-    files: dict[Path, bytes] = {}
-    warnings: list[str] = []
+    progress("rendering sheets", 0, total)
     renderer.on_done = tick
-    rendered = {result.key: result for result in work.results()}
+    laid_out = {result.key: result for result in work.results()}
     pieces = PieceCache(out / PIECES)
     for sheet in work.stale:
-        slug, result = sheet.subject.slug, rendered[sheet.subject.slug]
-        files[out / _sheet_file(sheet)] = result.pdf
-        manifest.files[_sheet_file(sheet)] = Rendition(work.keys[slug], result.pages)
-        warnings.extend(f"{slug}.pdf: warning: {w}" for w in result.warnings)
-        if result.laid is not None:
-            pieces.put(slug, work.keys[slug], result.laid)
-    if options.booklet == "packed":
-        contents = PieceCache(out / CONTENTS)
-        if BOOKLET in rendered and (laid := rendered[BOOKLET].laid) is not None:
-            contents.put("contents", work.contents_key, laid)
-        front = contents.get("contents", work.contents_key)
-        assert front is not None
-
-        def render_frame(job: DocumentJob) -> Rendered:
-            return _cached(job, renderer, out / ".cache", "frame")
-
-        result = impose_booklet(
-            sheets, pieces, work.keys, front, options, build_date, render_frame, work.fonts.css
-        )
+        slug, laid = sheet.subject.slug, laid_out[sheet.subject.slug].laid
+        assert laid is not None
+        pieces.put(slug, work.keys[slug], laid)
+    packed = options.booklet == "packed"
+    booklet = _start_booklet(work, laid_out, pieces, options, build_date, out, renderer)
+    framing = renderer.submit(
+        [FrameJob(s.subject.slug, s, _setting(laid_out, s), work.fonts.css) for s in work.stale]
+    )
+    files: dict[Path, bytes] = {}
+    warnings: list[str] = []
+    if booklet is not None:
+        result = booklet()
         files[out / BOOKLET], booklet_pages = result.pdf, result.pages
         warnings.extend(f"all.pdf: warning: {w}" for w in result.warnings)
-    else:
+    for sheet, framed in zip(work.stale, framing(), strict=True):
+        slug = sheet.subject.slug
+        files[out / _sheet_file(sheet)] = framed.pdf
+        manifest.files[_sheet_file(sheet)] = Rendition(work.keys[slug], framed.pages)
+        found = (*laid_out[slug].warnings, *framed.warnings)
+        warnings.extend(f"{slug}.pdf: warning: {w}" for w in found)
+    if not packed:
         pdfs = [
             files.get(out / _sheet_file(s)) or (out / _sheet_file(s)).read_bytes() for s in sheets
         ]
@@ -300,6 +301,46 @@ def _finish_sheets(
     return _SheetOutput(
         files, tuple(sheets), rendered_slugs, manifest, tuple(warnings), work.fonts.files
     )
+
+
+def _setting(laid_out: dict[str, Rendered], sheet: Sheet) -> Setting:
+    setting = laid_out[sheet.subject.slug].setting
+    assert setting is not None
+    return setting
+
+
+def _start_booklet(
+    work: _SheetWork,
+    laid_out: dict[str, Rendered],
+    pieces: PieceCache,
+    options: SheetOptions,
+    build_date: str,
+    out: Path,
+    renderer: Renderer,
+) -> Callable[[], Rendered] | None:
+    """The packed booklet planned and its frame pages under way (or found in the cache);
+    the function returned imposes it. None for a one-per-page booklet."""
+    if options.booklet != "packed":
+        return None
+    contents = PieceCache(out / CONTENTS)
+    if BOOKLET in laid_out and (measured := laid_out[BOOKLET].laid) is not None:
+        contents.put("contents", work.contents_key, measured)
+    front = contents.get("contents", work.contents_key)
+    assert front is not None
+    plan = plan_booklet(work.sheets, pieces, work.keys, front, options, build_date, work.fonts.css)
+    cached = _cache_file(plan.frame, out / ".cache", "frame")
+    frame = _read_cached(plan.frame, cached)
+    waiting = renderer.submit([plan.frame]) if frame is None else None
+
+    def impose() -> Rendered:
+        if waiting is None:
+            assert frame is not None
+            return impose_booklet(plan, frame)
+        (rendered,) = waiting()
+        _save_cached(cached, rendered)
+        return impose_booklet(plan, rendered)
+
+    return impose
 
 
 BOOKLET = "sheets/all.pdf"
@@ -356,7 +397,7 @@ def write_weak_sheet(
     """Render the weak-spots sheet into ``OUT/sheets/weak-spots.pdf``; returns its pages.
     With ``fit_one_page``, the weakest facts that fit on one page are kept."""
     from .fonts import prepare_fonts
-    from .pdf import Renderer, SheetJob
+    from .pdf import FrameJob, Renderer, SheetJob
 
     build_date = datetime.now(UTC).date().isoformat()
     fonts_home = out / FONTS
@@ -365,10 +406,12 @@ def write_weak_sheet(
             sheet = plan_weak_sheet(weak, title, options, build_date, loaded.notes.catalog)
             texts = [sheet.html, sheet.stylesheet, sheet.running, *label_texts()]
             fonts = prepare_fonts(texts, fonts_home)
-            (result,) = renderer.render([SheetJob("weak", sheet, options, fonts.css)])
-            if not fit_one_page or result.pages == 1 or len(weak) == 1:
+            (laid_out,) = renderer.render([SheetJob("weak", sheet, options, fonts.css)])
+            if not fit_one_page or laid_out.pages == 1 or len(weak) == 1:
                 break
-            weak = weak[: max(1, int(len(weak) / result.pages * 0.9))]
+            weak = weak[: max(1, int(len(weak) / laid_out.pages * 0.9))]
+        assert laid_out.setting is not None
+        (result,) = renderer.render([FrameJob("weak", sheet, laid_out.setting, fonts.css)])
         write_atomic(out / WEAK_SPOTS, result.pdf)
     return result.pages
 
@@ -376,17 +419,34 @@ def write_weak_sheet(
 def _cached(job: DocumentJob, renderer: Renderer, cache: Path, name: str) -> Rendered:
     """A document reused while it reads the same: the booklet's frame pages or its cover
     and contents (most edits move no page)."""
+    cached = _cache_file(job, cache, name)
+    found = _read_cached(job, cached)
+    if found is not None:
+        return found
+    (rendered,) = renderer.render([job])
+    _save_cached(cached, rendered)
+    return rendered
+
+
+def _cache_file(job: DocumentJob, cache: Path, name: str) -> Path:
+    return cache / f"{name}-{render_key(job.html, *job.stylesheets)}.pdf"
+
+
+def _read_cached(job: DocumentJob, cached: Path) -> Rendered | None:
     from .pdf import Rendered, page_count
 
-    cached = cache / f"{name}-{render_key(job.html, *job.stylesheets)}.pdf"
-    if cached.is_file():
-        pdf = cached.read_bytes()
-        return Rendered(job.key, pdf, page_count(pdf), ())
-    (rendered,) = renderer.render([job])
-    for old in cache.glob(f"{name}-*.pdf"):
+    if not cached.is_file():
+        return None
+    pdf = cached.read_bytes()
+    return Rendered(job.key, pdf, page_count(pdf), ())
+
+
+def _save_cached(cached: Path, rendered: Rendered) -> None:
+    """Keep ``rendered`` as the only document of its name (its key is in the file name)."""
+    name = cached.name.rsplit("-", 1)[0]
+    for old in cached.parent.glob(f"{name}-*.pdf"):
         old.unlink()
     write_atomic(cached, rendered.pdf)
-    return rendered
 
 
 def _notes_by_fact(plan: DeckPlan) -> dict[str, list[NoteRecord]]:

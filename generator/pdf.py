@@ -46,11 +46,28 @@ MAX_PAGES = 3
 
 @dataclass(frozen=True, slots=True)
 class SheetJob:
-    """A subject's sheet: its pieces laid out once, imposed on the sheet's pages."""
+    """A subject's sheet, first: its pieces laid out once and packed (the booklet needs
+    no more of it); a sheet too long, or ending on a nearly empty page, is set again
+    tighter and kept so if that saves a page."""
 
     key: str
     sheet: Sheet
     options: SheetOptions
+    font_css: str
+
+    @property
+    def size(self) -> int:
+        return len(self.sheet.html)
+
+
+@dataclass(frozen=True, slots=True)
+class FrameJob:
+    """A subject's sheet, then: its frame pages, with its pieces drawn on them."""
+
+    key: str
+    sheet: Sheet
+    setting: Setting
+    """The setting its :class:`SheetJob` chose."""
     font_css: str
 
     @property
@@ -74,7 +91,7 @@ class DocumentJob:
         return len(self.html)
 
 
-RenderJob = SheetJob | DocumentJob
+RenderJob = SheetJob | FrameJob | DocumentJob
 _Sent = TypeVar("_Sent")
 
 
@@ -86,6 +103,8 @@ class Rendered:
     warnings: tuple[str, ...]
     laid: Laid | None = None
     """A sheet's pieces in the normal setting (for the booklet); a measured document's."""
+    setting: Setting | None = None
+    """The setting a sheet's pieces were laid out and packed in (for its frame)."""
 
 
 def import_weasyprint() -> None:
@@ -230,7 +249,9 @@ class _Worker:
         collector: _Collector = cls.state["log"]
         collector.messages.clear()
         if isinstance(job, SheetJob):
-            return cls._sheet(job)
+            return cls._pieces(job)
+        if isinstance(job, FrameJob):
+            return cls._frame(job)
         if job.measure:
             laid = cls._lay_out(job.html, job.stylesheets)
             return Rendered(job.key, laid.pdf, 0, tuple(collector.messages), laid)
@@ -239,32 +260,37 @@ class _Worker:
         return Rendered(job.key, pdf, len(document.pages), tuple(collector.messages))
 
     @classmethod
-    def _sheet(cls, job: SheetJob) -> Rendered:
-        """Lay the pieces out, pack them; a sheet too long, or ending on a nearly empty
-        page, is tried again in the tighter setting and kept if that saves a page."""
+    def _pieces(cls, job: SheetJob) -> Rendered:
         normal = cls._set(job.sheet, job.options, job.font_css)
         chosen = normal
         if normal.too_long():
             tight = cls._set(job.sheet, replace(job.options, tight=True), job.font_css)
             if tight.imposition.pages < normal.imposition.pages:
                 chosen = tight
-        from .documents import sheet_frame
-
-        html, css = sheet_frame(job.sheet, chosen.options, chosen.imposition)
-        frame = cls._layout(html, (job.font_css, *css)).write_pdf()
-        pdf = compose(frame, [chosen.laid.pdf], chosen.imposition)
         messages = tuple(cls.state["log"].messages)
-        return Rendered(job.key, pdf, chosen.imposition.pages, messages, normal.laid)
+        pages = chosen.imposition.pages
+        return Rendered(job.key, b"", pages, messages, laid=normal.laid, setting=chosen)
 
     @classmethod
-    def _set(cls, sheet: Sheet, options: SheetOptions, font_css: str) -> _Setting:
+    def _frame(cls, job: FrameJob) -> Rendered:
+        from .documents import sheet_frame
+
+        setting = job.setting
+        html, css = sheet_frame(job.sheet, setting.options, setting.imposition)
+        frame = cls._layout(html, (job.font_css, *css)).write_pdf()
+        pdf = compose(frame, [setting.laid.pdf], setting.imposition)
+        messages = tuple(cls.state["log"].messages)
+        return Rendered(job.key, pdf, setting.imposition.pages, messages)
+
+    @classmethod
+    def _set(cls, sheet: Sheet, options: SheetOptions, font_css: str) -> Setting:
         """The sheet's pieces laid out and packed in one setting (normal or tight)."""
         from .documents import pieces_document
 
         html, css = pieces_document(sheet, options)
         laid = cls._lay_out(html, (font_css, *css))
         imposition = pack_sheet(laid, Geometry.of(options), sheet.subject.slug, sheet.title)
-        return _Setting(options, laid, imposition)
+        return Setting(options, laid, imposition)
 
     @classmethod
     def _lay_out(cls, page: str, stylesheets: Stylesheets) -> Laid:
@@ -311,7 +337,7 @@ class _Collector(logging.Handler):
 
 
 @dataclass(frozen=True, slots=True)
-class _Setting:
+class Setting:
     """A sheet set one way: its options, its pieces as laid out, and where they go."""
 
     options: SheetOptions
