@@ -11,6 +11,7 @@ resident set of that process and its render workers. Scenarios:
   scenario's median as a ratio of it;
 * cold build of source_notes/ (empty output folder and cache: every sheet, booklet, deck);
 * no-change rebuild; one-line edit rebuild (one sheet and the booklet re-rendered);
+* a one-line edit under ``cheatdeck watch``, from the save to the report (warm workers);
 * `facts --json` and `build --no-sheets` on synthetic corpora made deterministically from
   the seeds (10x and 50x: every note copied, each fact marked with its copy number),
   with the cost per 1,000 facts at both sizes: equal costs mean linear growth.
@@ -26,6 +27,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,7 +135,47 @@ def builds(work: Path, runs: int) -> list[Result]:
         repeat("cold build (sheets, booklet, deck)", build, ROOT, runs, empty_output, "≤ 1.0×"),
         repeat("no-change rebuild", build, ROOT, runs + 2, target="≤ 0.08×"),
         repeat("one-line edit rebuild", build, ROOT, runs + 2, edit_one_line, "≤ 0.2×"),
+        watched_edits(notes, work / "watched", runs + 2, edit_one_line),
     ]
+
+
+def watched_edits(notes: Path, out: Path, runs: int, edit: Callable[[int], None]) -> Result:
+    """One-line edits under ``cheatdeck watch``: from saving the note to the build's report
+    (the watcher's own wait for the save to settle included)."""
+    command = [*CHEATDECK, "watch", str(notes), "-o", str(out), "--json"]
+    seconds = []
+    with subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as watch:
+        assert watch.stdout is not None
+        watch.stdout.readline()  # the first build's report
+        time.sleep(1.0)  # the watcher is watching
+        for run in range(runs):
+            edit(1000 + run)
+            start = time.perf_counter()
+            watch.stdout.readline()
+            seconds.append(time.perf_counter() - start)
+        peak_kb = _peak_kb(watch.pid)
+        watch.terminate()
+    return Result("one-line edit under watch", seconds, peak_kb / 1024, "≤ 0.2×")
+
+
+def _peak_kb(pid: int) -> int:
+    """The largest peak resident memory of a running process and its descendants (Linux):
+    the watch process, its fork server and render workers."""
+    total = 0
+    for task in [pid, *_descendants(pid)]:
+        status = Path(f"/proc/{task}/status")
+        if status.is_file():
+            found = re.search(r"VmHWM:\s+(\d+)", status.read_text())
+            total = max(total, int(found[1]) if found else 0)
+    return total
+
+
+def _descendants(pid: int) -> list[int]:
+    listing = Path(f"/proc/{pid}/task/{pid}/children")
+    children = [int(child) for child in listing.read_text().split()] if listing.is_file() else []
+    return [found for child in children for found in (child, *_descendants(child))]
 
 
 def scaling(work: Path, runs: int) -> tuple[list[Result], list[str]]:
@@ -192,9 +235,9 @@ def main() -> None:
     print()
     for line in notes:
         print(line)
-    baseline, cold, unchanged, edit = results
+    baseline, *timed = results
     print(f"by-hand baseline: median {baseline.median:.2f} s")
-    for result in (cold, unchanged, edit):
+    for result in timed:
         print(
             f"{result.name}: median {result.median:.2f} s = {result.median / baseline.median:.2f}×"
             f" the baseline (target {result.target})"
