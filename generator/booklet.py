@@ -68,9 +68,10 @@ class BookletPlan:
 
     imposition: Imposition
     sources: list[bytes]
-    """Each subject's pieces (PDF), in booklet order."""
+    """Each subject's pieces (PDF), in booklet order, then the contents."""
     frame: DocumentJob
-    """The frame pages to render: contents, running titles, page numbers, anchors."""
+    """The frame pages to render: running titles, page numbers, the contents' page
+    numbers and links, the anchors they link to."""
 
 
 def plan_booklet(
@@ -82,7 +83,7 @@ def plan_booklet(
     build_date: str,
     font_css: str,
 ) -> BookletPlan:
-    """Contents (``front``, as measured) at the top of the first page, then every
+    """Contents (``front``, as laid out) at the top of the first page, then every
     subject's pieces (laid out by this build or kept from an earlier one, under ``keys``),
     flowing on through the columns."""
     from .pdf import DocumentJob
@@ -93,11 +94,10 @@ def plan_booklet(
         if laid is None:
             raise RuntimeError(f"the pieces of {sheet.subject.slug} went missing during the build")
         subjects.append((sheet.subject.slug, sheet.title, laid))
-    offset = sum(fragment.height for fragment in front.fragments)
-    imposition = pack_booklet(subjects, Geometry.of(options), offset)
-    html, css = booklet_frame(sheets, options, build_date, imposition)
+    imposition = pack_booklet(subjects, Geometry.of(options), front)
+    html, css = booklet_frame(sheets, options, build_date, imposition, front)
     frame = DocumentJob("booklet frame", html, (font_css, *css))
-    return BookletPlan(imposition, [laid.pdf for _, _, laid in subjects], frame)
+    return BookletPlan(imposition, [*(laid.pdf for _, _, laid in subjects), front.pdf], frame)
 
 
 def impose_booklet(plan: BookletPlan, frame: Rendered) -> Rendered:

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from ._version import __version__
-from .impose import Geometry, Imposition
+from .impose import Box, Geometry, Imposition, Laid
 from .options import SheetOptions
 from .resources import TEMPLATES, template_text
 from .subjects import Subject
@@ -187,27 +187,32 @@ def sheet_frame(
     stylesheet = sheet.tight_stylesheet if options.tight else sheet.stylesheet
     context = dict(_document_context(sheet), author=options.author)
     pages = _frame_pages(imposition, Geometry.of(options), booklet=False)
-    page = environment().get_template("sheets/frame.html").render(**context, pages=pages, front="")
+    page = environment().get_template("sheets/frame.html").render(**context, pages=pages)
     return page, (stylesheet + _frame_css(Geometry.of(options)), sheet.running)
 
 
 def booklet_frame(
-    sheets: list[Sheet], options: SheetOptions, build_date: str, imposition: Imposition
+    sheets: list[Sheet],
+    options: SheetOptions,
+    build_date: str,
+    imposition: Imposition,
+    front: Laid,
 ) -> tuple[str, Stylesheets]:
-    """HTML and CSS of the packed booklet's pages: the contents at the top of the first,
-    then the running title of each page (its first subject), page numbers and the anchors
-    the contents link to."""
+    """HTML and CSS of the packed booklet's pages: the running title of each page (its
+    first subject), page numbers, the anchors the contents link to, and over the contents
+    (``front``, drawn at the top of the first page) each row's page number and link."""
     geometry = Geometry.of(options)
+    pages = _frame_pages(imposition, geometry, booklet=True)
     starts = {mark.anchor: mark.page + 1 for mark in imposition.marks if mark.anchor}
-    front = _front(sheets, options, build_date, starts)
+    if pages:
+        pages[0]["rows"] = _contents_rows(front, starts)
     html, css = _booklet_document(
         "sheets/frame.html",
         sheets,
         options,
         build_date,
         body_class=_packed_class(options),
-        pages=_frame_pages(imposition, geometry, booklet=True),
-        front=front,
+        pages=pages,
     )
     running = "".join(
         f"@page p{index} {{ @top-left {{ content: {css_string(title)}; }} }}\n"
@@ -216,19 +221,46 @@ def booklet_frame(
     return html, (css[0] + _frame_css(geometry), *css[1:], running)
 
 
+def _contents_rows(front: Laid, starts: dict[str, int]) -> list[dict[str, object]]:
+    """Each contents row's link and page number, where the contents are drawn (the top of
+    the first page's content box; the contents fit on that page)."""
+    tops = dict(zip((f.page for f in front.fragments), _tops(front), strict=True))
+    return [
+        {
+            "slug": slot.name,
+            "page": starts.get(slot.name, ""),
+            "row": _placed(slot.row, tops.get(slot.page, 0.0)),
+            "number": _placed(slot.number, tops.get(slot.page, 0.0)),
+        }
+        for slot in front.slots
+    ]
+
+
+def _tops(front: Laid) -> list[float]:
+    """Where each of the contents' fragments starts, stacked from the top."""
+    heights = [fragment.height for fragment in front.fragments]
+    return [sum(heights[:index]) for index in range(len(heights))]
+
+
+def _placed(box: Box, top: float) -> dict[str, float]:
+    x, y, width, height = box
+    return {"left": round(x, 3), "top": round(top + y, 3), "width": width, "height": height}
+
+
 def booklet_front_alone(
     sheets: list[Sheet], options: SheetOptions, build_date: str
 ) -> tuple[str, Stylesheets]:
-    """The booklet's contents block alone, laid out to learn its height before packing."""
-    html, css = _booklet_document(
+    """The booklet's contents block alone, laid out once: measured before packing, then
+    drawn at the top of the first page (with no page margin texts: the frame has those)."""
+    html, (stylesheet, _dated) = _booklet_document(
         "sheets/front_alone.html",
         sheets,
         options,
         build_date,
         body_class=_packed_class(options),
-        front=_front(sheets, options, build_date, {}),
+        front=_front(sheets, build_date),
     )
-    return html, (css[0] + _one_piece_per_page(Geometry.of(options)), *css[1:])
+    return html, (stylesheet + _one_piece_per_page(Geometry.of(options)),)
 
 
 def _packed_class(options: SheetOptions) -> str:
@@ -236,12 +268,9 @@ def _packed_class(options: SheetOptions) -> str:
     return "booklet" + (" large" if options.large_print else "")
 
 
-def _front(
-    sheets: list[Sheet], options: SheetOptions, build_date: str, pages: dict[str, int]
-) -> Markup:
-    """The contents block, with the page each subject starts on (slug → page); with no
-    pages, it is only measured: no links (their anchors are not there), "00" for each
-    number (as wide as most)."""
+def _front(sheets: list[Sheet], build_date: str) -> Markup:
+    """The contents block, laid out once and drawn as it is: its page numbers and links
+    are the frame's (they depend on the packing, the packing on the block's height)."""
     lang = Counter(sheet.lang for sheet in sheets).most_common(1)[0][0] if sheets else "en"
     labels = labels_for(lang)
     return Markup(
@@ -252,8 +281,6 @@ def _front(
             subtitle=f"{len(sheets)} · cheatdeck",
             build_date=build_date,
             sheets=sheets,
-            pages=pages,
-            measure=not pages,
         )
     )
 
@@ -266,6 +293,7 @@ def _frame_pages(
     return [
         {
             "name": f"p{index}" if booklet else "auto",
+            "rows": [],
             "anchors": [
                 {
                     "name": mark.anchor,

@@ -75,6 +75,23 @@ class Fragment:
     height: float
 
 
+Box = tuple[float, float, float, float]
+"""x, y, width, height in PDF points from a laid-out page's top-left corner."""
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A row of the booklet's contents, as laid out: the frame prints its page number
+    and links it (neither is known until the booklet is packed)."""
+
+    name: str
+    """The slug of the subject the row names."""
+    page: int
+    row: Box
+    number: Box
+    """Where the number goes (a hidden placeholder as wide as two digits)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Laid:
     """One subject's pieces, laid out: a PDF of one fragment per page, and their sizes."""
@@ -83,6 +100,8 @@ class Laid:
     fragments: tuple[Fragment, ...]
     titles: tuple[str, ...]
     """The bookmark title of each piece ('' for the title blocks)."""
+    slots: tuple[Slot, ...] = ()
+    """The contents' rows (the booklet's contents block only)."""
 
     def of_piece(self, piece: int) -> list[Fragment]:
         return [fragment for fragment in self.fragments if fragment.piece == piece]
@@ -97,12 +116,22 @@ class Laid:
 
     def to_json(self) -> dict[str, Any]:
         fragments = [[f.piece, f.page, round(f.height, 3)] for f in self.fragments]
-        return {"fragments": fragments, "titles": list(self.titles)}
+        slots = [[s.name, s.page, list(s.row), list(s.number)] for s in self.slots]
+        return {"fragments": fragments, "titles": list(self.titles), "slots": slots}
 
     @classmethod
     def from_json(cls, pdf: bytes, data: dict[str, Any]) -> Laid:
         fragments = tuple(Fragment(int(p), int(g), float(h)) for p, g, h in data["fragments"])
-        return cls(pdf, fragments, tuple(str(title) for title in data["titles"]))
+        slots = tuple(
+            Slot(str(name), int(page), _box(row), _box(number))
+            for name, page, row, number in data.get("slots", [])
+        )
+        return cls(pdf, fragments, tuple(str(title) for title in data["titles"]), slots)
+
+
+def _box(values: Sequence[float]) -> Box:
+    x, y, width, height = (float(value) for value in values)
+    return x, y, width, height
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,11 +304,12 @@ def _starts_piece(laid: Laid, fragment: Fragment) -> bool:
 
 
 def pack_booklet(
-    subjects: Sequence[tuple[str, str, Laid]], geometry: Geometry, offset: float
+    subjects: Sequence[tuple[str, str, Laid]], geometry: Geometry, front: Laid
 ) -> Imposition:
-    """Every subject (slug, title, pieces) flowing on through the columns after the one
-    before, its title block kept with its first box; the first page's columns start
-    ``offset`` below the top (the contents)."""
+    """The contents (``front``) across the top of the first page, then every subject
+    (slug, title, pieces) flowing on through the columns after the one before, its title
+    block kept with its first box. The contents are source ``len(subjects)``."""
+    offset = sum(fragment.height for fragment in front.fragments)
     blocks: list[_Block] = []
     for source, (slug, _, laid) in enumerate(subjects):
         head = laid.of_piece(BOOKLET_HEAD)
@@ -293,7 +323,10 @@ def pack_booklet(
         rest = [f for box in boxes for f in box if f not in first]
         blocks += [_Block(source, (fragment,)) for fragment in rest]
     flowed = _pack(blocks, geometry, offset)
-    placements: list[Placement] = []
+    placements = [
+        Placement(len(subjects), fragment, 0, geometry.left, geometry.top + y)
+        for fragment, y in _stack(list(front.fragments))
+    ]
     marks: list[Mark] = []
     for block, placed in flowed:
         slug, title, laid = subjects[block.source]

@@ -27,7 +27,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import unquote, urlparse
 
-from .impose import FIRST_BOX, PX, Fragment, Geometry, Imposition, Laid, compose, pack_sheet
+from .impose import (
+    FIRST_BOX,
+    PX,
+    Fragment,
+    Geometry,
+    Imposition,
+    Laid,
+    Slot,
+    compose,
+    pack_sheet,
+)
 from .options import SheetOptions
 from .workers import RENDERING, WorkerPool
 
@@ -316,7 +326,8 @@ class _Worker:
             piece = on_page.get(page_index, 0)
             if level == 2 and piece >= FIRST_BOX and not titles[piece]:
                 titles[piece] = label
-        return Laid(document.write_pdf(), tuple(fragments), tuple(titles))
+        slots = tuple(_slots(document))
+        return Laid(document.write_pdf(), tuple(fragments), tuple(titles), slots)
 
     @classmethod
     def _layout(cls, page: str, stylesheets: Stylesheets) -> Any:
@@ -351,6 +362,35 @@ class Setting:
         return pages > MAX_PAGES or (
             pages > 1 and self.imposition.filled(pages - 1) / full < TIGHTEN_BELOW
         )
+
+
+def _slots(document: Any) -> Iterable[Slot]:
+    """The contents' rows (``data-slot``) and the number placeholder in each (the first
+    box of an element: the anonymous boxes inside it carry its element too)."""
+    seen: set[int] = set()
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or element.get("data-slot") is None or id(element) in seen:
+                continue
+            seen.add(id(element))
+            number = next((inner for inner in box.descendants() if _is_number(inner)), None)
+            if number is not None:
+                yield Slot(element.get("data-slot"), index, _border_box(box), _border_box(number))
+
+
+def _is_number(box: Any) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and "toc-number" in element.get("class", "").split()
+
+
+def _border_box(box: Any) -> tuple[float, float, float, float]:
+    return (
+        box.border_box_x() * PX,
+        box.border_box_y() * PX,
+        box.border_width() * PX,
+        box.border_height() * PX,
+    )
 
 
 def _bookmarks(items: list[Any], level: int) -> Iterable[tuple[int, str, int]]:

@@ -135,6 +135,24 @@ def test_booklet_has_one_bookmark_per_sheet_and_right_page_numbers(seed_build) -
     sections = [title for _, _, children in marks for title, _ in children]
     assert len(sections) >= len(marks)
     assert not [title for title in sections if WORD_JOINER in title]  # clean bookmark text
+    links = _internal_links(reader, reader.pages[0])
+    assert sorted(links) == sorted(page for _, page, _ in marks)  # each row links its start
+
+
+def _internal_links(reader: PdfReader, page) -> list[int]:
+    """The page index each link on ``page`` goes to (named or explicit destinations)."""
+    named = reader.named_destinations
+    found = []
+    for annotation in page.get("/Annots", []):
+        annotation = annotation.get_object()
+        target = annotation.get("/Dest") or (annotation.get("/A") or {}).get("/D")
+        if annotation.get("/Subtype") != "/Link" or target is None:
+            continue
+        if isinstance(target, str):
+            found.append(reader.get_destination_page_number(named[target]))
+        else:
+            found.append(reader.get_page_number(target[0].get_object()))
+    return found
 
 
 def test_pdf_metadata(seed_build) -> None:
