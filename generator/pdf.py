@@ -117,6 +117,10 @@ class Rendered:
     """The setting a sheet's pieces were laid out and packed in (for its frame)."""
 
 
+WEASYPRINT_LIBRARIES = ("gobject-2.0", "pango-1.0", "harfbuzz", "fontconfig", "pangoft2-1.0")
+"""The C libraries WeasyPrint cannot do without (harfbuzz-subset is optional)."""
+
+
 def import_weasyprint() -> None:
     """Import WeasyPrint with its C libraries found in one ``ldconfig -p`` listing.
 
@@ -124,11 +128,16 @@ def import_weasyprint() -> None:
     cffi asks ``ctypes.util.find_library`` about every spelling that fails to load, which
     runs ldconfig, gcc and ld (~10 ms a miss; 0.15 s of the 0.45 s import). A name not in
     the listing is a miss at once; the spelling that is the library's own file name (one of
-    WeasyPrint's on every Linux) is loaded by the dynamic loader as before.
+    WeasyPrint's on every Linux) is loaded by the dynamic loader as before. Only when the
+    listing has every library WeasyPrint needs: elsewhere (libraries found through gcc's
+    search path) the import goes the slow way, as it always did.
     """
     sonames = _ldconfig_sonames() if "weasyprint" not in sys.modules else None
     original = ctypes.util.find_library
-    if sonames is not None:
+    if sonames is not None and all(
+        any(soname.startswith(f"lib{name}.so") for soname in sonames)
+        for name in WEASYPRINT_LIBRARIES
+    ):
         ctypes.util.find_library = lambda name: next(
             (soname for soname in sonames if soname.startswith(f"lib{name}.so")), None
         )
