@@ -54,7 +54,7 @@ from .parse import Outline, parse_note
 from .resources import TEMPLATES
 from .sheets import plan_sheets, plan_weak_sheet
 from .sources import LOCK_NAME, NoteSet, read_lock, read_notes
-from .workers import WorkerPool
+from .workers import WorkerLost, WorkerPool, reporting_lost_workers
 from .writers import apkg_bytes, facts_json, write_atomic
 
 
@@ -137,7 +137,7 @@ def _parse_all(note_set: NoteSet) -> list[Outline]:
     workers = os.cpu_count() or 1
     if workers == 1 or sum(len(text) for _, text in notes) < PARALLEL_PARSE_BYTES:
         return [parse_note(file, text) for file, text in notes]
-    with WorkerPool(workers) as pool:
+    with reporting_lost_workers(), WorkerPool(workers) as pool:
         return list(pool.map(_parse_one, notes, chunksize=max(1, len(notes) // (workers * 4))))
 
 
@@ -573,7 +573,11 @@ def _rendering(
         session.close()
         session.renderer = Renderer(roots)
         _warm_up(session.renderer, out, options)
-    yield session.renderer
+    try:
+        yield session.renderer
+    except WorkerLost:
+        session.close()  # its pool is broken: the next build starts new workers
+        raise
 
 
 def _warm_up(renderer: Renderer, out: Path, options: BuildOptions) -> None:

@@ -39,7 +39,7 @@ from .impose import (
     pack_sheet,
 )
 from .options import SheetOptions
-from .workers import RENDERING, WorkerPool
+from .workers import RENDERING, WorkerPool, reporting_lost_workers
 
 if TYPE_CHECKING:
     from .documents import Sheet, Stylesheets
@@ -453,8 +453,9 @@ class Renderer:
         sent = self._send(lambda pool: [pool.submit(_Worker.render, job) for job in order])
 
         def results() -> list[Rendered]:
-            finished = (self._done(future.result()) for future in as_completed(sent.result()))
-            done = {result.key: result for result in finished}
+            with reporting_lost_workers():
+                finished = (self._done(f.result()) for f in as_completed(sent.result()))
+                done = {result.key: result for result in finished}
             return [done[job.key] for job in jobs]
 
         return results

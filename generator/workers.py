@@ -18,11 +18,35 @@ import contextlib
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
 from typing import Any
+
+from .errors import CheatdeckError
+
+
+class WorkerLost(CheatdeckError):
+    """A worker stopped before it finished its job (killed, out of memory, a crash in a C
+    library). Builds write nothing before every job is done, so the outputs are as they
+    were."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "a worker process stopped before it finished (killed, or out of memory?): "
+            "nothing was written; build again"
+        )
+
+
+@contextlib.contextmanager
+def reporting_lost_workers() -> Iterator[None]:
+    """Turn a pool broken by a lost worker into :class:`WorkerLost`."""
+    try:
+        yield
+    except BrokenExecutor as error:
+        raise WorkerLost() from error
+
 
 RENDERING = ("generator.preload",)
 """What the fork server imports for render workers: WeasyPrint and the modules that make

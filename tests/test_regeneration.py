@@ -173,6 +173,35 @@ def test_a_killed_build_leaves_no_process_behind(tmp_path: Path, stop: signal.Si
     assert list(_marked(mark)) == []
 
 
+def test_a_worker_killed_mid_build_fails_the_build_cleanly(tmp_path: Path) -> None:
+    """A render worker killed (out of memory, say) fails the build with a message, not a
+    traceback, and leaves the previous outputs as they were."""
+    notes = tmp_path / "notes"
+    shutil.copytree(SOURCE_NOTES, notes, ignore=shutil.ignore_patterns("cheatdeck.lock.json"))
+    out = tmp_path / "out"
+    assert subprocess.run([*CHEATDECK, "build", str(notes), "-o", str(out)]).returncode == 0
+    booklet = (out / "sheets" / "all.pdf").read_bytes()
+    (out / ".cache" / "manifest.json").unlink()  # every sheet is rendered again
+    mark = f"cheatdeck-test-{os.getpid()}-lost"
+    process = subprocess.Popen(
+        [*CHEATDECK, "build", str(notes), "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CHEATDECK_TEST_MARK": mark},
+    )
+    deadline = time.monotonic() + 20
+    while not _workers(mark, process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # rendering
+    os.kill(_workers(mark, process.pid)[0], signal.SIGKILL)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert "a worker process stopped before it finished" in errors
+    assert "Traceback" not in errors
+    assert (out / "sheets" / "all.pdf").read_bytes() == booklet
+
+
 def _workers(mark: str, build: int) -> list[int]:
     """The marked processes that are not the build's own children: workers, forked from
     the fork server."""

@@ -10,6 +10,7 @@ import socket
 import threading
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from generator.booklet import PieceCache
@@ -18,6 +19,7 @@ from generator.impose import Geometry, pack_sheet
 from generator.options import BuildOptions, SheetOptions
 from generator.pdf import parse_array_types_once
 from generator.sheets import WORD_JOINER, keep_hangul_words
+from generator.workers import WorkerLost
 
 from .conftest import NOW
 from .pdf_helpers import column_fill, column_text, drawn_glyphs, outline, pdf_text
@@ -359,3 +361,25 @@ def test_watch_builds_share_warm_render_workers(tmp_path: Path) -> None:
         session.close()
     assert "voice menus" in pdf_text(out / "sheets" / "amazon-lex.pdf")
     assert "voice menus" in pdf_text(out / "sheets" / "all.pdf")
+
+
+def test_watch_starts_new_workers_after_one_is_lost(tmp_path: Path) -> None:
+    """A worker killed under watch fails that build only: the next one starts new workers."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    note = folder / "n.md"
+    note.write_text("# Amazon Lex\n\n- chat ==bots==\n", encoding="utf-8")
+    out, session, options = tmp_path / "out", Session(), BuildOptions(deck=False)
+    try:
+        build([folder], out, NOW, options, session=session)
+        assert session.renderer is not None and session.renderer.pool is not None
+        for worker in list(session.renderer.pool._processes.values()):
+            worker.kill()
+            worker.join()
+        note.write_text("# Amazon Lex\n\n- voice ==bots==\n", encoding="utf-8")
+        with pytest.raises(WorkerLost):
+            build([folder], out, NOW, options, session=session)
+        build([folder], out, NOW, options, session=session)
+    finally:
+        session.close()
+    assert "voice bots" in pdf_text(out / "sheets" / "amazon-lex.pdf")
