@@ -1,12 +1,14 @@
 """The edge where sheets become PDFs (WeasyPrint), and the one-per-page booklet is bound
 (pikepdf).
 
-Rendering is the expensive part of a build, so it runs in worker processes (one per core),
-each keeping its font configuration and parsed stylesheets between sheets. A sheet is laid
-out once, piece by piece, and imposed (:mod:`generator.impose`); the same pieces go on to
-the packed booklet. Fetching is
-locked down: only ``file:`` URLs inside the notes folders and templates, and ``data:``;
-no network, no redirects. Every WeasyPrint warning is collected and reported.
+Rendering is the expensive part of a build, so it runs in worker processes (one per core,
+see :mod:`generator.workers`), each keeping its font configuration and parsed stylesheets
+between jobs. A sheet is two jobs: its pieces laid out once and packed (the packed booklet
+needs no more), then its frame pages with the pieces drawn on them (:mod:`generator.impose`).
+Jobs are handed to the workers from a thread, so the build goes on (making the cards) while
+the workers start. Fetching is locked down: only ``file:`` URLs inside the notes folders and
+templates, and ``data:``; no network, no redirects. Every WeasyPrint warning is collected
+and reported.
 """
 
 from __future__ import annotations
