@@ -195,7 +195,8 @@ class _SheetWork:
     booklet_key: str
     fonts: FontSet
     contents_key: str
-    """The packed booklet's contents block, as measured (see :data:`CONTENTS`)."""
+    """The packed booklet's contents block, as laid out (see :data:`CONTENTS`); '' when
+    no packed booklet is made."""
     jobs: int
     results: Callable[[], list[Rendered]]
     """Waits for the jobs under way."""
@@ -230,11 +231,12 @@ def _start_sheets(
     jobs: list[RenderJob] = [
         SheetJob(sheet.subject.slug, sheet, options, fonts.css) for sheet in stale
     ]
-    front_html, front_css = booklet_front_alone(sheets, options, build_date) if packed else ("", ())
-    contents_key = render_key(front_html, *front_css, fonts.css)
-    measured = PieceCache(out / CONTENTS).has("contents", contents_key)
-    if packed and not measured and (stale or booklet is None):  # measured with the sheets
-        jobs.append(DocumentJob(BOOKLET, front_html, (fonts.css, *front_css), measure=True))
+    contents_key = ""
+    if packed and (stale or booklet is None):  # the booklet is made again
+        front_html, front_css = booklet_front_alone(sheets, options, build_date)
+        contents_key = render_key(front_html, *front_css, fonts.css)
+        if not PieceCache(out / CONTENTS).has("contents", contents_key):  # with the sheets
+            jobs.append(DocumentJob(BOOKLET, front_html, (fonts.css, *front_css), measure=True))
     results = renderer.submit(jobs)
     return _SheetWork(
         sheets, stale, keys, manifest, booklet_key, fonts, contents_key, len(jobs), results
@@ -271,14 +273,13 @@ def _finish_sheets(
         slug, laid = sheet.subject.slug, laid_out[sheet.subject.slug].laid
         assert laid is not None
         pieces.put(slug, work.keys[slug], laid)
-    packed = options.booklet == "packed"
     booklet = _start_booklet(work, laid_out, pieces, options, build_date, out, renderer)
     framing = renderer.submit(
         [FrameJob(s.subject.slug, s, _setting(laid_out, s), work.fonts.css) for s in work.stale]
     )
     files: dict[Path, bytes] = {}
     warnings: list[str] = []
-    if booklet is not None:
+    if booklet is not None:  # packed
         result = booklet()
         files[out / BOOKLET], booklet_pages = result.pdf, result.pages
         warnings.extend(f"all.pdf: warning: {w}" for w in result.warnings)
@@ -288,7 +289,7 @@ def _finish_sheets(
         manifest.files[_sheet_file(sheet)] = Rendition(work.keys[slug], framed.pages)
         found = (*laid_out[slug].warnings, *framed.warnings)
         warnings.extend(f"{slug}.pdf: warning: {w}" for w in found)
-    if not packed:
+    if booklet is None:  # one per page: bound from the sheets
         pdfs = [
             files.get(out / _sheet_file(s)) or (out / _sheet_file(s)).read_bytes() for s in sheets
         ]
@@ -329,13 +330,11 @@ def _start_booklet(
     assert front is not None
     plan = plan_booklet(work.sheets, pieces, work.keys, front, options, build_date, work.fonts.css)
     cached = _cache_file(plan.frame, out / ".cache", "frame")
-    frame = _read_cached(plan.frame, cached)
-    waiting = renderer.submit([plan.frame]) if frame is None else None
+    if (frame := _read_cached(plan.frame, cached)) is not None:
+        return lambda: impose_booklet(plan, frame)
+    waiting = renderer.submit([plan.frame])
 
     def impose() -> Rendered:
-        if waiting is None:
-            assert frame is not None
-            return impose_booklet(plan, frame)
         (rendered,) = waiting()
         _save_cached(cached, rendered)
         return impose_booklet(plan, rendered)

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from ._version import __version__
-from .impose import Box, Geometry, Imposition, Laid
+from .impose import Box, Geometry, Imposition, Laid, stack
 from .options import SheetOptions
 from .resources import TEMPLATES, template_text
 from .subjects import Subject
@@ -57,6 +57,10 @@ class Sheet:
     """The title block (name, category, definition), for the packed booklet."""
     boxes: tuple[Markup, ...] = ()
     """Each box of the sheet, in order, for the packed booklet."""
+
+    def stylesheet_for(self, options: SheetOptions) -> str:
+        """The shared print CSS in the setting ``options`` ask for (normal or tight)."""
+        return self.tight_stylesheet if options.tight else self.stylesheet
 
     @property
     def digest(self) -> str:
@@ -147,8 +151,7 @@ def pieces_document(sheet: Sheet, options: SheetOptions) -> tuple[str, Styleshee
         .get_template("sheets/pieces.html")
         .render(**_document_context(sheet), head=sheet.head, boxes=sheet.boxes)
     )
-    stylesheet = sheet.tight_stylesheet if options.tight else sheet.stylesheet
-    return page, (stylesheet + _one_piece_per_page(geometry),)
+    return page, (sheet.stylesheet_for(options) + _one_piece_per_page(geometry),)
 
 
 def _document_context(sheet: Sheet) -> dict[str, object]:
@@ -184,11 +187,11 @@ def sheet_frame(
 ) -> tuple[str, Stylesheets]:
     """HTML and CSS of the pages a sheet's pieces are drawn on: running title, sources and
     page numbers, each page otherwise empty."""
-    stylesheet = sheet.tight_stylesheet if options.tight else sheet.stylesheet
+    geometry = Geometry.of(options)
     context = dict(_document_context(sheet), author=options.author)
-    pages = _frame_pages(imposition, Geometry.of(options), booklet=False)
+    pages = _frame_pages(imposition, geometry, booklet=False)
     page = environment().get_template("sheets/frame.html").render(**context, pages=pages)
-    return page, (stylesheet + _frame_css(Geometry.of(options)), sheet.running)
+    return page, (sheet.stylesheet_for(options) + _frame_css(geometry), sheet.running)
 
 
 def booklet_frame(
@@ -224,7 +227,7 @@ def booklet_frame(
 def _contents_rows(front: Laid, starts: dict[str, int]) -> list[dict[str, object]]:
     """Each contents row's link and page number, where the contents are drawn (the top of
     the first page's content box; the contents fit on that page)."""
-    tops = dict(zip((f.page for f in front.fragments), _tops(front), strict=True))
+    tops = {fragment.page: y for fragment, y in stack(front.fragments)}
     return [
         {
             "slug": slot.name,
@@ -234,12 +237,6 @@ def _contents_rows(front: Laid, starts: dict[str, int]) -> list[dict[str, object
         }
         for slot in front.slots
     ]
-
-
-def _tops(front: Laid) -> list[float]:
-    """Where each of the contents' fragments starts, stacked from the top."""
-    heights = [fragment.height for fragment in front.fragments]
-    return [sum(heights[:index]) for index in range(len(heights))]
 
 
 def _placed(box: Box, top: float) -> dict[str, float]:

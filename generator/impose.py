@@ -280,7 +280,7 @@ def pack_sheet(laid: Laid, geometry: Geometry, slug: str, title: str) -> Imposit
     offset = sum(fragment.height for fragment in head)
     blocks = [_Block(0, (fragment,)) for box in laid.boxes() for fragment in box]
     flowed = _pack(blocks, geometry, offset)
-    placements = [Placement(0, f, 0, geometry.left, geometry.top + y) for f, y in _stack(head)]
+    placements = [Placement(0, f, 0, geometry.left, geometry.top + y) for f, y in stack(head)]
     marks = [Mark(1, title, 0, geometry.left, geometry.top, slug)]
     for _, placed in flowed:
         placements += [Placement(0, f, page, x, y) for f, page, x, y in placed]
@@ -291,7 +291,8 @@ def pack_sheet(laid: Laid, geometry: Geometry, slug: str, title: str) -> Imposit
     return Imposition(pages, tuple(placements), tuple(marks))
 
 
-def _stack(fragments: list[Fragment]) -> list[tuple[Fragment, float]]:
+def stack(fragments: Sequence[Fragment]) -> list[tuple[Fragment, float]]:
+    """Each fragment with how far below the first one it starts, one under the other."""
     y, stacked = 0.0, []
     for fragment in fragments:
         stacked.append((fragment, y))
@@ -325,7 +326,7 @@ def pack_booklet(
     flowed = _pack(blocks, geometry, offset)
     placements = [
         Placement(len(subjects), fragment, 0, geometry.left, geometry.top + y)
-        for fragment, y in _stack(list(front.fragments))
+        for fragment, y in stack(front.fragments)
     ]
     marks: list[Mark] = []
     for block, placed in flowed:
@@ -372,7 +373,8 @@ def compose(frame: bytes, sources: Sequence[bytes], imposition: Imposition) -> b
         if key not in forms:
             forms[key] = target.copy_foreign(_form(source, placement.fragment.height))
         name = page.add_resource(forms[key], pikepdf.Name.XObject)
-        dx, dy = placement.x, _to_pdf_y(target, placement) - float(source.mediabox[3])
+        top = _to_pdf_y(target, placement.page, placement.y)
+        dx, dy = placement.x, top - float(source.mediabox[3])
         drawn.setdefault(placement.page, []).append(
             f"q 1 0 0 1 {dx:.3f} {dy:.3f} cm {name} Do Q\n".encode()
         )
@@ -394,7 +396,7 @@ def _bookmark(target: Any, marks: Sequence[Mark]) -> None:
 
     subjects: list[Any] = []
     for mark in sorted(marks, key=lambda mark: mark.page):  # stable: flow order on a page
-        top = float(target.pages[mark.page].mediabox[3]) - mark.y
+        top = _to_pdf_y(target, mark.page, mark.y)
         item = pikepdf.OutlineItem(
             mark.title, mark.page, pikepdf.PageLocation.XYZ, left=mark.x, top=top, zoom=0
         )
@@ -426,9 +428,9 @@ def _form(source: Any, height: float) -> Any:
     return form
 
 
-def _to_pdf_y(target: Any, placement: Placement) -> float:
-    """The fragment's top edge in PDF coordinates (y grows upwards from the bottom)."""
-    return float(target.pages[placement.page].mediabox[3]) - placement.y
+def _to_pdf_y(target: Any, page: int, y: float) -> float:
+    """``y`` points below the top of ``page``, in PDF coordinates (up from the bottom)."""
+    return float(target.pages[page].mediabox[3]) - y
 
 
 def _copy_links(

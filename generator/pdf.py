@@ -32,6 +32,7 @@ from urllib.parse import unquote, urlparse
 from .impose import (
     FIRST_BOX,
     PX,
+    Box,
     Fragment,
     Geometry,
     Imposition,
@@ -135,14 +136,13 @@ def import_weasyprint() -> None:
     search path) the import goes the slow way, as it always did.
     """
     sonames = _ldconfig_sonames() if "weasyprint" not in sys.modules else None
+
+    def listed(name: str) -> str | None:
+        return next((s for s in sonames or () if s.startswith(f"lib{name}.so")), None)
+
     original = ctypes.util.find_library
-    if sonames is not None and all(
-        any(soname.startswith(f"lib{name}.so") for soname in sonames)
-        for name in WEASYPRINT_LIBRARIES
-    ):
-        ctypes.util.find_library = lambda name: next(
-            (soname for soname in sonames if soname.startswith(f"lib{name}.so")), None
-        )
+    if sonames is not None and all(listed(name) for name in WEASYPRINT_LIBRARIES):
+        ctypes.util.find_library = listed
     try:
         import weasyprint.text.fonts  # noqa: F401
     finally:
@@ -273,10 +273,10 @@ class _Worker:
             return cls._pieces(job)
         if isinstance(job, FrameJob):
             return cls._frame(job)
-        if job.measure:
-            laid = cls._lay_out(job.html, job.stylesheets)
-            return Rendered(job.key, laid.pdf, 0, tuple(collector.messages), laid)
         document = cls._layout(job.html, job.stylesheets)
+        if job.measure:  # the booklet's contents: its rows are placed by the frame too
+            laid = replace(cls._measured(document), slots=tuple(_slots(document)))
+            return Rendered(job.key, laid.pdf, 0, tuple(collector.messages), laid)
         pdf = document.write_pdf()
         return Rendered(job.key, pdf, len(document.pages), tuple(collector.messages))
 
@@ -309,14 +309,14 @@ class _Worker:
         from .documents import pieces_document
 
         html, css = pieces_document(sheet, options)
-        laid = cls._lay_out(html, (font_css, *css))
+        laid = cls._measured(cls._layout(html, (font_css, *css)))
         imposition = pack_sheet(laid, Geometry.of(options), sheet.subject.slug, sheet.title)
         return Setting(options, laid, imposition)
 
-    @classmethod
-    def _lay_out(cls, page: str, stylesheets: Stylesheets) -> Laid:
-        """A document of pieces (``data-piece``), one to a page, and each one's size."""
-        document = cls._layout(page, stylesheets)
+    @staticmethod
+    def _measured(document: Any) -> Laid:
+        """A laid-out document of pieces (``data-piece``), one to a page, and each one's
+        size."""
         fragments = []
         for index, page_layout in enumerate(document.pages):
             box = next(
@@ -337,8 +337,7 @@ class _Worker:
             piece = on_page.get(page_index, 0)
             if level == 2 and piece >= FIRST_BOX and not titles[piece]:
                 titles[piece] = label
-        slots = tuple(_slots(document))
-        return Laid(document.write_pdf(), tuple(fragments), tuple(titles), slots)
+        return Laid(document.write_pdf(), tuple(fragments), tuple(titles))
 
     @classmethod
     def _layout(cls, page: str, stylesheets: Stylesheets) -> Any:
@@ -395,7 +394,7 @@ def _is_number(box: Any) -> bool:
     return element is not None and "toc-number" in element.get("class", "").split()
 
 
-def _border_box(box: Any) -> tuple[float, float, float, float]:
+def _border_box(box: Any) -> Box:
     return (
         box.border_box_x() * PX,
         box.border_box_y() * PX,
