@@ -31,6 +31,7 @@ from .cache import (
     Replay,
     build_key,
     build_lock,
+    code_digest,
     manifest_json,
     read_manifest,
     remove_leftovers,
@@ -38,7 +39,14 @@ from .cache import (
     save_stamp,
 )
 from .catalog import load_catalog
-from .documents import Sheet, booklet_front, booklet_front_alone, label_texts
+from .documents import (
+    Sheet,
+    booklet_front,
+    booklet_front_alone,
+    label_texts,
+    pieces_stylesheet,
+    stylesheet,
+)
 from .errors import StrictError
 from .extract import Fact, Notes, extract
 from .identity import (
@@ -52,7 +60,7 @@ from .identity import (
 from .options import NO_EXTENSION, BuildOptions, CatalogExtension, DeckOptions, SheetOptions
 from .parse import Outline, parse_note
 from .resources import TEMPLATES
-from .sheets import plan_sheets, plan_weak_sheet
+from .sheets import SheetMemo, plan_sheets, plan_weak_sheet
 from .sources import LOCK_NAME, NoteSet, read_lock, read_notes
 from .workers import WorkerLost, WorkerPool, reporting_lost_workers
 from .writers import apkg_bytes, facts_json, write_atomic
@@ -200,6 +208,7 @@ class _SheetWork:
     jobs: int
     results: Callable[[], list[Rendered]]
     """Waits for the jobs under way."""
+    memo: SheetMemo
 
 
 def _start_sheets(
@@ -209,7 +218,8 @@ def _start_sheets(
     from .fonts import prepare_fonts
     from .pdf import DocumentJob, SheetJob
 
-    sheets = plan_sheets(loaded.notes, options, build_date, _image_urls(loaded.note_set))
+    memo = _sheet_memo(out, options)
+    sheets = plan_sheets(loaded.notes, options, build_date, _image_urls(loaded.note_set), memo)
     texts = [text for sheet in sheets for text in (sheet.html, sheet.stylesheet, sheet.running)]
     fonts = prepare_fonts([*texts, *label_texts()], out / FONTS)
     previous = read_manifest(out)
@@ -223,7 +233,8 @@ def _start_sheets(
         or (packed and not pieces.has(sheet.subject.slug, keys[sheet.subject.slug]))
     ]
     manifest = Manifest(
-        {_sheet_file(s): previous.files[_sheet_file(s)] for s in sheets if s not in stale}
+        {_sheet_file(s): previous.files[_sheet_file(s)] for s in sheets if s not in stale},
+        (fonts.css, pieces_stylesheet(stylesheet(options), options)),
     )
     booklet_key = render_key(*keys.values(), options.page_css(), options.booklet, fonts.digest)
     if (booklet := previous.fresh(out, BOOKLET, booklet_key)) is not None:
@@ -239,8 +250,24 @@ def _start_sheets(
             jobs.append(DocumentJob(BOOKLET, front_html, (fonts.css, *front_css), measure=True))
     results = renderer.submit(jobs)
     return _SheetWork(
-        sheets, stale, keys, manifest, booklet_key, fonts, contents_key, len(jobs), results
+        sheets, stale, keys, manifest, booklet_key, fonts, contents_key, len(jobs), results, memo
     )
+
+
+def _sheet_memo(out: Path, options: SheetOptions) -> SheetMemo:
+    """The sheets planned by the last build (see :class:`generator.sheets.SheetMemo`)."""
+    import jinja2
+    import markdown_it
+    import markupsafe
+    import mdit_py_plugins
+    import nh3
+    import pylatexenc
+
+    code = code_digest(jinja2, markdown_it, markupsafe, mdit_py_plugins, nh3, pylatexenc)
+    try:
+        return SheetMemo.from_json((out / SHEET_MEMO).read_text(encoding="utf-8"), code, options)
+    except (OSError, ValueError, KeyError, TypeError):
+        return SheetMemo(code)
 
 
 def _finish_sheets(
@@ -349,6 +376,8 @@ PIECES = Path(".cache") / "pieces"
 """Each subject's pieces, as laid out for its sheet (see :mod:`generator.booklet`)."""
 CONTENTS = Path(".cache") / "contents"
 """The packed booklet's contents block, as measured before packing."""
+SHEET_MEMO = Path(".cache") / "sheets.json"
+"""The sheets as planned (HTML), by the digest of their inputs."""
 
 
 def _sheet_file(sheet: Sheet) -> str:
@@ -503,6 +532,8 @@ def build(
             sheet_output = _finish_sheets(work, sheet_options, build_date, out, progress, renderer)
             outputs.update(sheet_output.files)
             outputs[out / MANIFEST] = manifest_json(sheet_output.manifest).encode()
+            if work.memo.used.keys() != work.memo.known.keys():
+                outputs[out / SHEET_MEMO] = work.memo.to_json().encode()
             if options.strict:
                 _refuse_warnings(list(sheet_output.warnings))
         for path, data in outputs.items():
@@ -581,10 +612,16 @@ def _rendering(
 
 def _warm_up(renderer: Renderer, out: Path, options: BuildOptions) -> None:
     """Start the workers at once, in parallel with reading the notes and making cards:
-    every one when every sheet will be rendered (no earlier build in ``out``), else one
-    (an edit usually changes one sheet; more start if needed)."""
-    if options.sheets:
-        renderer.warm_up(1 if (out / MANIFEST).is_file() else renderer.workers)
+    every one when every sheet will be rendered (no earlier build in ``out``), else one,
+    warmed with the last build's stylesheets (an edit usually changes one sheet; more
+    start if needed)."""
+    if not options.sheets:
+        return
+    previous = read_manifest(out)
+    if previous.files:
+        renderer.warm_up(1, previous.stylesheets)
+    else:
+        renderer.warm_up(renderer.workers)
 
 
 def _read_everything(note_set: NoteSet) -> bool:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from ._version import __version__
@@ -46,6 +47,9 @@ class Manifest:
     """Output file (relative to OUT) → how it was made."""
 
     files: dict[str, Rendition] = field(default_factory=dict)
+    stylesheets: tuple[str, ...] = ()
+    """The stylesheets the sheets were laid out with, fonts' first: the next build's
+    workers parse them while it reads the notes (see :meth:`generator.pdf.Renderer.warm_up`)."""
 
     def fresh(self, out: Path, name: str, key: str) -> Rendition | None:
         """The recorded rendition if ``name`` exists and was made with ``key``."""
@@ -60,7 +64,8 @@ def read_manifest(out: Path) -> Manifest:
         if data.get("version") != __version__:
             return Manifest()
         return Manifest(
-            {name: Rendition(r["key"], int(r["pages"])) for name, r in data["files"].items()}
+            {name: Rendition(r["key"], int(r["pages"])) for name, r in data["files"].items()},
+            tuple(str(text) for text in data.get("stylesheets", ())),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Manifest()
@@ -71,7 +76,11 @@ def manifest_json(manifest: Manifest) -> str:
         name: {"key": rendition.key, "pages": rendition.pages}
         for name, rendition in sorted(manifest.files.items())
     }
-    return json.dumps({"version": __version__, "files": files}, ensure_ascii=False, indent=1)
+    return json.dumps(
+        {"version": __version__, "files": files, "stylesheets": manifest.stylesheets},
+        ensure_ascii=False,
+        indent=1,
+    )
 
 
 def render_key(*parts: str) -> str:
@@ -118,7 +127,14 @@ def _build_inputs(
     for note in note_set.notes:
         yield f"{note.root}\x1e{note.file}\x1e{note.text}"
     yield from _stats((root / path for root, path in sorted(note_set.assets)))
-    yield from _stats(_code_files())
+    yield code_digest()
+
+
+def code_digest(*libraries: ModuleType) -> str:
+    """cheatdeck's modules, data and templates, and the ``libraries``' own files, by size
+    and time: what another version of any of them made is made again."""
+    files = [*_code_files(), *(Path(str(library.__file__)) for library in libraries)]
+    return hashlib.sha256("\x1f".join(_stats(files)).encode()).hexdigest()[:32]
 
 
 def _code_files() -> list[Path]:

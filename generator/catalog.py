@@ -7,6 +7,7 @@ the title), which services does a text *mention*, and every name a service goes 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -115,6 +116,8 @@ class Catalog:
 
     def __init__(self, services: list[Service]) -> None:
         self.services = {service.name: service for service in services}
+        self.digest = hashlib.sha256(repr(services).encode()).hexdigest()
+        """Names everything in it (sheets planned with another catalog are planned again)."""
         self._by_name: dict[str, Service] = {}
         for service in services:
             for name in (service.name, *service.aliases, *service.words):

@@ -145,13 +145,17 @@ def pieces_document(sheet: Sheet, options: SheetOptions) -> tuple[str, Styleshee
     :mod:`generator.impose`): the title block at page width, again at column width for the
     booklet, then every box at column width. A page is as tall as a column, so a box
     longer than a column goes on over the next pages."""
-    geometry = Geometry.of(options)
     page = (
         environment()
         .get_template("sheets/pieces.html")
         .render(**_document_context(sheet), head=sheet.head, boxes=sheet.boxes)
     )
-    return page, (sheet.stylesheet_for(options) + _one_piece_per_page(geometry),)
+    return page, (pieces_stylesheet(sheet.stylesheet_for(options), options),)
+
+
+def pieces_stylesheet(css: str, options: SheetOptions) -> str:
+    """A sheet's CSS with one piece to a page, a page as wide and as tall as a column."""
+    return css + _one_piece_per_page(Geometry.of(options))
 
 
 def _document_context(sheet: Sheet) -> dict[str, object]:

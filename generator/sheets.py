@@ -13,11 +13,15 @@ rows, deeper sections as sub-headings, and the related subjects as "see also".
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 from collections import Counter, defaultdict
-from dataclasses import replace
-from typing import TypedDict
+from collections.abc import Callable
+from dataclasses import astuple, dataclass, field, replace
+from functools import partial
+from typing import Any, TypedDict
 
 from markupsafe import Markup
 
@@ -381,10 +385,81 @@ def plan_sheet(
     )
 
 
+@dataclass
+class SheetMemo:
+    """Sheets planned by earlier builds, each by the digest of everything
+    :func:`plan_sheet` reads — the subject, its facts, the facts about it filed elsewhere,
+    the options, the date, the images, every subject's name, the catalog — and of the code,
+    templates and libraries that turn them into HTML (``code``). A rebuild plans again
+    only the subjects whose inputs changed: an edit re-plans one sheet, not all of them."""
+
+    code: str
+    known: dict[str, Sheet] = field(default_factory=dict)
+    used: dict[str, Sheet] = field(default_factory=dict)
+    """The sheets this build planned or found, by digest (what the next build knows)."""
+
+    def sheet(self, inputs: tuple[str, ...], plan: Callable[[], Sheet]) -> Sheet:
+        digest = hashlib.sha256("\x1f".join((self.code, *inputs)).encode()).hexdigest()
+        found = self.known.get(digest) or plan()
+        self.used[digest] = found
+        return found
+
+    def to_json(self) -> str:
+        """The sheets used (the CSS left out: it comes with the options, in each digest)."""
+        sheets = {digest: _sheet_record(sheet) for digest, sheet in self.used.items()}
+        return json.dumps({"code": self.code, "sheets": sheets}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str, code: str, options: SheetOptions) -> SheetMemo:
+        """The memo saved by :meth:`to_json` if it was made by the same ``code`` (else an
+        empty one); its sheets get the CSS of ``options``."""
+        data = json.loads(text)
+        if data.get("code") != code:
+            return cls(code)
+        css, tight = stylesheet(options), stylesheet(replace(options, tight=True))
+        known = {
+            digest: _sheet_from(record, css, tight) for digest, record in data["sheets"].items()
+        }
+        return cls(code, known)
+
+
+def _sheet_record(sheet: Sheet) -> dict[str, object]:
+    return {
+        "subject": astuple(sheet.subject),
+        "title": sheet.title,
+        "lang": sheet.lang,
+        "html": sheet.html,
+        "running": sheet.running,
+        "build_date": sheet.build_date,
+        "head": str(sheet.head),
+        "boxes": [str(box) for box in sheet.boxes],
+    }
+
+
+def _sheet_from(record: dict[str, Any], css: str, tight: str) -> Sheet:
+    return Sheet(
+        subject=Subject(*record["subject"]),
+        title=record["title"],
+        lang=record["lang"],
+        html=record["html"],
+        stylesheet=css,
+        tight_stylesheet=tight,
+        running=record["running"],
+        build_date=record["build_date"],
+        head=Markup(record["head"]),
+        boxes=tuple(Markup(box) for box in record["boxes"]),
+    )
+
+
 def plan_sheets(
-    notes: Notes, options: SheetOptions, build_date: str, images: dict[str, str]
+    notes: Notes,
+    options: SheetOptions,
+    build_date: str,
+    images: dict[str, str],
+    memo: SheetMemo | None = None,
 ) -> list[Sheet]:
     """One sheet per subject that has facts; ``images`` maps note image paths to file URLs.
+    With ``memo``, a sheet whose inputs have not changed is taken from it.
 
     Facts are grouped by subject, and by the services they are also about, in one pass:
     looking them up per subject would cost subjects × facts."""
@@ -395,20 +470,18 @@ def plan_sheets(
         for service in fact.also:
             mentioned[service].append(fact)
     names = {s.name for s in notes.subjects}
-    return [
-        plan_sheet(
-            subject,
-            by_subject[subject.name],
-            mentioned[subject.name],
-            options,
-            build_date,
-            images,
-            names,
-            notes.catalog,
+    shared = (repr(options), build_date, repr(sorted(images.items())), repr(sorted(names)))
+    sheets = []
+    for subject in sorted(notes.subjects, key=_booklet_order):
+        facts, about = by_subject[subject.name], mentioned[subject.name]
+        if not facts:
+            continue
+        plan = partial(
+            plan_sheet, subject, facts, about, options, build_date, images, names, notes.catalog
         )
-        for subject in sorted(notes.subjects, key=_booklet_order)
-        if by_subject[subject.name]
-    ]
+        inputs = (*shared, notes.catalog.digest, repr(subject), repr(facts), repr(about))
+        sheets.append(memo.sheet(inputs, plan) if memo is not None else plan())
+    return sheets
 
 
 def plan_weak_sheet(

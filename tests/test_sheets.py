@@ -7,18 +7,21 @@ import json
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from generator.booklet import PieceCache
-from generator.build import PIECES, Session, build
+from generator.build import PIECES, Loaded, Session, build
 from generator.impose import Geometry, pack_sheet
 from generator.options import BuildOptions, SheetOptions
 from generator.pdf import parse_array_types_once
-from generator.sheets import WORD_JOINER, keep_hangul_words
+from generator.sheets import WORD_JOINER, SheetMemo, keep_hangul_words, plan_sheets
 from generator.workers import WorkerLost
 
 from .conftest import NOW
@@ -122,6 +125,50 @@ def test_arrays_for_font_subsetting_keep_their_length() -> None:
     assert list(ffi.new("hb_codepoint_t[3]", [5, 6, 7])) == [5, 6, 7]
     assert list(ffi.new("hb_codepoint_t[4]", [5, 6])) == [5, 6, 0, 0]
     assert len(ffi.new("char[]", b"ab")) == 3
+
+
+def test_c_types_parsed_at_once_are_the_types_cffi_parses_one_by_one() -> None:
+    """The worker's types, declared in one parse, are what cffi would have made of each."""
+    probe = (
+        "from weasyprint.text.ffi import ffi\n"
+        "from generator.pdf import RENDERING_C_TYPES, import_weasyprint, parse_c_types_at_once\n"
+        "import_weasyprint()\n"
+        "if 'at-once' in __import__('sys').argv: parse_c_types_at_once()\n"
+        "print([(ffi.typeof(c).cname, ffi.typeof(c).kind) for c in RENDERING_C_TYPES])\n"
+        "print(all(c in ffi._parsed_types for c in RENDERING_C_TYPES))\n"
+    )
+    lazily, at_once = (
+        subprocess.run(
+            [sys.executable, "-c", probe, how], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+        for how in ("lazily", "at-once")
+    )
+    assert at_once[0] == lazily[0]
+    assert "FcChar8" not in at_once[0] and "uint32_t[100]" in at_once[0]  # resolved types
+    assert at_once[1] == "True"
+
+
+def test_sheets_from_the_memo_are_the_sheets_planned_anew(seeds: Loaded) -> None:
+    """A rebuild takes each unchanged sheet from the memo, exactly as planning would make
+    it; an edited fact plans its subject's sheet again, and other code plans every one."""
+    options, date = SheetOptions(), "2026-01-01"
+    memo = SheetMemo("code")
+    planned = plan_sheets(seeds.notes, options, date, {}, memo)
+    saved = SheetMemo.from_json(memo.to_json(), "code", options)
+    assert plan_sheets(seeds.notes, options, date, {}, saved) == planned
+    assert saved.used.keys() == saved.known.keys()
+
+    fact = next(f for f in seeds.notes.facts if f.subject == "Amazon Polly")
+    edited = replace(fact, markdown=fact.markdown + " (edited)", text=fact.text + " (edited)")
+    facts = tuple(edited if f is fact else f for f in seeds.notes.facts)
+    again = SheetMemo.from_json(memo.to_json(), "code", options)
+    sheets = plan_sheets(replace(seeds.notes, facts=facts), options, date, {}, again)
+    replanned = [s.subject.name for s in sheets if s not in saved.used.values()]
+    assert (
+        replanned == ["Amazon Polly"]
+        and "(edited)" in sheets[[s.title for s in sheets].index("Amazon Polly")].html
+    )
+    assert SheetMemo.from_json(memo.to_json(), "other code", options).known == {}
 
 
 def test_booklet_has_one_bookmark_per_sheet_and_right_page_numbers(seed_build) -> None:
