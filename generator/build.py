@@ -294,6 +294,8 @@ def _finish_sheets(
 
     progress("rendering sheets", 0, total)
     renderer.on_done = tick
+    import pikepdf  # noqa: F401 (imposing needs it: imported while the workers lay out)
+
     laid_out = {result.key: result for result in work.results()}
     pieces = PieceCache(out / PIECES)
     for sheet in work.stale:

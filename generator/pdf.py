@@ -505,7 +505,9 @@ class Renderer:
         if self.sender is None and len(jobs) <= IN_PROCESS_JOBS:
             return lambda: [self._done(self._in_process(job)) for job in jobs]
         order = sorted(jobs, key=lambda job: -job.size)
-        sent = self._send(lambda pool: [pool.submit(_Worker.render, job) for job in order])
+        sent = self._send(
+            lambda pool: [pool.submit(_Worker.render, job) for job in order], len(jobs)
+        )
 
         def results() -> list[Rendered]:
             with reporting_lost_workers():
@@ -519,19 +521,27 @@ class Renderer:
         """Start ``workers`` workers now, while this process reads the notes and makes the
         cards (more start later if there are more jobs than workers), and warm them with
         ``stylesheets`` (see :meth:`_Worker.warm`)."""
-        self._send(lambda pool: [pool.submit(_Worker.warm, stylesheets) for _ in range(workers)])
+        self._send(
+            lambda pool: [pool.submit(_Worker.warm, stylesheets) for _ in range(workers)], workers
+        )
 
-    def _send(self, task: Callable[[WorkerPool], _Sent]) -> Future[_Sent]:
-        """Hand ``task`` to the sender thread: starting a worker waits for the fork server
-        to import WeasyPrint (~0.5 s, once), and this process has other work meanwhile."""
+    def _send(self, task: Callable[[WorkerPool], _Sent], jobs: int) -> Future[_Sent]:
+        """Hand ``task`` (``jobs`` jobs) to the sender thread: starting a worker waits for
+        the fork server to import WeasyPrint (~0.5 s, once), and this process has other
+        work meanwhile."""
         if self.sender is None:
             self.sender = ThreadPoolExecutor(1, thread_name_prefix="cheatdeck-sender")
-        return self.sender.submit(lambda: task(self._pool()))
+        return self.sender.submit(lambda: task(self._pool(jobs)))
 
-    def _pool(self) -> WorkerPool:
-        """The worker pool (made on the sender thread, on first use)."""
+    def _pool(self, jobs: int) -> WorkerPool:
+        """The worker pool (made on the sender thread, on first use), allowed a worker per
+        job up to one per core: a one-sheet edit's pieces and frame are both rendered by
+        the worker that started first, warm, not by a second one started for the frame."""
         if self.pool is None:
-            self.pool = WorkerPool(self.workers, _Worker.start, (self.roots,), RENDERING)
+            self.pool = WorkerPool(
+                self.workers, _Worker.start, (self.roots,), RENDERING, starting=1
+            )
+        self.pool.allow(jobs)
         return self.pool
 
     def _in_process(self, job: RenderJob) -> Rendered:

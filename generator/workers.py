@@ -73,7 +73,9 @@ class WorkerPool(ProcessPoolExecutor):
         initializer: Callable[..., None] | None = None,
         initargs: tuple[Any, ...] = (),
         preload: tuple[str, ...] = (),
+        starting: int = 0,
     ) -> None:
+        """``starting``: how many processes may run before :meth:`allow` says more (0: all)."""
         self.lifeline_end, self.lifeline = multiprocessing.Pipe(duplex=False)
         super().__init__(
             workers,
@@ -81,6 +83,17 @@ class WorkerPool(ProcessPoolExecutor):
             initializer=_start_worker,
             initargs=(self.lifeline_end, initializer, initargs),
         )
+        self.most = workers
+        self._max_workers = starting or workers  # see allow()
+
+    def allow(self, workers: int) -> None:
+        """Let up to ``workers`` processes run (never more than the pool was made for).
+
+        ProcessPoolExecutor starts a process for each job sent while none is idle, up to
+        its limit (its ``_max_workers``, read on every job): a job sent while the only
+        worker is busy starting would start a second one, cold, for nothing. A pool made
+        with ``starting=1`` grows its limit with the jobs sent at once instead."""
+        self._max_workers = max(self._max_workers, min(workers, self.most))
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         super().shutdown(wait, cancel_futures=cancel_futures)
