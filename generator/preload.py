@@ -1,10 +1,26 @@
 """What the render workers' fork server imports before it forks them (see
 :data:`generator.workers.RENDERING`): WeasyPrint and the modules that make the sheets'
 documents, imported once, so every worker starts with them. pikepdf is left to the jobs
-that draw pieces on frames: a one-line edit's first job only lays its sheet out."""
+that draw pieces on frames: a one-line edit's first job only lays its sheet out.
+
+WeasyPrint imports fontTools, whose table compiler imports uharfbuzz if it can, for its
+GSUB/GPOS packer: 80 ms, a sixth of this import, before any worker can start. Workers
+never compile those tables — WeasyPrint subsets fonts with libharfbuzz-subset, and only
+saves a font through fontTools for variable or colour-emoji faces — so uharfbuzz is kept
+out while WeasyPrint is imported; fontTools then packs in Python (its documented
+fallback) if it is ever asked to. The main process, which cuts the font subsets with
+uharfbuzz (:mod:`generator.fonts`), is not affected.
+"""
+
+import sys
 
 from . import documents  # noqa: F401
 from .pdf import import_weasyprint, parse_c_types_at_once
 
-import_weasyprint()
+sys.modules.setdefault("uharfbuzz", None)  # type: ignore[arg-type]  # import fails at once
+try:
+    import_weasyprint()
+finally:
+    if sys.modules.get("uharfbuzz", False) is None:
+        del sys.modules["uharfbuzz"]
 parse_c_types_at_once()
