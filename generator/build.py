@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from .cards import DeckPlan
     from .fonts import FontSet
-    from .pdf import DocumentJob, Rendered, Renderer, RenderJob, Setting
+    from .pdf import DocumentJob, FrameJob, Rendered, Renderer, RenderJob, Setting, SheetJob
 
 from .booklet import PieceCache, impose_booklet, plan_booklet
 from .cache import (
@@ -44,7 +44,9 @@ from .documents import (
     booklet_front,
     booklet_front_alone,
     label_texts,
+    pieces_document,
     pieces_stylesheet,
+    sheet_frame,
     stylesheet,
 )
 from .errors import StrictError
@@ -216,7 +218,7 @@ def _start_sheets(
 ) -> _SheetWork:
     """Plan every subject's sheet and start rendering the ones that changed."""
     from .fonts import prepare_fonts
-    from .pdf import DocumentJob, SheetJob
+    from .pdf import DocumentJob
 
     memo = _sheet_memo(out, options)
     sheets = plan_sheets(loaded.notes, options, build_date, _image_urls(loaded.note_set), memo)
@@ -240,7 +242,7 @@ def _start_sheets(
     if (booklet := previous.fresh(out, BOOKLET, booklet_key)) is not None:
         manifest.files[BOOKLET] = booklet
     jobs: list[RenderJob] = [
-        SheetJob(sheet.subject.slug, sheet, options, fonts.css) for sheet in stale
+        _sheet_job(sheet.subject.slug, sheet, options, fonts.css) for sheet in stale
     ]
     contents_key = ""
     if packed and (stale or booklet is None):  # the booklet is made again
@@ -281,8 +283,6 @@ def _finish_sheets(
     """Every subject's PDF that changed and the booklet. Once every changed subject is
     laid out, the packed booklet's frame goes to the workers first, then each sheet's: the
     booklet is imposed here while the workers draw the sheets."""
-    from .pdf import FrameJob
-
     sheets, manifest = work.sheets, work.manifest
     if not work.stale and BOOKLET in manifest.files:
         return _SheetOutput({}, tuple(sheets), (), manifest, (), work.fonts.files)
@@ -304,7 +304,7 @@ def _finish_sheets(
         pieces.put(slug, work.keys[slug], laid)
     booklet = _start_booklet(work, laid_out, pieces, options, build_date, out, renderer)
     framing = renderer.submit(
-        [FrameJob(s.subject.slug, s, _setting(laid_out, s), work.fonts.css) for s in work.stale]
+        [_frame_job(s.subject.slug, s, _setting(laid_out, s), work.fonts.css) for s in work.stale]
     )
     files: dict[Path, bytes] = {}
     warnings: list[str] = []
@@ -331,6 +331,31 @@ def _finish_sheets(
     return _SheetOutput(
         files, tuple(sheets), rendered_slugs, manifest, tuple(warnings), work.fonts.files
     )
+
+
+def _sheet_job(key: str, sheet: Sheet, options: SheetOptions, font_css: str) -> SheetJob:
+    """The job that lays out ``sheet``'s pieces (its HTML made here: workers only lay out)."""
+    from .pdf import SheetJob
+
+    tight = replace(options, tight=True)
+    return SheetJob(
+        key,
+        sheet.subject.slug,
+        sheet.title,
+        options,
+        pieces_document(sheet),
+        pieces_stylesheet(sheet.stylesheet, options),
+        pieces_stylesheet(sheet.tight_stylesheet, tight),
+        font_css,
+    )
+
+
+def _frame_job(key: str, sheet: Sheet, setting: Setting, font_css: str) -> FrameJob:
+    """The job that draws ``sheet``'s frame pages in the ``setting`` its pieces chose."""
+    from .pdf import FrameJob
+
+    html, css = sheet_frame(sheet, setting.options, setting.imposition)
+    return FrameJob(key, html, (font_css, *css), setting)
 
 
 def _setting(laid_out: dict[str, Rendered], sheet: Sheet) -> Setting:
@@ -427,7 +452,7 @@ def write_weak_sheet(
     """Render the weak-spots sheet into ``OUT/sheets/weak-spots.pdf``; returns its pages.
     With ``fit_one_page``, the weakest facts that fit on one page are kept."""
     from .fonts import prepare_fonts
-    from .pdf import FrameJob, Renderer, SheetJob
+    from .pdf import Renderer
 
     build_date = datetime.now(UTC).date().isoformat()
     fonts_home = out / FONTS
@@ -436,12 +461,12 @@ def write_weak_sheet(
             sheet = plan_weak_sheet(weak, title, options, build_date, loaded.notes.catalog)
             texts = [sheet.html, sheet.stylesheet, sheet.running, *label_texts()]
             fonts = prepare_fonts(texts, fonts_home)
-            (laid_out,) = renderer.render([SheetJob("weak", sheet, options, fonts.css)])
+            (laid_out,) = renderer.render([_sheet_job("weak", sheet, options, fonts.css)])
             if not fit_one_page or laid_out.pages == 1 or len(weak) == 1:
                 break
             weak = weak[: max(1, int(len(weak) / laid_out.pages * 0.9))]
         assert laid_out.setting is not None
-        (result,) = renderer.render([FrameJob("weak", sheet, laid_out.setting, fonts.css)])
+        (result,) = renderer.render([_frame_job("weak", sheet, laid_out.setting, fonts.css)])
         write_atomic(out / WEAK_SPOTS, result.pdf)
     return result.pages
 

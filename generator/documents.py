@@ -140,21 +140,21 @@ def _booklet_document(
     return page, (stylesheet(options), dated)
 
 
-def pieces_document(sheet: Sheet, options: SheetOptions) -> tuple[str, Stylesheets]:
-    """HTML and CSS of the sheet's pieces, one to a page, to be laid out once (see
+def pieces_document(sheet: Sheet) -> str:
+    """HTML of the sheet's pieces, one to a page, to be laid out once (see
     :mod:`generator.impose`): the title block at page width, again at column width for the
     booklet, then every box at column width. A page is as tall as a column, so a box
-    longer than a column goes on over the next pages."""
-    page = (
+    longer than a column goes on over the next pages (see :func:`pieces_stylesheet`)."""
+    return (
         environment()
         .get_template("sheets/pieces.html")
         .render(**_document_context(sheet), head=sheet.head, boxes=sheet.boxes)
     )
-    return page, (pieces_stylesheet(sheet.stylesheet_for(options), options),)
 
 
 def pieces_stylesheet(css: str, options: SheetOptions) -> str:
-    """A sheet's CSS with one piece to a page, a page as wide and as tall as a column."""
+    """A sheet's CSS (``css``, set as ``options`` say) with one piece to a page, a page as
+    wide and as tall as a column."""
     return css + _one_piece_per_page(Geometry.of(options))
 
 

@@ -61,31 +61,39 @@ MAX_PAGES = 3
 class SheetJob:
     """A subject's sheet, first: its pieces laid out once and packed (the booklet needs
     no more of it); a sheet too long, or ending on a nearly empty page, is set again
-    tighter and kept so if that saves a page."""
+    tighter and kept so if that saves a page. The build prepares the HTML (see
+    :func:`generator.documents.pieces_document`): workers only lay out."""
 
     key: str
-    sheet: Sheet
+    slug: str
+    title: str
     options: SheetOptions
+    html: str
+    stylesheet: str
+    """The pieces' CSS in the normal setting."""
+    tight_stylesheet: str
+    """The same, set tighter."""
     font_css: str
 
     @property
     def size(self) -> int:
-        return len(self.sheet.html)
+        return len(self.html)
 
 
 @dataclass(frozen=True, slots=True)
 class FrameJob:
-    """A subject's sheet, then: its frame pages, with its pieces drawn on them."""
+    """A subject's sheet, then: its frame pages (see :func:`generator.documents.sheet_frame`),
+    with its pieces drawn on them."""
 
     key: str
-    sheet: Sheet
+    html: str
+    stylesheets: Stylesheets
     setting: Setting
     """The setting its :class:`SheetJob` chose."""
-    font_css: str
 
     @property
     def size(self) -> int:
-        return len(self.sheet.html)
+        return len(self.html)
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,10 +344,10 @@ class _Worker:
 
     @classmethod
     def _pieces(cls, job: SheetJob) -> Rendered:
-        normal = cls._set(job.sheet, job.options, job.font_css)
+        normal = cls._set(job, job.options)
         chosen = normal
         if normal.too_long():
-            tight = cls._set(job.sheet, replace(job.options, tight=True), job.font_css)
+            tight = cls._set(job, replace(job.options, tight=True))
             if tight.imposition.pages < normal.imposition.pages:
                 chosen = tight
         messages = tuple(cls.state["log"].messages)
@@ -348,23 +356,18 @@ class _Worker:
 
     @classmethod
     def _frame(cls, job: FrameJob) -> Rendered:
-        from .documents import sheet_frame
-
         setting = job.setting
-        html, css = sheet_frame(job.sheet, setting.options, setting.imposition)
-        frame = cls._layout(html, (job.font_css, *css)).write_pdf()
+        frame = cls._layout(job.html, job.stylesheets).write_pdf()
         pdf = compose(frame, [setting.laid.pdf], setting.imposition)
         messages = tuple(cls.state["log"].messages)
         return Rendered(job.key, pdf, setting.imposition.pages, messages)
 
     @classmethod
-    def _set(cls, sheet: Sheet, options: SheetOptions, font_css: str) -> Setting:
+    def _set(cls, job: SheetJob, options: SheetOptions) -> Setting:
         """The sheet's pieces laid out and packed in one setting (normal or tight)."""
-        from .documents import pieces_document
-
-        html, css = pieces_document(sheet, options)
-        laid = cls._measured(cls._layout(html, (font_css, *css)))
-        imposition = pack_sheet(laid, Geometry.of(options), sheet.subject.slug, sheet.title)
+        css = job.tight_stylesheet if options.tight else job.stylesheet
+        laid = cls._measured(cls._layout(job.html, (job.font_css, css)))
+        imposition = pack_sheet(laid, Geometry.of(options), job.slug, job.title)
         return Setting(options, laid, imposition)
 
     @staticmethod

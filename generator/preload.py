@@ -1,7 +1,7 @@
 """What the render workers' fork server imports before it forks them (see
-:data:`generator.workers.RENDERING`): WeasyPrint and the modules that make the sheets'
-documents, imported once, so every worker starts with them. pikepdf is left to the jobs
-that draw pieces on frames: a one-line edit's first job only lays its sheet out.
+:data:`generator.workers.RENDERING`): WeasyPrint, imported once, so every worker starts
+with it. Workers lay out HTML the build prepared (no Jinja here), and pikepdf is left to
+the jobs that draw pieces on frames: a one-line edit's first job only lays its sheet out.
 
 WeasyPrint imports fontTools, whose table compiler imports uharfbuzz if it can, for its
 GSUB/GPOS packer: 80 ms, a sixth of this import, before any worker can start. Workers
@@ -14,7 +14,6 @@ uharfbuzz (:mod:`generator.fonts`), is not affected.
 
 import sys
 
-from . import documents  # noqa: F401
 from .pdf import import_weasyprint, parse_c_types_at_once
 
 sys.modules.setdefault("uharfbuzz", None)  # type: ignore[arg-type]  # import fails at once
