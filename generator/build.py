@@ -8,6 +8,7 @@ the notes is saved last.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from .cards import DeckPlan
+    from .cards import CardHtml, DeckPlan
     from .fonts import FontSet
     from .pdf import DocumentJob, FrameJob, Rendered, Renderer, RenderJob, Setting, SheetJob
 
@@ -59,10 +60,11 @@ from .identity import (
     lock_to_json,
     record_notes,
 )
+from .memo import Memo, read_memo
 from .options import NO_EXTENSION, BuildOptions, CatalogExtension, DeckOptions, SheetOptions
 from .parse import Outline, parse_note
 from .resources import TEMPLATES
-from .sheets import SheetMemo, plan_sheets, plan_weak_sheet
+from .sheets import plan_sheets, plan_weak_sheet, sheet_from_record, sheet_record
 from .sources import LOCK_NAME, NoteSet, read_lock, read_notes
 from .workers import WorkerLost, WorkerPool, reporting_lost_workers
 from .writers import apkg_bytes, facts_json, write_atomic
@@ -164,14 +166,32 @@ def _media(note_set: NoteSet) -> tuple[dict[str, str], dict[str, bytes]]:
     return names, contents
 
 
-def _deck(loaded: Loaded, options: DeckOptions, now: int) -> tuple[DeckPlan, bytes]:
+def _deck(
+    loaded: Loaded, options: DeckOptions, now: int, out: Path
+) -> tuple[DeckPlan, bytes, Memo[CardHtml]]:
+    """The deck's plan and package, and the card HTML memo to save for the next build."""
     from .cards import plan_deck  # imported once the sheets are under way
 
     names, contents = _media(loaded.note_set)
     moved = frozenset(fact_id for fact_id, _, _ in loaded.identified.changes.moved)
-    plan = plan_deck(loaded.notes, loaded.identified.scoped_lock(), moved, options, names, now)
+    code = hashlib.sha256(f"{_rendering_code()}\x1f{sorted(names.items())}".encode()).hexdigest()
+    memo = read_memo(out / CARD_MEMO, code, lambda found: (found[0], tuple(found[1])))
+    lock = loaded.identified.scoped_lock()
+    plan = plan_deck(loaded.notes, lock, moved, options, names, now, memo)
     used = {names[path] for path in plan.media}
-    return plan, apkg_bytes(plan, {name: contents[name] for name in used})
+    return plan, apkg_bytes(plan, {name: contents[name] for name in used}), memo
+
+
+def _rendering_code() -> str:
+    """cheatdeck's code and the libraries that turn Markdown into HTML (the memos' code)."""
+    import jinja2
+    import markdown_it
+    import markupsafe
+    import mdit_py_plugins
+    import nh3
+    import pylatexenc
+
+    return code_digest(jinja2, markdown_it, markupsafe, mdit_py_plugins, nh3, pylatexenc)
 
 
 def _image_urls(note_set: NoteSet) -> dict[str, str]:
@@ -210,7 +230,7 @@ class _SheetWork:
     jobs: int
     results: Callable[[], list[Rendered]]
     """Waits for the jobs under way."""
-    memo: SheetMemo
+    memo: Memo[Sheet]
 
 
 def _start_sheets(
@@ -256,20 +276,12 @@ def _start_sheets(
     )
 
 
-def _sheet_memo(out: Path, options: SheetOptions) -> SheetMemo:
-    """The sheets planned by the last build (see :class:`generator.sheets.SheetMemo`)."""
-    import jinja2
-    import markdown_it
-    import markupsafe
-    import mdit_py_plugins
-    import nh3
-    import pylatexenc
-
-    code = code_digest(jinja2, markdown_it, markupsafe, mdit_py_plugins, nh3, pylatexenc)
-    try:
-        return SheetMemo.from_json((out / SHEET_MEMO).read_text(encoding="utf-8"), code, options)
-    except (OSError, ValueError, KeyError, TypeError):
-        return SheetMemo(code)
+def _sheet_memo(out: Path, options: SheetOptions) -> Memo[Sheet]:
+    """The sheets planned by the last build (see :func:`generator.sheets.plan_sheets`)."""
+    css, tight = stylesheet(options), stylesheet(replace(options, tight=True))
+    return read_memo(
+        out / SHEET_MEMO, _rendering_code(), lambda found: sheet_from_record(found, css, tight)
+    )
 
 
 def _finish_sheets(
@@ -405,6 +417,8 @@ CONTENTS = Path(".cache") / "contents"
 """The packed booklet's contents block, as measured before packing."""
 SHEET_MEMO = Path(".cache") / "sheets.json"
 """The sheets as planned (HTML), by the digest of their inputs."""
+CARD_MEMO = Path(".cache") / "cards.json"
+"""The cards' HTML, by Markdown."""
 
 
 def _sheet_file(sheet: Sheet) -> str:
@@ -544,8 +558,10 @@ def build(
             work = _start_sheets(loaded, sheet_options, build_date, out, renderer)
         if options.deck:
             progress("making cards", 0, 1)
-            plan, package = _deck(loaded, options.deck_options, now)
+            plan, package, card_memo = _deck(loaded, options.deck_options, now, out)
             outputs[out / "deck.apkg"] = package
+            if card_memo.changed:
+                outputs[out / CARD_MEMO] = card_memo.to_json(list).encode()
             lock = record_notes(lock, _notes_by_fact(plan), loaded.identified.scope)
             kinds = plan.kinds
         else:
@@ -559,8 +575,8 @@ def build(
             sheet_output = _finish_sheets(work, sheet_options, build_date, out, progress, renderer)
             outputs.update(sheet_output.files)
             outputs[out / MANIFEST] = manifest_json(sheet_output.manifest).encode()
-            if work.memo.used.keys() != work.memo.known.keys():
-                outputs[out / SHEET_MEMO] = work.memo.to_json().encode()
+            if work.memo.changed:
+                outputs[out / SHEET_MEMO] = work.memo.to_json(sheet_record).encode()
             if options.strict:
                 _refuse_warnings(list(sheet_output.warnings))
         for path, data in outputs.items():

@@ -25,7 +25,8 @@ from . import card_rules
 from .card_rules import LABELS, RECALL_RULES, Corpus, Question
 from .extract import Fact, Notes
 from .identity import Entry, NoteRecord
-from .inline import fenced_code, inline_tokens, paragraphs, render_inline_html, sanitize
+from .inline import fenced_code, inline_tokens, paragraphs, render_tokens_html, sanitize
+from .memo import Memo
 from .options import DeckOptions
 
 REMOVED_TAG = "cheatdeck::removed"
@@ -96,34 +97,43 @@ def media_name(path: str, content: bytes) -> str:
     return f"cheatdeck-{hashlib.sha256(content).hexdigest()[:16]}.{suffix}"
 
 
-class _Renderer:
-    """Markdown → card HTML, with images pointed at media files or turned into links."""
+CardHtml = tuple[str, tuple[str, ...]]
+"""A card's HTML and the images (note paths) it shows."""
 
-    def __init__(self, media: dict[str, str]) -> None:
+
+class _Renderer:
+    """Markdown → card HTML, with images pointed at media files or turned into links.
+
+    Each fact is on several cards and its HTML is made once; with a ``memo``, once across
+    builds (a memo made with other ``media`` must not be given: see :func:`plan_deck`)."""
+
+    def __init__(self, media: dict[str, str], memo: Memo[CardHtml] | None = None) -> None:
         self.media = media
+        self.memo: Memo[CardHtml] = memo if memo is not None else Memo("")
         self.used: set[str] = set()
-        self.rendered: dict[str, str] = {}
 
     def html(self, markdown: str) -> str:
-        """Card HTML for a fact's Markdown (each fact is on several cards: made once)."""
-        if markdown not in self.rendered:
-            joined = "<br><br>".join(self._paragraph(p) for p in paragraphs(markdown))
-            self.rendered[markdown] = sanitize(joined)
-        return self.rendered[markdown]
+        """Card HTML for a fact's Markdown."""
+        found, images = self.memo.get(markdown, lambda: self._render(markdown))
+        self.used.update(images)
+        return found
 
-    def _paragraph(self, markdown: str) -> str:
+    def _render(self, markdown: str) -> CardHtml:
+        images: list[str] = []
+        parts = [self._paragraph(part, images) for part in paragraphs(markdown)]
+        return sanitize("<br><br>".join(parts)), tuple(images)
+
+    def _paragraph(self, markdown: str, images: list[str]) -> str:
         code = fenced_code(markdown)
         if code is not None:
             return f"<pre><code>{html.escape(code)}</code></pre>"
-        for token in inline_tokens(markdown):
-            if token.type == "image":
-                self._image(str(token.attrs.get("src", "")))
-        rendered = render_inline_html(markdown).replace("\n", "<br>")
+        tokens = inline_tokens(markdown)
+        for token in tokens:
+            source = str(token.attrs.get("src", "")) if token.type == "image" else ""
+            if source in self.media:
+                images.append(source)
+        rendered = render_tokens_html(tokens).replace("\n", "<br>")
         return self._rewrite_images(rendered)
-
-    def _image(self, source: str) -> None:
-        if source in self.media:
-            self.used.add(source)
 
     def _rewrite_images(self, rendered: str) -> str:
         def swap(match: re.Match[str]) -> str:
@@ -358,15 +368,17 @@ def plan_deck(
     options: DeckOptions,
     media: dict[str, str],
     now: int,
+    memo: Memo[CardHtml] | None = None,
 ) -> DeckPlan:
     """Every note of the deck, plus the ones whose facts are gone (to flag once).
 
     ``lock`` is this build's lock (with the notes of the last build); ``now`` the time
     given to notes that are new or changed;
     ``moved`` the ids of facts that changed subject; ``media`` maps image paths to
-    content-addressed media names.
+    content-addressed media names; ``memo`` has the card HTML of an earlier build, by
+    Markdown (its code must name ``media`` too: the HTML points at them).
     """
-    renderer = _Renderer(media)
+    renderer = _Renderer(media, memo)
     corpus = corpus_for(notes, lock, options.name, renderer)
     questions, reasons = plan_questions(notes, corpus, options.skip_kinds)
     previous = {note.guid: note for entry in lock.values() for note in entry.notes}

@@ -314,8 +314,13 @@ def render_inline_html(markdown: str, math: str = "mathjax") -> str:
     """HTML for a Markdown snippet (not yet sanitized: callers run it through nh3).
 
     ``math`` is ``mathjax`` (``\\(…\\)`` for Anki) or ``text`` (Unicode, for sheets)."""
+    return render_tokens_html(inline_tokens(markdown), math)
+
+
+def render_tokens_html(tokens: list[Token], math: str = "mathjax") -> str:
+    """:func:`render_inline_html` of a snippet's :func:`inline_tokens` (parsed once)."""
     md = parser()
-    return str(md.renderer.render(inline_tokens(markdown), md.options, {"math": math}))
+    return str(md.renderer.render(tokens, md.options, {"math": math}))
 
 
 def tags_in(markdown: str) -> tuple[str, ...]:

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import astuple, dataclass, field, replace
+from dataclasses import astuple, replace
 from functools import partial
 from typing import Any, TypedDict
 
@@ -30,6 +28,7 @@ from .catalog import Catalog
 from .documents import Sheet, css_string, environment, labels_for, stylesheet
 from .extract import Fact, Notes, detect_lang, shared_depth
 from .inline import fenced_code, paragraphs, render_inline_html, sanitize, shorten
+from .memo import Memo
 from .options import SheetOptions
 from .subjects import Subject
 
@@ -385,45 +384,9 @@ def plan_sheet(
     )
 
 
-@dataclass
-class SheetMemo:
-    """Sheets planned by earlier builds, each by the digest of everything
-    :func:`plan_sheet` reads — the subject, its facts, the facts about it filed elsewhere,
-    the options, the date, the images, every subject's name, the catalog — and of the code,
-    templates and libraries that turn them into HTML (``code``). A rebuild plans again
-    only the subjects whose inputs changed: an edit re-plans one sheet, not all of them."""
-
-    code: str
-    known: dict[str, Sheet] = field(default_factory=dict)
-    used: dict[str, Sheet] = field(default_factory=dict)
-    """The sheets this build planned or found, by digest (what the next build knows)."""
-
-    def sheet(self, inputs: tuple[str, ...], plan: Callable[[], Sheet]) -> Sheet:
-        digest = hashlib.sha256("\x1f".join((self.code, *inputs)).encode()).hexdigest()
-        found = self.known.get(digest) or plan()
-        self.used[digest] = found
-        return found
-
-    def to_json(self) -> str:
-        """The sheets used (the CSS left out: it comes with the options, in each digest)."""
-        sheets = {digest: _sheet_record(sheet) for digest, sheet in self.used.items()}
-        return json.dumps({"code": self.code, "sheets": sheets}, ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str, code: str, options: SheetOptions) -> SheetMemo:
-        """The memo saved by :meth:`to_json` if it was made by the same ``code`` (else an
-        empty one); its sheets get the CSS of ``options``."""
-        data = json.loads(text)
-        if data.get("code") != code:
-            return cls(code)
-        css, tight = stylesheet(options), stylesheet(replace(options, tight=True))
-        known = {
-            digest: _sheet_from(record, css, tight) for digest, record in data["sheets"].items()
-        }
-        return cls(code, known)
-
-
-def _sheet_record(sheet: Sheet) -> dict[str, object]:
+def sheet_record(sheet: Sheet) -> dict[str, object]:
+    """A planned sheet as JSON, without its CSS (it comes with the options, in the
+    memo's key)."""
     return {
         "subject": astuple(sheet.subject),
         "title": sheet.title,
@@ -436,7 +399,7 @@ def _sheet_record(sheet: Sheet) -> dict[str, object]:
     }
 
 
-def _sheet_from(record: dict[str, Any], css: str, tight: str) -> Sheet:
+def sheet_from_record(record: dict[str, Any], css: str, tight: str) -> Sheet:
     return Sheet(
         subject=Subject(*record["subject"]),
         title=record["title"],
@@ -456,10 +419,13 @@ def plan_sheets(
     options: SheetOptions,
     build_date: str,
     images: dict[str, str],
-    memo: SheetMemo | None = None,
+    memo: Memo[Sheet] | None = None,
 ) -> list[Sheet]:
     """One sheet per subject that has facts; ``images`` maps note image paths to file URLs.
-    With ``memo``, a sheet whose inputs have not changed is taken from it.
+    With ``memo``, a sheet is taken from an earlier build when everything it is made of
+    is the same: the subject, its facts, the facts about it filed elsewhere, the options,
+    the date, the images, every subject's name and the catalog. An edit re-plans the
+    sheets it touches, not all of them.
 
     Facts are grouped by subject, and by the services they are also about, in one pass:
     looking them up per subject would cost subjects × facts."""
@@ -480,7 +446,8 @@ def plan_sheets(
             plan_sheet, subject, facts, about, options, build_date, images, names, notes.catalog
         )
         inputs = (*shared, notes.catalog.digest, repr(subject), repr(facts), repr(about))
-        sheets.append(memo.sheet(inputs, plan) if memo is not None else plan())
+        digest = hashlib.sha256("\x1f".join(inputs).encode()).hexdigest()
+        sheets.append(memo.get(digest, plan) if memo is not None else plan())
     return sheets
 
 

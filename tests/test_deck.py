@@ -198,3 +198,26 @@ def test_local_images_travel_with_the_deck_under_content_names(notes_dir, tmp_pa
     assert f'src="{stored[0]}"' in fields
     assert 'href="https://example.com/x.png"' in fields  # remote: a link, never fetched
     assert not any(name.startswith("_") for name in stored)  # CSS is in the note type
+
+
+def test_cards_from_the_memo_are_the_cards_made_anew(notes_dir, tmp_path: Path) -> None:
+    """A rebuild takes card HTML from the last build's memo: the deck is the one a build
+    from nothing makes, images included; a changed image makes its card again."""
+    folder = notes_dir(
+        {
+            "img.md": "# Amazon Rekognition\n\n- 얼굴 탐지 예시 ![face](pics/face.png)\n"
+            "- **객체**와 장면을 찾는다\n"
+        }
+    )
+    (folder / "pics").mkdir()
+    (folder / "pics" / "face.png").write_bytes(PNG)
+    out = tmp_path / "out"
+    build([folder], out, NOW, NO_SHEETS)
+    note = folder / "img.md"
+    note.write_text(note.read_text(encoding="utf-8") + "- 사람을 센다\n", encoding="utf-8")
+    (folder / "pics" / "face.png").write_bytes(PNG + b"\0")  # another image, same path
+    again = build([folder], out, NOW, NO_SHEETS)
+    fresh = build([folder], tmp_path / "fresh", NOW, NO_SHEETS)
+    assert again.deck is not None and fresh.deck is not None
+    assert again.deck.notes == fresh.deck.notes and again.deck.media == ("pics/face.png",)
+    assert (out / "deck.apkg").read_bytes() == (tmp_path / "fresh" / "deck.apkg").read_bytes()

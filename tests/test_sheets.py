@@ -18,10 +18,18 @@ from pypdf import PdfReader
 
 from generator.booklet import PieceCache
 from generator.build import PIECES, Loaded, Session, build
+from generator.documents import Sheet, stylesheet
 from generator.impose import Geometry, pack_sheet
+from generator.memo import Memo, read_memo
 from generator.options import BuildOptions, SheetOptions
 from generator.pdf import parse_array_types_once
-from generator.sheets import WORD_JOINER, SheetMemo, keep_hangul_words, plan_sheets
+from generator.sheets import (
+    WORD_JOINER,
+    keep_hangul_words,
+    plan_sheets,
+    sheet_from_record,
+    sheet_record,
+)
 from generator.workers import WorkerLost
 
 from .conftest import NOW
@@ -148,27 +156,31 @@ def test_c_types_parsed_at_once_are_the_types_cffi_parses_one_by_one() -> None:
     assert at_once[1] == "True"
 
 
-def test_sheets_from_the_memo_are_the_sheets_planned_anew(seeds: Loaded) -> None:
+def test_sheets_from_the_memo_are_the_sheets_planned_anew(seeds: Loaded, tmp_path: Path) -> None:
     """A rebuild takes each unchanged sheet from the memo, exactly as planning would make
     it; an edited fact plans its subject's sheet again, and other code plans every one."""
     options, date = SheetOptions(), "2026-01-01"
-    memo = SheetMemo("code")
+    css, tight = stylesheet(options), stylesheet(replace(options, tight=True))
+    memo: Memo[Sheet] = Memo("code")
     planned = plan_sheets(seeds.notes, options, date, {}, memo)
-    saved = SheetMemo.from_json(memo.to_json(), "code", options)
-    assert plan_sheets(seeds.notes, options, date, {}, saved) == planned
-    assert saved.used.keys() == saved.known.keys()
+    saved = tmp_path / "sheets.json"
+    saved.write_text(memo.to_json(sheet_record), encoding="utf-8")
+
+    def read(code: str) -> Memo[Sheet]:
+        return read_memo(saved, code, lambda found: sheet_from_record(found, css, tight))
+
+    again = read("code")
+    assert plan_sheets(seeds.notes, options, date, {}, again) == planned
+    assert not again.changed  # every sheet came from the memo
 
     fact = next(f for f in seeds.notes.facts if f.subject == "Amazon Polly")
     edited = replace(fact, markdown=fact.markdown + " (edited)", text=fact.text + " (edited)")
     facts = tuple(edited if f is fact else f for f in seeds.notes.facts)
-    again = SheetMemo.from_json(memo.to_json(), "code", options)
-    sheets = plan_sheets(replace(seeds.notes, facts=facts), options, date, {}, again)
-    replanned = [s.subject.name for s in sheets if s not in saved.used.values()]
-    assert (
-        replanned == ["Amazon Polly"]
-        and "(edited)" in sheets[[s.title for s in sheets].index("Amazon Polly")].html
-    )
-    assert SheetMemo.from_json(memo.to_json(), "other code", options).known == {}
+    after_edit = read("code")
+    sheets = plan_sheets(replace(seeds.notes, facts=facts), options, date, {}, after_edit)
+    replanned = [s for s in sheets if s not in after_edit.known.values()]
+    assert [s.title for s in replanned] == ["Amazon Polly"] and "(edited)" in replanned[0].html
+    assert read("other code").known == {}
 
 
 def test_booklet_has_one_bookmark_per_sheet_and_right_page_numbers(seed_build) -> None:
