@@ -8,7 +8,9 @@ resident set of that process and its render workers. Scenarios:
 
 * the by-hand baseline (bench/by_hand.py: every note through markdown-it into one
   three-column WeasyPrint PDF, one process), measured in the same run, and each build
-  scenario's median as a ratio of it;
+  scenario as a ratio of it. Shared machines drift (±20 % over minutes, seen here), so
+  the build scenarios run in rounds, each after a baseline run of its own: a run's ratio
+  is to its round's baseline, and the ratio printed is the median of those;
 * cold build of source_notes/ (empty output folder and cache: every sheet, booklet, deck);
 * no-change rebuild; one-line edit rebuild (one sheet and the booklet re-rendered);
 * a one-line edit under ``cheatdeck watch``, from the save to the report (warm workers);
@@ -29,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,13 +52,22 @@ CONTENT_LINE = re.compile(r"^(\s*(?:[-*+]|\d+\.)\s+\S.*|[^\s#>|!-].*)$")
 @dataclass
 class Result:
     name: str
-    seconds: list[float]
-    peak_mb: float
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: float = 0.0
     target: str = ""
+    ratios: list[float] = field(default_factory=list)
+    """Each run's time over the baseline run of its round (build scenarios)."""
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    def add(self, took: tuple[float, float], baseline: float | None = None) -> None:
+        seconds, peak = took
+        self.seconds.append(seconds)
+        self.peak_mb = max(self.peak_mb, peak)
+        if baseline is not None:
+            self.ratios.append(seconds / baseline)
 
 
 def measure(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -74,17 +85,11 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float]:
     return seconds, peak_kb / 1024
 
 
-def repeat(
-    name: str, command: list[str], cwd: Path, runs: int, before=None, target: str = ""
-) -> Result:
-    seconds, peaks = [], []
-    for run in range(runs):
-        if before is not None:
-            before(run)
-        took, peak = measure(command, cwd)
-        seconds.append(took)
-        peaks.append(peak)
-    return Result(name, seconds, max(peaks), target)
+def repeat(name: str, command: list[str], cwd: Path, runs: int, target: str = "") -> Result:
+    result = Result(name, target=target)
+    for _ in range(runs):
+        result.add(measure(command, cwd))
+    return result
 
 
 def synthetic_corpus(folder: Path, copies: int) -> int:
@@ -115,14 +120,14 @@ def count_facts(folder: Path) -> int:
 
 
 def builds(work: Path, runs: int) -> list[Result]:
+    """The baseline and the build scenarios, in ``runs`` rounds: a baseline run, then a
+    cold build, two no-change rebuilds and two one-line edits, each paired with it (the
+    edits start from the no-change state: only the edited line differs)."""
     notes, out = work / "notes", work / "out"
     shutil.copytree(SEEDS, notes)
     build = [*CHEATDECK, "build", str(notes), "-o", str(out)]
     edited = notes / "aws-ai-services.ko.md"
     original = edited.read_text(encoding="utf-8")
-
-    def empty_output(_: int) -> None:
-        shutil.rmtree(out, ignore_errors=True)
 
     def edit_one_line(run: int) -> None:
         edited.write_text(
@@ -130,13 +135,26 @@ def builds(work: Path, runs: int) -> list[Result]:
         )
 
     by_hand = [sys.executable, str(ROOT / "bench" / "by_hand.py"), str(notes), str(work / "h.pdf")]
-    return [
-        repeat("by-hand baseline (markdown-it → WeasyPrint)", by_hand, ROOT, runs),
-        repeat("cold build (sheets, booklet, deck)", build, ROOT, runs, empty_output, "≤ 1.0×"),
-        repeat("no-change rebuild", build, ROOT, runs + 2, target="≤ 0.08×"),
-        repeat("one-line edit rebuild", build, ROOT, runs + 2, edit_one_line, "≤ 0.2×"),
-        watched_edits(notes, work / "watched", runs + 2, edit_one_line),
-    ]
+    baseline = Result("by-hand baseline (markdown-it → WeasyPrint)")
+    cold = Result("cold build (sheets, booklet, deck)", target="≤ 1.0×")
+    unchanged = Result("no-change rebuild", target="≤ 0.08×")
+    edit = Result("one-line edit rebuild", target="≤ 0.2×")
+    for round_ in range(runs):
+        baseline.add(measure(by_hand, ROOT))
+        yardstick = baseline.seconds[-1]
+        shutil.rmtree(out, ignore_errors=True)
+        cold.add(measure(build, ROOT), yardstick)
+        measure(build, ROOT)  # the build after a cold one saves the lock it recorded
+        for _ in range(2):
+            unchanged.add(measure(build, ROOT), yardstick)
+        for run in range(2):
+            edit_one_line(2 * round_ + run)
+            edit.add(measure(build, ROOT), yardstick)
+    baseline.add(measure(by_hand, ROOT))  # the watcher's yardstick: runs on either side
+    watch = watched_edits(notes, work / "watched", 2 * runs, edit_one_line)
+    baseline.add(measure(by_hand, ROOT))
+    watch.ratios = [seconds / statistics.mean(baseline.seconds[-2:]) for seconds in watch.seconds]
+    return [baseline, cold, unchanged, edit, watch]
 
 
 def watched_edits(notes: Path, out: Path, runs: int, edit: Callable[[int], None]) -> Result:
@@ -157,7 +175,7 @@ def watched_edits(notes: Path, out: Path, runs: int, edit: Callable[[int], None]
             seconds.append(time.perf_counter() - start)
         peak_kb = _peak_kb(watch.pid)
         watch.terminate()
-    return Result("one-line edit under watch", seconds, peak_kb / 1024, "≤ 0.2×")
+    return Result("one-line edit under watch", seconds, peak_kb / 1024, target="≤ 0.2×")
 
 
 def _peak_kb(pid: int) -> int:
@@ -238,9 +256,10 @@ def main() -> None:
     baseline, *timed = results
     print(f"by-hand baseline: median {baseline.median:.2f} s")
     for result in timed:
+        ratio = statistics.median(result.ratios)
         print(
-            f"{result.name}: median {result.median:.2f} s = {result.median / baseline.median:.2f}×"
-            f" the baseline (target {result.target})"
+            f"{result.name}: median {result.median:.2f} s, {ratio:.2f}× the baseline"
+            f" (median of {len(result.ratios)} paired runs; target {result.target})"
         )
 
 
