@@ -13,6 +13,7 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -62,7 +63,7 @@ from .identity import (
 )
 from .memo import Memo, read_memo
 from .options import NO_EXTENSION, BuildOptions, CatalogExtension, DeckOptions, SheetOptions
-from .parse import Outline, parse_note
+from .parse import Outline, outline_from_record, outline_record, parse_note
 from .resources import TEMPLATES
 from .sheets import plan_sheets, plan_weak_sheet, sheet_from_record, sheet_record
 from .sources import LOCK_NAME, NoteSet, read_lock, read_notes
@@ -115,11 +116,13 @@ def load(
     now: int,
     note_set: NoteSet | None = None,
     catalog: CatalogExtension = NO_EXTENSION,
+    parsed: Memo[Outline] | None = None,
 ) -> Loaded:
     """Read, parse, extract and identify the notes named by ``targets`` (or ``note_set``,
-    when they were read already), with the catalog the user's config extends."""
+    when they were read already), with the catalog the user's config extends; a note
+    whose text ``parsed`` knows is not parsed again."""
     note_set = note_set or read_notes(targets)
-    outlines = _parse_all(note_set)
+    outlines = _parse_all(note_set, parsed if parsed is not None else Memo(""))
     images = frozenset(
         (note.file, path)
         for note in note_set.notes
@@ -144,13 +147,30 @@ def _parse_one(note: tuple[str, str]) -> Outline:
     return parse_note(*note)
 
 
-def _parse_all(note_set: NoteSet) -> list[Outline]:
-    notes = [(note.file, note.text) for note in note_set.notes]
+def _parse_all(note_set: NoteSet, parsed: Memo[Outline]) -> list[Outline]:
+    """Every note's outline: from ``parsed`` when it knows the note's text, else parsed
+    now."""
+    keys = [_note_key(note.file, note.text) for note in note_set.notes]
+    new = {
+        key: (note.file, note.text)
+        for note, key in zip(note_set.notes, keys, strict=True)
+        if key not in parsed.known
+    }
+    fresh = dict(zip(new, _parse_many(list(new.values())), strict=True))
+    return [parsed.get(key, partial(fresh.__getitem__, key)) for key in keys]
+
+
+def _parse_many(notes: list[tuple[str, str]]) -> list[Outline]:
+    """(file, text) notes parsed, in worker processes when there is a lot of text."""
     workers = os.cpu_count() or 1
     if workers == 1 or sum(len(text) for _, text in notes) < PARALLEL_PARSE_BYTES:
         return [parse_note(file, text) for file, text in notes]
     with reporting_lost_workers(), WorkerPool(workers) as pool:
         return list(pool.map(_parse_one, notes, chunksize=max(1, len(notes) // (workers * 4))))
+
+
+def _note_key(file: str, text: str) -> str:
+    return hashlib.sha256(f"{file}\x1f{text}".encode()).hexdigest()
 
 
 def _media(note_set: NoteSet) -> tuple[dict[str, str], dict[str, bytes]]:
@@ -174,7 +194,7 @@ def _deck(
 
     names, contents = _media(loaded.note_set)
     moved = frozenset(fact_id for fact_id, _, _ in loaded.identified.changes.moved)
-    code = hashlib.sha256(f"{_rendering_code()}\x1f{sorted(names.items())}".encode()).hexdigest()
+    code = hashlib.sha256(f"{_memo_code()}\x1f{sorted(names.items())}".encode()).hexdigest()
     memo = read_memo(out / CARD_MEMO, code, lambda found: (found[0], tuple(found[1])))
     lock = loaded.identified.scoped_lock()
     plan = plan_deck(loaded.notes, lock, moved, options, names, now, memo)
@@ -182,16 +202,18 @@ def _deck(
     return plan, apkg_bytes(plan, {name: contents[name] for name in used}), memo
 
 
-def _rendering_code() -> str:
-    """cheatdeck's code and the libraries that turn Markdown into HTML (the memos' code)."""
+def _memo_code() -> str:
+    """cheatdeck's code and the libraries that parse Markdown and make HTML of it: what
+    the memos were made by (see :mod:`generator.memo`)."""
     import jinja2
     import markdown_it
     import markupsafe
     import mdit_py_plugins
     import nh3
     import pylatexenc
+    import yaml
 
-    return code_digest(jinja2, markdown_it, markupsafe, mdit_py_plugins, nh3, pylatexenc)
+    return code_digest(jinja2, markdown_it, markupsafe, mdit_py_plugins, nh3, pylatexenc, yaml)
 
 
 def _image_urls(note_set: NoteSet) -> dict[str, str]:
@@ -280,7 +302,7 @@ def _sheet_memo(out: Path, options: SheetOptions) -> Memo[Sheet]:
     """The sheets planned by the last build (see :func:`generator.sheets.plan_sheets`)."""
     css, tight = stylesheet(options), stylesheet(replace(options, tight=True))
     return read_memo(
-        out / SHEET_MEMO, _rendering_code(), lambda found: sheet_from_record(found, css, tight)
+        out / SHEET_MEMO, _memo_code(), lambda found: sheet_from_record(found, css, tight)
     )
 
 
@@ -419,6 +441,8 @@ SHEET_MEMO = Path(".cache") / "sheets.json"
 """The sheets as planned (HTML), by the digest of their inputs."""
 CARD_MEMO = Path(".cache") / "cards.json"
 """The cards' HTML, by Markdown."""
+OUTLINE_MEMO = Path(".cache") / "outlines.json"
+"""Each note as parsed, by its path and text."""
 
 
 def _sheet_file(sheet: Sheet) -> str:
@@ -544,7 +568,8 @@ def build(
     with build_lock(out), _rendering(note_set, out, options, session) as renderer:
         (out / STAMP).unlink(missing_ok=True)  # until this build has finished
         progress("reading notes", 0, 1)
-        loaded = load(targets, now, note_set, options.catalog)
+        parsed = read_memo(out / OUTLINE_MEMO, _memo_code(), outline_from_record)
+        loaded = load(targets, now, note_set, options.catalog, parsed)
         key = build_key(loaded.note_set, loaded.lock_text, options, out)  # what it read
         if options.strict:
             _refuse_warnings([s.warning() for s in loaded.notes.skipped if s.warn])
@@ -570,6 +595,8 @@ def build(
 
             kinds, _ = card_kinds(loaded.notes, scoped, options.deck_options)
         outputs[out / "facts.json"] = facts_json(loaded.notes, kinds).encode()
+        if parsed.changed:
+            outputs[out / OUTLINE_MEMO] = parsed.to_json(outline_record).encode()
         sheet_output = None
         if work is not None:
             sheet_output = _finish_sheets(work, sheet_options, build_date, out, progress, renderer)

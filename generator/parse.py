@@ -15,7 +15,8 @@ a heading (an outliner's habit, which CommonMark would read as code) as a list.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
+from typing import Any
 
 import yaml
 from markdown_it.tree import SyntaxTreeNode
@@ -489,3 +490,60 @@ def parse_note(file: str, text: str) -> Outline:
         tuple(builder.skipped),
         main_language(text),
     )
+
+
+def outline_record(outline: Outline) -> dict[str, Any]:
+    """An outline as JSON, to be kept between builds (see :mod:`generator.memo`)."""
+    return {
+        "file": outline.file,
+        "root": _record(outline.root),
+        "front_matter": outline.front_matter,
+        "tags": outline.tags,
+        "skipped": [astuple(skipped) for skipped in outline.skipped],
+        "lang": outline.lang,
+    }
+
+
+def outline_from_record(record: dict[str, Any]) -> Outline:
+    """The outline :func:`outline_record` wrote."""
+    root = _from_record(record["root"])
+    assert isinstance(root, Node)
+    return Outline(
+        record["file"],
+        root,
+        tuple((key, value) for key, value in record["front_matter"]),
+        tuple(record["tags"]),
+        tuple(Skipped(*skipped) for skipped in record["skipped"]),
+        record["lang"],
+    )
+
+
+def _record(part: Node | Block) -> list[Any]:
+    place = astuple(part.list_place) if part.list_place else None
+    if isinstance(part, Block):
+        return ["block", part.kind, part.markdown, part.line, part.end_line, place]
+    children = [_record(child) for child in part.children]
+    return [
+        "node",
+        part.kind,
+        part.title,
+        part.line,
+        part.level,
+        children,
+        part.directives,
+        place,
+        part.tags,
+    ]
+
+
+def _from_record(record: list[Any]) -> Node | Block:
+    if record[0] == "block":
+        _, kind, markdown, line, end_line, place = record
+        return Block(kind, markdown, line, end_line, _list_place(place))
+    _, kind, title, line, level, children, directives, place, tags = record
+    parts = tuple(_from_record(child) for child in children)
+    return Node(kind, title, line, level, parts, tuple(directives), _list_place(place), tuple(tags))
+
+
+def _list_place(record: list[Any] | None) -> ListPlace | None:
+    return ListPlace(*record) if record else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.inline import parsed_plain_text, plain_text, render_inline_html
-from generator.parse import Block, ListPlace, Node, parse_note
+from generator.parse import (
+    Block,
+    ListPlace,
+    Node,
+    outline_from_record,
+    outline_record,
+    parse_note,
+)
 from generator.sources import decode
 
 FIXTURES = Path(__file__).parent / "fixtures" / "outline.md"
@@ -100,3 +108,70 @@ def test_language_of_a_note() -> None:
 def test_plain_text_fast_path_matches_the_parser(text: str) -> None:
     """Text without markup skips the parser; it must come out the same as through it."""
     assert plain_text(text) == parsed_plain_text(text)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [*sorted(Path("source_notes").glob("*.md")), *sorted(Path("tests/corpus").glob("*.md"))],
+    ids=lambda path: path.name,
+)
+def test_an_outline_kept_between_builds_reads_back_whole(note: Path) -> None:
+    """The outline memo (OUT/.cache/outlines.json) gives back exactly what parsing gives:
+    titles, levels, lines, list places, directives, tags, front matter, skipped lines."""
+    _reads_back(parse_note(note.name, decode(note.name, note.read_bytes())))
+
+
+def test_an_outline_with_every_kind_of_part_reads_back_whole() -> None:
+    outline = parse_note("all.md", EVERY_PART)
+    assert outline.front_matter and outline.tags and outline.skipped
+    nodes = list(_walk(outline.root))
+    assert any(isinstance(n, Node) and n.directives for n in nodes)
+    assert any(isinstance(n, Node) and n.tags for n in nodes)
+    assert any(isinstance(n, Node) and n.list_place for n in nodes)
+    assert any(isinstance(n, Block) and n.list_place and n.list_place.ordered for n in nodes)
+    assert {n.kind for n in nodes} >= {"heading", "bold", "callout", "item", "code", "row"}
+    _reads_back(outline)
+
+
+EVERY_PART = """---
+title: 모든 것
+tags: [aws, exam]
+---
+# Amazon Polly
+<!-- cheatdeck: subject=Amazon Polly -->
+#tts #voice
+
+**음성 합성**
+
+- SSML로 발음을 조정한다
+  - 속도와 높낮이
+1. 텍스트를 보낸다
+2. 음성을 받는다
+
+> [!note] 요금
+> 문자 수로 과금된다
+
+| 엔진 | 용도 |
+| --- | --- |
+| neural | 자연스러운 음성 |
+
+```python
+polly.synthesize_speech(Text="hi")
+```
+
+---
+
+<!-- 메모 -->
+"""
+
+
+def _walk(node: Node | Block):
+    yield node
+    if isinstance(node, Node):
+        for child in node.children:
+            yield from _walk(child)
+
+
+def _reads_back(outline) -> None:
+    kept = json.loads(json.dumps(outline_record(outline), ensure_ascii=False))
+    assert outline_from_record(kept) == outline
