@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -61,7 +61,7 @@ from .identity import (
     lock_to_json,
     record_notes,
 )
-from .memo import Memo, read_memo
+from .memo import Memo, Result, read_memo
 from .options import NO_EXTENSION, BuildOptions, CatalogExtension, DeckOptions, SheetOptions
 from .parse import Outline, outline_from_record, outline_record, parse_note
 from .resources import TEMPLATES
@@ -585,8 +585,7 @@ def build(
             progress("making cards", 0, 1)
             plan, package, card_memo = _deck(loaded, options.deck_options, now, out)
             outputs[out / "deck.apkg"] = package
-            if card_memo.changed:
-                outputs[out / CARD_MEMO] = card_memo.to_json(list).encode()
+            _save_memo(card_memo, list, out / CARD_MEMO, outputs, loaded.note_set)
             lock = record_notes(lock, _notes_by_fact(plan), loaded.identified.scope)
             kinds = plan.kinds
         else:
@@ -595,15 +594,13 @@ def build(
 
             kinds, _ = card_kinds(loaded.notes, scoped, options.deck_options)
         outputs[out / "facts.json"] = facts_json(loaded.notes, kinds).encode()
-        if parsed.changed:
-            outputs[out / OUTLINE_MEMO] = parsed.to_json(outline_record).encode()
+        _save_memo(parsed, outline_record, out / OUTLINE_MEMO, outputs, loaded.note_set)
         sheet_output = None
         if work is not None:
             sheet_output = _finish_sheets(work, sheet_options, build_date, out, progress, renderer)
             outputs.update(sheet_output.files)
             outputs[out / MANIFEST] = manifest_json(sheet_output.manifest).encode()
-            if work.memo.changed:
-                outputs[out / SHEET_MEMO] = work.memo.to_json(sheet_record).encode()
+            _save_memo(work.memo, sheet_record, out / SHEET_MEMO, outputs, loaded.note_set)
             if options.strict:
                 _refuse_warnings(list(sheet_output.warnings))
         for path, data in outputs.items():
@@ -630,6 +627,21 @@ def build(
         else:  # a rebuild would read what this one did: it may answer from the stamp
             _stamp(result, key, out, sheet_output)
     return result
+
+
+def _save_memo(
+    memo: Memo[Result],
+    record: Callable[[Result], Any],
+    path: Path,
+    outputs: dict[Path, bytes],
+    note_set: NoteSet,
+) -> None:
+    """Save ``memo`` with the outputs when it learnt something. A build of some of the
+    notes keeps what builds of the others left in it."""
+    if not _read_everything(note_set):
+        memo.keep_known()
+    if memo.changed:
+        outputs[path] = memo.to_json(record).encode()
 
 
 def _stamp(result: BuildResult, key: str, out: Path, sheets: _SheetOutput | None) -> None:

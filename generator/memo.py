@@ -35,6 +35,10 @@ class Memo(Generic[Result]):
         self.used[key] = found
         return found
 
+    def keep_known(self) -> None:
+        """Save what is known too, used or not (a build that read only some notes)."""
+        self.used = {**self.known, **self.used}
+
     @property
     def changed(self) -> bool:
         """Something new was made, or something known was not used: worth saving."""

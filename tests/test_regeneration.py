@@ -67,6 +67,20 @@ def test_an_edit_renders_exactly_the_affected_sheet(notes_dir, tmp_path: Path) -
     assert after["all.pdf"] != before["all.pdf"]  # the booklet is bound again
 
 
+def test_a_build_of_one_note_keeps_what_builds_of_the_others_learnt(notes_dir, tmp_path) -> None:
+    """The memos (parsed notes, sheet and card HTML) keep the other notes' results when
+    one note is built alone: the next full build does not parse or plan them again."""
+    folder = notes_dir({"polly.md": POLLY, "lex.md": LEX})
+    out = tmp_path / "out"
+    build([folder], out, NOW, BuildOptions(sheets=False))
+    build([folder / "polly.md"], out, NOW, BuildOptions(sheets=False))
+    kept = json.loads((out / ".cache" / "outlines.json").read_text(encoding="utf-8"))
+    assert sorted(outline["file"] for outline in kept["results"].values()) == [
+        "lex.md",
+        "polly.md",
+    ]
+
+
 def report_of(folder: Path, out: Path) -> dict:
     result = CliRunner().invoke(
         cli, ["build", str(folder), "-o", str(out), "--no-sheets", "--json"]
