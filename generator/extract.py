@@ -495,7 +495,8 @@ class _Extractor:
             self.emit_images(block, context)
             return
         markdown, no_card = _without_directives(block.markdown)
-        block = replace(block, markdown=markdown)
+        if markdown != block.markdown:
+            block = replace(block, markdown=markdown)
         subject, path = context.subject, context.path
         if term is not None and block.kind != "code":
             service = self._term_service(term[0], context)
@@ -513,8 +514,10 @@ class _Extractor:
             text = f"{plain_text(term[0])}{separator}{plain_text(term[1])}"
         kind = "term" if term and term[1] and block.kind != "code" else _KINDS[block.kind]
         kind = "qa" if explicit == "qa" else kind
-        inner = replace(context, subject=subject, path=path, no_card=context.no_card or no_card)
-        self._add(block, inner, kind, term, text, explicit)
+        no_card = context.no_card or no_card
+        if (subject, path, no_card) != (context.subject, context.path, context.no_card):
+            context = replace(context, subject=subject, path=path, no_card=no_card)
+        self._add(block, context, kind, term, text, explicit)
 
     def _add(
         self,

@@ -59,11 +59,15 @@ class _Option:
 
 
 def is_question(markdown: str) -> bool:
-    """A line that asks: ends with a question mark, or opens with ``Q1.``/``문제 1``."""
+    """A line that asks: ends with a question mark, or opens with ``Q1.``/``문제 1``.
+    Asked of every line: one with neither a label nor a question mark is not read."""
     if "\n" in markdown.strip():  # "Q: …\nA: …" already has its answer
         return False
+    labelled = _QUESTION_LABEL.match(markdown) is not None
+    if not labelled and not any(mark in markdown for mark in _QUESTION_END):
+        return False
     text = plain_text(markdown)
-    return text.endswith(_QUESTION_END) or bool(_QUESTION_LABEL.match(markdown) and text)
+    return text.endswith(_QUESTION_END) or (labelled and bool(text))
 
 
 def _question_text(markdown: str) -> str:
