@@ -134,7 +134,7 @@ def load(
     lock = lock_from_json(lock_text, LOCK_NAME) if lock_text else {}
     read = {note.file for note in note_set.notes}
     identified = assign_ids(notes.facts, lock, now, note_set.present - read)
-    notes = replace(notes, facts=identified.facts)
+    notes = replace(notes, facts=identified.facts, every_note=_read_everything(note_set))
     return Loaded(notes, identified, note_set, lock_path, lock_text, tuple(outlines))
 
 

@@ -181,6 +181,10 @@ class Corpus:
     had_which: Callable[[Fact], bool]
     """Whether the last build gave the fact a which card: corpus-wide distinctiveness may
     change with any edit, but a card once made is never taken away."""
+    every_note: bool = True
+    """Whether the facts are all the notes' (see :attr:`generator.extract.Notes.every_note`):
+    a build of some notes cannot tell a distinctive capability, and makes no new which
+    card (it keeps those it had)."""
 
 
 def label(kind: str, lang: str, **numbers: int) -> str:
@@ -466,6 +470,8 @@ def _distinctive(fact: Fact, service: str, corpus: Corpus, needed: int) -> bool:
     """Words no other service's facts use: the capability singles the service out."""
     if corpus.had_which(fact):
         return True
+    if not corpus.every_note:  # the other notes' services may use these words too
+        return False
     unique = [w for w in words(fact.text) if corpus.words_by_service.get(w) == {service}]
     return len(unique) >= needed
 

@@ -341,6 +341,7 @@ def corpus_for(notes: Notes, lock: dict[str, Entry], deck: str, renderer: _Rende
         _service_words(notes),
         _file_languages(notes.facts),
         _had_which(lock, deck),
+        notes.every_note,
     )
 
 

@@ -114,6 +114,10 @@ class Notes:
     skipped: tuple[Skipped, ...]
     catalog: Catalog = field(default_factory=load_catalog, compare=False, repr=False)
     """The service catalog the notes were read with (the shipped one plus the user's)."""
+    every_note: bool = True
+    """False when these are some of the notes in their folders (``build notes/aws.md``):
+    what only all of them can tell — that one service alone has a capability — is not
+    judged from these."""
 
     def facts_of(self, subject: str) -> list[Fact]:
         return [fact for fact in self.facts if fact.subject == subject]

@@ -81,6 +81,22 @@ def test_building_one_file_keeps_every_other_note_and_its_history(
     assert collection.db.scalar("select count() from revlog") == history
 
 
+def test_building_one_file_adds_no_card_a_full_build_would_not_make(
+    seeds_copy: Path, tmp_path: Path
+) -> None:
+    """A which-service card needs every note to tell that one service alone has the
+    capability: building aws-ai-services.ko.md alone added 5 which cards the full build
+    does not make, and the lock kept them from then on."""
+    out = tmp_path / "out"
+    first = build([seeds_copy], out, NOW, NO_SHEETS)
+    single = build([seeds_copy / "aws-ai-services.ko.md"], out, NOW + 10, NO_SHEETS)
+    assert single.deck is not None and single.deck.added == ()
+    assert any(card.kind == "which" for card in single.deck.notes)  # the ones it had stay
+    full = build([seeds_copy], out, NOW + 20, NO_SHEETS)
+    assert first.deck is not None and full.deck is not None
+    assert {card.guid for card in full.deck.notes} == {card.guid for card in first.deck.notes}
+
+
 def test_inserting_a_line_updates_one_fact_and_renders_one_sheet(
     seeds_copy: Path, tmp_path: Path
 ) -> None:
