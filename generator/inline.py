@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
@@ -36,7 +37,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 _MARKER = "**"
 _SPACES = re.compile(r"\s+")
@@ -165,7 +166,35 @@ _TAG = re.compile(r"(?<![^\s(（])" + _TAG_NAME)
 _WHOLE_TAG = re.compile(_TAG_NAME + "$")
 _BLOCK_ID = re.compile(r"\s+\^[A-Za-z0-9-]+\s*$")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
-_LATEX = LatexNodes2Text(math_mode="text")
+_COMPOUND = re.compile(r"[\s+\-−±·×÷/=<>≤≥,]")
+"""A term that needs parentheses when it is a fraction's numerator or denominator."""
+_SCRIPT_GROUP = re.compile(r"([_^])\{([^{}]+)\}")
+
+
+def _grouped(text: str) -> str:
+    text = " ".join(text.split())
+    return f"({text})" if _COMPOUND.search(text) else text
+
+
+def _fraction(node: Any, l2tobj: LatexNodes2Text) -> str:
+    """``\\frac{TP}{TP+FP}`` as ``TP/(TP+FP)``: read on one line, ``TP/TP+FP`` would be
+    another formula (pylatexenc's own rendering)."""
+    numerator, denominator = (l2tobj.nodelist_to_text([arg]) for arg in node.nodeargd.argnlist[-2:])
+    return f"{_grouped(numerator)}/{_grouped(denominator)}"
+
+
+def _latex_to_text() -> LatexNodes2Text:
+    context = get_default_latex_context_db()
+    macros = [MacroTextSpec(name, simplify_repl=_fraction) for name in ("frac", "dfrac", "tfrac")]
+    macros += [
+        MacroTextSpec("cdot", simplify_repl=" · "),
+        MacroTextSpec("times", simplify_repl=" × "),
+    ]
+    context.add_context_category("cheatdeck", prepend=True, macros=macros)
+    return LatexNodes2Text(latex_context=context, math_mode="text")
+
+
+_LATEX = _latex_to_text()
 
 
 def _link_words(target: str, label: str | None) -> str:
@@ -231,8 +260,16 @@ def _note_syntax_rule(state: StateCore) -> None:
 
 
 def math_text(tex: str) -> str:
-    """TeX as readable Unicode (``\\hat{y}_i`` → ``ŷ_i``), for sheets and plain text."""
+    """TeX as readable Unicode on one line (``\\hat{y}_i`` → ``ŷ_i``), for sheets and plain
+    text: fractions, and scripts that are expressions, keep their grouping in parentheses
+    (``TP/(TP+FP)``, ``e^(-x)``, ``∑_(i=1)^n``)."""
+    tex = _SCRIPT_GROUP.sub(_script, tex)
     return " ".join(_LATEX.latex_to_text(tex).split())
+
+
+def _script(match: re.Match[str]) -> str:
+    """``^{-x}`` as ``^(-x)``; ``_{in}`` stays ``_in`` (a name, not an expression)."""
+    return match.group(1) + _grouped(match.group(2))
 
 
 def _render_math(

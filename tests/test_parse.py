@@ -175,3 +175,21 @@ def _walk(node: Node | Block):
 def _reads_back(outline) -> None:
     kept = json.loads(json.dumps(outline_record(outline), ensure_ascii=False))
     assert outline_from_record(kept) == outline
+
+
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [
+        (r"\frac{TP}{TP+FP}", "TP/(TP+FP)"),  # was TP/TP+FP: another formula
+        (r"2 \cdot \frac{P \cdot R}{P + R}", "2 · (P · R)/(P + R)"),
+        (r"\frac{1}{1+e^{-x}}", "1/(1+e^(-x))"),
+        (r"\frac{\frac{a}{b}}{c}", "(a/b)/c"),
+        (r"\frac12", "1/2"),
+        (r"\sum_{i=1}^{n} x_i", "∑_(i=1)^n x_i"),
+        (r"x^{2} + \hat{y}_i + n_{in}", "x^2 + ŷ_i + n_in"),
+    ],
+)
+def test_formulas_read_on_one_line_keep_their_grouping(tex: str, text: str) -> None:
+    """Sheets print math as text (WeasyPrint has no MathJax): a fraction, or a script that
+    is an expression, keeps its grouping, or the printed formula says something else."""
+    assert plain_text(f"Precision: ${tex}$") == f"Precision: {text}"
