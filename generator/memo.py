@@ -20,6 +20,8 @@ Result = TypeVar("Result")
 
 @dataclass
 class Memo(Generic[Result]):
+    """Results by key: ``known`` from the last build, ``used`` by this one."""
+
     code: str
     known: dict[str, Result] = field(default_factory=dict)
     used: dict[str, Result] = field(default_factory=dict)
@@ -50,11 +52,12 @@ class Memo(Generic[Result]):
 
 
 def read_memo(path: Path, code: str, result: Callable[[Any], Result]) -> Memo[Result]:
-    """The memo saved at ``path`` by the same ``code`` (else an empty one)."""
+    """The memo saved at ``path`` by the same ``code`` (else an empty one: a memo that
+    cannot be read, whatever is wrong with it, only means making everything again)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data["code"] != code:
             return Memo(code)
         return Memo(code, {key: result(found) for key, found in data["results"].items()})
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
         return Memo(code)

@@ -507,7 +507,8 @@ def outline_record(outline: Outline) -> dict[str, Any]:
 def outline_from_record(record: dict[str, Any]) -> Outline:
     """The outline :func:`outline_record` wrote."""
     root = _from_record(record["root"])
-    assert isinstance(root, Node)
+    if not isinstance(root, Node):
+        raise ValueError("an outline's root is a node")
     return Outline(
         record["file"],
         root,

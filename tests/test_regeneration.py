@@ -81,6 +81,40 @@ def test_a_build_of_one_note_keeps_what_builds_of_the_others_learnt(notes_dir, t
     ]
 
 
+def _with_results(text: str, results: object) -> bytes:
+    return json.dumps({"code": json.loads(text)["code"], "results": results}).encode()
+
+
+DAMAGES = {
+    "empty": lambda text: b"",
+    "cut": lambda text: text[: len(text) // 2].encode(),
+    "binary": lambda text: b"\x00\xff",
+    "results a list": lambda text: _with_results(text, []),
+    "results malformed": lambda text: _with_results(
+        text, {key: [] for key in json.loads(text)["results"]}
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_damaged_memos_only_mean_making_everything_again(
+    notes_dir, tmp_path: Path, damage: str
+) -> None:
+    """Whatever is in OUT/.cache/*.json (a cut write, a disk error, a hand edit), the
+    build makes what it cannot read and writes what a build from nothing writes."""
+    folder = notes_dir({"polly.md": POLLY, "lex.md": LEX})
+    out = tmp_path / "out"
+    build([folder], out, NOW, BuildOptions(sheets=False))
+    for memo in ("outlines.json", "cards.json"):
+        path = out / ".cache" / memo
+        path.write_bytes(DAMAGES[damage](path.read_text(encoding="utf-8")))
+    (folder / "polly.md").write_text(POLLY + "- 뉴스 읽기에 쓰인다.\n", encoding="utf-8")
+    again = build([folder], out, NOW, BuildOptions(sheets=False))
+    fresh = build([folder], tmp_path / "fresh", NOW, BuildOptions(sheets=False))
+    assert again.deck is not None and fresh.deck is not None
+    assert again.deck.notes == fresh.deck.notes
+
+
 def report_of(folder: Path, out: Path) -> dict:
     result = CliRunner().invoke(
         cli, ["build", str(folder), "-o", str(out), "--no-sheets", "--json"]
