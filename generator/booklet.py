@@ -76,24 +76,18 @@ class BookletPlan:
 
 def plan_booklet(
     sheets: list[Sheet],
-    pieces: PieceCache,
-    keys: dict[str, str],
+    pieces: dict[str, Laid],
     front: Laid,
     options: SheetOptions,
     build_date: str,
     font_css: str,
 ) -> BookletPlan:
     """Contents (``front``, as laid out) at the top of the first page, then every
-    subject's pieces (laid out by this build or kept from an earlier one, under ``keys``),
+    subject's pieces (laid out by this build or kept from an earlier one), by slug,
     flowing on through the columns."""
     from .pdf import DocumentJob
 
-    subjects = []
-    for sheet in sheets:
-        laid = pieces.get(sheet.subject.slug, keys[sheet.subject.slug])
-        if laid is None:
-            raise RuntimeError(f"the pieces of {sheet.subject.slug} went missing during the build")
-        subjects.append((sheet.subject.slug, sheet.title, laid))
+    subjects = [(sheet.subject.slug, sheet.title, pieces[sheet.subject.slug]) for sheet in sheets]
     imposition = pack_booklet(subjects, Geometry.of(options), front)
     html, css = booklet_frame(sheets, options, build_date, imposition, front)
     frame = DocumentJob("booklet frame", html, (font_css, *css))

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from .cards import CardHtml, DeckPlan
     from .fonts import FontSet
+    from .impose import Laid
     from .pdf import DocumentJob, FrameJob, Rendered, Renderer, RenderJob, Setting, SheetJob
 
 from .booklet import PieceCache, impose_booklet, plan_booklet
@@ -187,15 +188,16 @@ def _media(note_set: NoteSet) -> tuple[dict[str, str], dict[str, bytes]]:
 
 
 def _deck(
-    loaded: Loaded, options: DeckOptions, now: int, out: Path
+    loaded: Loaded, options: DeckOptions, now: int, out: Path, code: str
 ) -> tuple[DeckPlan, bytes, Memo[CardHtml]]:
-    """The deck's plan and package, and the card HTML memo to save for the next build."""
+    """The deck's plan and package, and the card HTML memo to save for the next build
+    (``code``: see :func:`_memo_code`)."""
     from .cards import plan_deck  # imported once the sheets are under way
 
     names, contents = _media(loaded.note_set)
     moved = frozenset(fact_id for fact_id, _, _ in loaded.identified.changes.moved)
-    code = hashlib.sha256(f"{_memo_code()}\x1f{sorted(names.items())}".encode()).hexdigest()
-    memo = read_memo(out / CARD_MEMO, code, lambda found: (found[0], tuple(found[1])))
+    made_by = hashlib.sha256(f"{code}\x1f{sorted(names.items())}".encode()).hexdigest()
+    memo = read_memo(out / CARD_MEMO, made_by, lambda found: (found[0], tuple(found[1])))
     lock = loaded.identified.scoped_lock()
     plan = plan_deck(loaded.notes, lock, moved, options, names, now, memo)
     used = {names[path] for path in plan.media}
@@ -256,13 +258,19 @@ class _SheetWork:
 
 
 def _start_sheets(
-    loaded: Loaded, options: SheetOptions, build_date: str, out: Path, renderer: Renderer
+    loaded: Loaded,
+    options: SheetOptions,
+    build_date: str,
+    out: Path,
+    renderer: Renderer,
+    code: str,
 ) -> _SheetWork:
-    """Plan every subject's sheet and start rendering the ones that changed."""
+    """Plan every subject's sheet (taken from the memo ``code`` made when unchanged) and
+    start rendering the ones that changed."""
     from .fonts import prepare_fonts
     from .pdf import DocumentJob
 
-    memo = _sheet_memo(out, options)
+    memo = _sheet_memo(out, options, code)
     sheets = plan_sheets(loaded.notes, options, build_date, _image_urls(loaded.note_set), memo)
     texts = [text for sheet in sheets for text in (sheet.html, sheet.stylesheet, sheet.running)]
     fonts = prepare_fonts([*texts, *label_texts()], out / FONTS)
@@ -298,12 +306,10 @@ def _start_sheets(
     )
 
 
-def _sheet_memo(out: Path, options: SheetOptions) -> Memo[Sheet]:
+def _sheet_memo(out: Path, options: SheetOptions, code: str) -> Memo[Sheet]:
     """The sheets planned by the last build (see :func:`generator.sheets.plan_sheets`)."""
     css, tight = stylesheet(options), stylesheet(replace(options, tight=True))
-    return read_memo(
-        out / SHEET_MEMO, _memo_code(), lambda found: sheet_from_record(found, css, tight)
-    )
+    return read_memo(out / SHEET_MEMO, code, lambda found: sheet_from_record(found, css, tight))
 
 
 def _finish_sheets(
@@ -331,12 +337,13 @@ def _finish_sheets(
     import pikepdf  # noqa: F401 (imposing needs it: imported while the workers lay out)
 
     laid_out = {result.key: result for result in work.results()}
-    pieces = PieceCache(out / PIECES)
+    cache, fresh = PieceCache(out / PIECES), {}
     for sheet in work.stale:
         slug, laid = sheet.subject.slug, laid_out[sheet.subject.slug].laid
         assert laid is not None
-        pieces.put(slug, work.keys[slug], laid)
-    booklet = _start_booklet(work, laid_out, pieces, options, build_date, out, renderer)
+        cache.put(slug, work.keys[slug], laid)
+        fresh[slug] = laid
+    booklet = _start_booklet(work, laid_out, fresh, options, build_date, out, renderer)
     framing = renderer.submit(
         [_frame_job(s.subject.slug, s, _setting(laid_out, s), work.fonts.css) for s in work.stale]
     )
@@ -401,22 +408,24 @@ def _setting(laid_out: dict[str, Rendered], sheet: Sheet) -> Setting:
 def _start_booklet(
     work: _SheetWork,
     laid_out: dict[str, Rendered],
-    pieces: PieceCache,
+    fresh: dict[str, Laid],
     options: SheetOptions,
     build_date: str,
     out: Path,
     renderer: Renderer,
 ) -> Callable[[], Rendered] | None:
-    """The packed booklet planned and its frame pages under way (or found in the cache);
-    the function returned imposes it. None for a one-per-page booklet."""
+    """The packed booklet planned from the pieces this build laid out (``fresh``, by
+    slug) and the others' kept ones, and its frame pages under way (or found in the
+    cache); the function returned imposes it. None for a one-per-page booklet."""
     if options.booklet != "packed":
         return None
+    pieces = {**_kept_pieces(work, fresh, out), **fresh}
     contents = PieceCache(out / CONTENTS)
     if BOOKLET in laid_out and (measured := laid_out[BOOKLET].laid) is not None:
         contents.put("contents", work.contents_key, measured)
     front = contents.get("contents", work.contents_key)
     assert front is not None
-    plan = plan_booklet(work.sheets, pieces, work.keys, front, options, build_date, work.fonts.css)
+    plan = plan_booklet(work.sheets, pieces, front, options, build_date, work.fonts.css)
     cached = _cache_file(plan.frame, out / ".cache", "frame")
     if (frame := _read_cached(plan.frame, cached)) is not None:
         return lambda: impose_booklet(plan, frame)
@@ -428,6 +437,19 @@ def _start_booklet(
         return impose_booklet(plan, rendered)
 
     return impose
+
+
+def _kept_pieces(work: _SheetWork, fresh: dict[str, Laid], out: Path) -> dict[str, Laid]:
+    """The pieces of the subjects this build did not lay out again, from the cache."""
+    cache, kept = PieceCache(out / PIECES), {}
+    for sheet in work.sheets:
+        slug = sheet.subject.slug
+        if slug not in fresh:
+            laid = cache.get(slug, work.keys[slug])
+            if laid is None:
+                raise RuntimeError(f"the pieces of {slug} went missing during the build")
+            kept[slug] = laid
+    return kept
 
 
 BOOKLET = "sheets/all.pdf"
@@ -568,7 +590,8 @@ def build(
     with build_lock(out), _rendering(note_set, out, options, session) as renderer:
         (out / STAMP).unlink(missing_ok=True)  # until this build has finished
         progress("reading notes", 0, 1)
-        parsed = read_memo(out / OUTLINE_MEMO, _memo_code(), outline_from_record)
+        code = _memo_code()  # what made the memos: each is read with it
+        parsed = read_memo(out / OUTLINE_MEMO, code, outline_from_record)
         loaded = load(targets, now, note_set, options.catalog, parsed)
         key = build_key(loaded.note_set, loaded.lock_text, options, out)  # what it read
         if options.strict:
@@ -580,12 +603,12 @@ def build(
         sheet_options = options.sheet_options
         work = None
         if options.sheets:  # rendered by the workers while this process makes the cards
-            work = _start_sheets(loaded, sheet_options, build_date, out, renderer)
+            work = _start_sheets(loaded, sheet_options, build_date, out, renderer, code)
         if options.deck:
             progress("making cards", 0, 1)
-            plan, package, card_memo = _deck(loaded, options.deck_options, now, out)
+            plan, package, card_memo = _deck(loaded, options.deck_options, now, out, code)
             outputs[out / "deck.apkg"] = package
-            _save_memo(card_memo, list, out / CARD_MEMO, outputs, loaded.note_set)
+            _save_memo(card_memo, list, out / CARD_MEMO, outputs, loaded.notes.every_note)
             lock = record_notes(lock, _notes_by_fact(plan), loaded.identified.scope)
             kinds = plan.kinds
         else:
@@ -594,18 +617,18 @@ def build(
 
             kinds, _ = card_kinds(loaded.notes, scoped, options.deck_options)
         outputs[out / "facts.json"] = facts_json(loaded.notes, kinds).encode()
-        _save_memo(parsed, outline_record, out / OUTLINE_MEMO, outputs, loaded.note_set)
+        _save_memo(parsed, outline_record, out / OUTLINE_MEMO, outputs, loaded.notes.every_note)
         sheet_output = None
         if work is not None:
             sheet_output = _finish_sheets(work, sheet_options, build_date, out, progress, renderer)
             outputs.update(sheet_output.files)
             outputs[out / MANIFEST] = manifest_json(sheet_output.manifest).encode()
-            _save_memo(work.memo, sheet_record, out / SHEET_MEMO, outputs, loaded.note_set)
+            _save_memo(work.memo, sheet_record, out / SHEET_MEMO, outputs, loaded.notes.every_note)
             if options.strict:
                 _refuse_warnings(list(sheet_output.warnings))
         for path, data in outputs.items():
             write_atomic(path, data)
-        if sheet_output is not None and _read_everything(loaded.note_set):
+        if sheet_output is not None and loaded.notes.every_note:
             made = (*sheet_output.manifest.files, WEAK_SPOTS)  # `weak` made that one
             _remove_stale_sheets(out / "sheets", {out / name for name in made})
             PieceCache(out / PIECES).keep_only({s.subject.slug for s in sheet_output.sheets})
@@ -634,11 +657,11 @@ def _save_memo(
     record: Callable[[Result], Any],
     path: Path,
     outputs: dict[Path, bytes],
-    note_set: NoteSet,
+    every_note: bool,
 ) -> None:
     """Save ``memo`` with the outputs when it learnt something. A build of some of the
     notes keeps what builds of the others left in it."""
-    if not _read_everything(note_set):
+    if not every_note:
         memo.keep_known()
     if memo.changed:
         outputs[path] = memo.to_json(record).encode()

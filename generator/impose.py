@@ -73,6 +73,8 @@ class Fragment:
     page: int
     """Its page in the laid-out PDF (always drawn at the page's top)."""
     height: float
+    """Points, rounded to 1/1000 when measured: the pieces cache keeps it exactly, so a
+    subject laid out by this build packs as one kept from an earlier build does."""
 
 
 Box = tuple[float, float, float, float]
@@ -115,7 +117,7 @@ class Laid:
         return list(found.values())
 
     def to_json(self) -> dict[str, Any]:
-        fragments = [[f.piece, f.page, round(f.height, 3)] for f in self.fragments]
+        fragments = [[f.piece, f.page, f.height] for f in self.fragments]
         slots = [[s.name, s.page, list(s.row), list(s.number)] for s in self.slots]
         return {"fragments": fragments, "titles": list(self.titles), "slots": slots}
 

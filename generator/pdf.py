@@ -387,7 +387,8 @@ class _Worker:
             )
             if box is not None:
                 piece = int(box.element.get("data-piece"))
-                fragments.append(Fragment(piece, index, box.margin_height() * PX))
+                height = round(box.margin_height() * PX, 3)  # see Fragment.height
+                fragments.append(Fragment(piece, index, height))
         titles = [""] * (max((f.piece for f in fragments), default=-1) + 1)
         on_page = {fragment.page: fragment.piece for fragment in fragments}
         for level, label, page_index in _bookmarks(document.make_bookmark_tree(), 1):
