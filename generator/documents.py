@@ -254,36 +254,14 @@ def booklet_front_alone(
     """The booklet's contents block alone, laid out once: measured before packing, then
     drawn at the top of the first page (with no page margin texts: the frame has those)."""
     html, (stylesheet, _dated) = _booklet_document(
-        "sheets/front_alone.html",
-        sheets,
-        options,
-        build_date,
-        body_class=_packed_class(options),
-        front=_front(sheets, build_date),
+        "sheets/front_alone.html", sheets, options, build_date, body_class=_packed_class(options)
     )
-    return html, (stylesheet + _one_piece_per_page(Geometry.of(options)),)
+    return html, (pieces_stylesheet(stylesheet, options),)
 
 
 def _packed_class(options: SheetOptions) -> str:
     """The packed booklet's body class: the contents must be measured as they are printed."""
     return "booklet" + (" large" if options.large_print else "")
-
-
-def _front(sheets: list[Sheet], build_date: str) -> Markup:
-    """The contents block, laid out once and drawn as it is: its page numbers and links
-    are the frame's (they depend on the packing, the packing on the block's height)."""
-    lang = Counter(sheet.lang for sheet in sheets).most_common(1)[0][0] if sheets else "en"
-    labels = labels_for(lang)
-    return Markup(
-        environment()
-        .get_template("sheets/front.html")
-        .render(
-            title=labels["booklet"],
-            subtitle=f"{len(sheets)} · cheatdeck",
-            build_date=build_date,
-            sheets=sheets,
-        )
-    )
 
 
 def _frame_pages(
