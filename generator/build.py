@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 from .booklet import PieceCache, impose_booklet, plan_booklet
 from .cache import (
     MANIFEST,
-    STAMP,
     Manifest,
     Rendition,
     Replay,
@@ -60,16 +59,25 @@ from .identity import (
     assign_ids,
     lock_from_json,
     lock_to_json,
+    migrated,
     record_notes,
 )
 from .memo import Memo, Result, read_memo
-from .options import NO_EXTENSION, BuildOptions, CatalogExtension, DeckOptions, SheetOptions
+from .options import (
+    DEFAULT_DECK,
+    NO_EXTENSION,
+    BuildOptions,
+    CatalogExtension,
+    DeckOptions,
+    SheetOptions,
+)
+from .outputs import LEDGER, read_ledger, refuse_unsafe_out, removable
 from .parse import Outline, outline_from_record, outline_record, parse_note
 from .resources import TEMPLATES
 from .sheets import plan_sheets, plan_weak_sheet, sheet_from_record, sheet_record
 from .sources import LOCK_NAME, NoteSet, read_lock, read_notes
 from .workers import WorkerLost, WorkerPool, reporting_lost_workers
-from .writers import apkg_bytes, facts_json, write_atomic
+from .writers import apkg_bytes, facts_json, replace_all, write_atomic
 
 
 class Progress(Protocol):
@@ -118,10 +126,12 @@ def load(
     note_set: NoteSet | None = None,
     catalog: CatalogExtension = NO_EXTENSION,
     parsed: Memo[Outline] | None = None,
+    deck_name: str = DEFAULT_DECK,
 ) -> Loaded:
     """Read, parse, extract and identify the notes named by ``targets`` (or ``note_set``,
     when they were read already), with the catalog the user's config extends; a note
-    whose text ``parsed`` knows is not parsed again."""
+    whose text ``parsed`` knows is not parsed again. ``deck_name`` is the deck a lock
+    made before GUID seeds was most likely built for (see :func:`generator.identity.migrated`)."""
     note_set = note_set or read_notes(targets)
     outlines = _parse_all(note_set, parsed if parsed is not None else Memo(""))
     images = frozenset(
@@ -132,9 +142,10 @@ def load(
     )
     notes = extract(outlines, images, load_catalog(catalog))
     lock_path, lock_text = read_lock(note_set)
-    lock = lock_from_json(lock_text, LOCK_NAME) if lock_text else {}
+    lock, seed = lock_from_json(lock_text, LOCK_NAME) if lock_path.is_file() else ({}, "")
+    seed, lock = migrated(lock, seed, (deck_name, DEFAULT_DECK))
     read = {note.file for note in note_set.notes}
-    identified = assign_ids(notes.facts, lock, now, note_set.present - read)
+    identified = assign_ids(notes.facts, lock, now, note_set.present - read, seed)
     notes = replace(notes, facts=identified.facts, every_note=_read_everything(note_set))
     return Loaded(notes, identified, note_set, lock_path, lock_text, tuple(outlines))
 
@@ -199,7 +210,7 @@ def _deck(
     made_by = hashlib.sha256(f"{code}\x1f{sorted(names.items())}".encode()).hexdigest()
     memo = read_memo(out / CARD_MEMO, made_by, lambda found: (found[0], tuple(found[1])))
     lock = loaded.identified.scoped_lock()
-    plan = plan_deck(loaded.notes, lock, moved, options, names, now, memo)
+    plan = plan_deck(loaded.notes, lock, moved, options, names, now, memo, loaded.identified.seed)
     used = {names[path] for path in plan.media}
     return plan, apkg_bytes(plan, {name: contents[name] for name in used}), memo
 
@@ -516,6 +527,7 @@ def write_weak_sheet(
 
     build_date = datetime.now(UTC).date().isoformat()
     fonts_home = out / FONTS
+    refuse_unsafe_out(out, loaded.note_set.roots)
     with build_lock(out), Renderer((TEMPLATES, fonts_home)) as renderer:
         while True:
             sheet = plan_weak_sheet(weak, title, options, build_date, loaded.notes.catalog)
@@ -527,7 +539,10 @@ def write_weak_sheet(
             weak = weak[: max(1, int(len(weak) / laid_out.pages * 0.9))]
         assert laid_out.setting is not None
         (result,) = renderer.render([_frame_job("weak", sheet, laid_out.setting, fonts.css)])
-        write_atomic(out / WEAK_SPOTS, result.pdf)
+        ledger = read_ledger(out)
+        ledger.refuse_foreign(out, [WEAK_SPOTS])
+        ledger.record({WEAK_SPOTS: result.pdf})
+        replace_all({out / WEAK_SPOTS: result.pdf, out / LEDGER: ledger.to_json().encode()})
     return result.pages
 
 
@@ -567,8 +582,9 @@ def _save_cached(cached: Path, rendered: Rendered) -> None:
 def _notes_by_fact(plan: DeckPlan) -> dict[str, list[NoteRecord]]:
     found: dict[str, list[NoteRecord]] = {}
     for card in plan.notes:
-        record = NoteRecord(card.guid, card.model, card.digest, card.modified)
-        found.setdefault(card.key_fact, []).append(record)
+        record = NoteRecord(card.guid, card.model, card.digest, card.modified, card.namespace)
+        for fact_id in card.facts:  # a list's note is known to each item: see cards.py
+            found.setdefault(fact_id, []).append(record)
     return found
 
 
@@ -583,17 +599,18 @@ def build(
     """Build every output into ``out``, redoing only what changed; ``session`` keeps the
     render workers for the next build (``watch``).
 
-    Outputs are rendered in memory, then each file is replaced atomically; the manifest
-    and the lock beside the notes are saved last. One build at a time per ``out``.
+    Outputs are rendered in memory, then all of them and the lock beside the notes are
+    replaced at once (:func:`generator.writers.replace_all`), and only files cheatdeck
+    wrote are ever replaced or removed. One build at a time per ``out``.
     """
     note_set = read_notes(targets)  # no notes: fail before OUT is even created
+    refuse_unsafe_out(out, note_set.roots)
     with build_lock(out), _rendering(note_set, out, options, session) as renderer:
-        (out / STAMP).unlink(missing_ok=True)  # until this build has finished
         progress("reading notes", 0, 1)
         code = _memo_code()  # what made the memos: each is read with it
         parsed = read_memo(out / OUTLINE_MEMO, code, outline_from_record)
-        loaded = load(targets, now, note_set, options.catalog, parsed)
-        key = build_key(loaded.note_set, loaded.lock_text, options, out)  # what it read
+        deck_name = options.deck_options.name
+        loaded = load(targets, now, note_set, options.catalog, parsed, deck_name)
         if options.strict:
             _refuse_warnings([s.warning() for s in loaded.notes.skipped if s.warn])
         outputs: dict[Path, bytes] = {}
@@ -626,12 +643,6 @@ def build(
             _save_memo(work.memo, sheet_record, out / SHEET_MEMO, outputs, loaded.notes.every_note)
             if options.strict:
                 _refuse_warnings(list(sheet_output.warnings))
-        for path, data in outputs.items():
-            write_atomic(path, data)
-        if sheet_output is not None and loaded.notes.every_note:
-            made = (*sheet_output.manifest.files, WEAK_SPOTS)  # `weak` made that one
-            _remove_stale_sheets(out / "sheets", {out / name for name in made})
-            PieceCache(out / PIECES).keep_only({s.subject.slug for s in sheet_output.sheets})
         result = BuildResult(
             loaded,
             tuple(outputs),
@@ -643,13 +654,41 @@ def build(
             else {},
             sheet_output.warnings if sheet_output else (),
         )
-        lock_text = lock_to_json(lock) + "\n"
-        remove_leftovers(loaded.lock_path.parent, recursive=False)  # a lock save cut short
+        lock_text = lock_to_json(lock, loaded.identified.seed) + "\n"
         if lock_text != loaded.lock_text:
-            write_atomic(loaded.lock_path, lock_text.encode())
-        else:  # a rebuild would read what this one did: it may answer from the stamp
-            _stamp(result, key, out, sheet_output)
+            outputs[loaded.lock_path] = lock_text.encode()
+        _write_outputs(outputs, out, loaded, sheet_output)
+        _stamp(result, build_key(loaded.note_set, lock_text, options, out), out, sheet_output)
     return result
+
+
+def _write_outputs(
+    outputs: dict[Path, bytes], out: Path, loaded: Loaded, sheets: _SheetOutput | None
+) -> None:
+    """Replace the outputs (and the lock) all at once, then remove the sheets of subjects
+    that are gone — only files cheatdeck wrote (see :mod:`generator.outputs`)."""
+    ledger = read_ledger(out)
+    own = {
+        path.relative_to(out).as_posix(): data
+        for path, data in outputs.items()
+        if path.is_relative_to(out) and not path.is_relative_to(out / ".cache")
+    }
+    ledger.refuse_foreign(out, sorted(own))
+    stale: list[str] = []
+    if sheets is not None and loaded.notes.every_note:
+        made = {*sheets.manifest.files, WEAK_SPOTS}  # `weak` made that one
+        gone = [name for name in ledger.files if name.startswith("sheets/") and name not in made]
+        stale = removable(ledger, out, gone)
+        for name in gone:
+            del ledger.files[name]
+    ledger.record(own)
+    outputs[out / LEDGER] = ledger.to_json().encode()
+    remove_leftovers(loaded.lock_path.parent, recursive=False, name=LOCK_NAME)  # cut short
+    replace_all(outputs)
+    for name in stale:
+        (out / name).unlink(missing_ok=True)
+    if sheets is not None and loaded.notes.every_note:
+        PieceCache(out / PIECES).keep_only({s.subject.slug for s in sheets.sheets})
 
 
 def _save_memo(
@@ -669,11 +708,11 @@ def _save_memo(
 
 def _stamp(result: BuildResult, key: str, out: Path, sheets: _SheetOutput | None) -> None:
     """Save what a rebuild of the same notes may replay: that build renders nothing."""
-    from .report import build_report, report_lines
+    from .report import build_report, report_lines, settled
 
     outputs = {path.relative_to(out).as_posix() for path in result.written}
     outputs |= set(sheets.manifest.files) if sheets else set()
-    report = build_report(replace(result, rendered=(), warnings=()))
+    report = settled(build_report(replace(result, rendered=(), warnings=())))
     replay = Replay(report, report_lines(report))
     save_stamp(out, key, outputs, sheets.fonts if sheets else (), replay)
 
@@ -738,11 +777,3 @@ def _refuse_warnings(warnings: list[str]) -> None:
     """``--strict``: warnings fail the build while nothing has been written yet."""
     if warnings:
         raise StrictError(warnings)
-
-
-def _remove_stale_sheets(folder: Path, keep: set[Path]) -> None:
-    """Sheets of subjects that no longer exist would mislead: remove them."""
-    if folder.is_dir():
-        for path in folder.glob("*.pdf"):
-            if path not in keep:
-                path.unlink()

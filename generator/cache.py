@@ -9,8 +9,8 @@ The stamp (``OUT/.cache/stamp.json``) goes one step further: the key of everythi
 read (notes, images, lock, options, cheatdeck's own code), the outputs it left and the
 report a rebuild would print. When nothing changed, ``cheatdeck build`` checks the stamp
 and answers without importing a stage: a rebuild of nothing costs what starting Python
-does. A stamp is only written by a build that left its own inputs as it found them (a
-build that updates the lock is followed by one that may still change something).
+does. The key holds the lock as the build wrote it, so the build right after one that
+updated the lock has nothing to do either; its report tells that nothing changed.
 """
 
 from __future__ import annotations
@@ -88,11 +88,20 @@ def render_key(*parts: str) -> str:
     return hashlib.sha256("\x1f".join((__version__, *parts)).encode()).hexdigest()[:24]
 
 
-def remove_leftovers(folder: Path, *, recursive: bool) -> None:
-    """Delete the temporary files a killed build left in ``folder``."""
-    pattern = f"{TEMPORARY_PREFIX}*"
+def remove_leftovers(folder: Path, *, recursive: bool, name: str = "") -> None:
+    """Delete the temporary files a killed build left in ``folder`` (only those of
+    ``name``, when given)."""
+    pattern = f"{TEMPORARY_PREFIX}{name}*"
     for leftover in folder.rglob(pattern) if recursive else folder.glob(pattern):
         leftover.unlink(missing_ok=True)
+
+
+def remove_own_leftovers(out: Path) -> None:
+    """A killed build's temporary files, looked for only where builds write: OUT itself,
+    its sheets and its cache (never elsewhere in a tree another build may be writing)."""
+    remove_leftovers(out, recursive=False)
+    remove_leftovers(out / "sheets", recursive=False)
+    remove_leftovers(out / ".cache", recursive=True)
 
 
 @contextmanager
@@ -102,7 +111,7 @@ def build_lock(out: Path) -> Iterator[None]:
 
     out.mkdir(parents=True, exist_ok=True)
     with FileLock(out / ".cheatdeck-build.lock"):
-        remove_leftovers(out, recursive=True)
+        remove_own_leftovers(out)
         yield
 
 

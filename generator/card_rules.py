@@ -38,6 +38,11 @@ LABELS = {
         "en": "Name the {n} steps in order",
     },
     "removed": {"ko": "노트에서 삭제됨", "ja": "ノートから削除", "en": "Removed from the notes"},
+    "retired": {
+        "ko": "더 이상 만들지 않는 카드 (내용은 노트에 남아 있음)",
+        "ja": "作られなくなったカード（内容はノートに残っています）",
+        "en": "No longer made (the fact is still in your notes)",
+    },
 }
 WHICH_DECK = "Which service?"
 """The shared subdeck of which-service cards: a deck named for the answer would give it away."""

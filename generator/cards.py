@@ -24,12 +24,18 @@ from dataclasses import dataclass, field, replace
 from . import card_rules
 from .card_rules import LABELS, RECALL_RULES, Corpus, Question
 from .extract import Fact, Notes
-from .identity import Entry, NoteRecord
-from .inline import fenced_code, inline_tokens, paragraphs, render_tokens_html, sanitize
+from .identity import Entry, NoteRecord, note_guid
+from .inline import (
+    fenced_code,
+    inline_tokens,
+    paragraphs,
+    render_tokens_html,
+    sanitize,
+    swap_images,
+)
 from .memo import Memo
-from .options import DeckOptions
+from .options import REMOVED_TAG, DeckOptions
 
-REMOVED_TAG = "cheatdeck::removed"
 MOVED_TAG = "cheatdeck::moved"
 SAME_QUESTION = "asks the same question as another card with a different answer"
 KINDS_OFF = "its kind of card is turned off (skip_kinds)"
@@ -52,9 +58,14 @@ class CardNote:
     """Modification time: kept while the note reads the same, later when it changes
     (Anki's default "update if newer" import compares it)."""
     key_fact: str
-    """The fact whose lock entry remembers this note."""
+    """The first fact the note asks about."""
     digest: str = ""
     """Hash of the fields and tags (set with the modification time)."""
+    namespace: str = ""
+    """The kind of question, as GUIDs know it (see :data:`generator.identity.NAMESPACES`)."""
+    facts: tuple[str, ...] = ()
+    """Every fact the note asks about: each one's lock entry remembers the note, so a list
+    keeps its note whichever item comes first or is rewritten."""
 
     def field(self, name: str) -> str:
         return dict(self.fields)[name]
@@ -69,7 +80,8 @@ class DeckPlan:
     media: tuple[str, ...]
     """Image paths (relative to the notes folder) the notes use."""
     removed: tuple[CardNote, ...]
-    """Notes that existed before and have no fact any more (tagged, emitted once)."""
+    """Notes the last build made and this one does not (kind ``removed``: their facts left
+    the notes; ``retired``: no rule asks about them now): suspended, tagged, emitted once."""
     added: tuple[str, ...] = ()
     """GUIDs of notes the last build did not have."""
     updated: tuple[str, ...] = ()
@@ -78,12 +90,6 @@ class DeckPlan:
     """Fact id → the kinds of the cards it is on (``[]`` in facts.json when none)."""
     no_card: dict[str, str] = field(default_factory=dict)
     """Fact id → why it has no card (so the user can add card syntax)."""
-
-
-def note_guid(deck: str, *parts: str) -> str:
-    """A GUID namespaced by the deck name, stable for the same parts."""
-    digest = hashlib.sha256("\x1f".join((deck, *parts)).encode()).hexdigest()
-    return f"cd{digest[:18]}"
 
 
 def deck_id(name: str) -> int:
@@ -136,8 +142,10 @@ class _Renderer:
         return self._rewrite_images(rendered)
 
     def _rewrite_images(self, rendered: str) -> str:
-        def swap(match: re.Match[str]) -> str:
-            source, alt = html.unescape(match.group("src")), html.unescape(match.group("alt"))
+        """Images beside the notes become media files; any other one, Markdown or raw
+        HTML, a link (Anki would fetch a remote one: no network, no tracking pixel)."""
+
+        def swap(source: str, alt: str) -> str:
             if source in self.media:
                 return f'<img src="{html.escape(self.media[source])}" alt="{html.escape(alt)}">'
             label = html.escape(alt or "image")
@@ -145,7 +153,7 @@ class _Renderer:
                 return f'<a href="{html.escape(source)}">🖼 {label}</a>'
             return f"🖼 {label}"
 
-        return re.sub(r'<img src="(?P<src>[^"]*)" alt="(?P<alt>[^"]*)"\s*/?>', swap, rendered)
+        return swap_images(rendered, swap)
 
 
 def _source(facts: tuple[Fact, ...]) -> str:
@@ -174,11 +182,49 @@ _NAMESPACES = {"qa": "term", "ordered": "list"}
 """GUID namespaces: kinds that replace each other for one fact keep one note."""
 
 
-def _note(question: Question, options: DeckOptions, moved: frozenset[str]) -> CardNote:
-    """The Anki note for a question; its GUID comes from the kind and the first fact."""
+def _namespace(question: Question) -> str:
+    if question.kind == "term" and question.facts[0].kind != "term":
+        return "item"  # a defining sentence: the note its fact had before
+    return _NAMESPACES.get(question.kind, question.kind)
+
+
+_CLOZE_SPAN = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+ANSWER_MIN_CHARS = 2
+"""Shorter answers (a letter, a digit) are not looked for in the context."""
+
+
+def _visible(rendered: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", rendered)).split()).casefold()
+
+
+def _answers(question: Question) -> list[str]:
+    """What the card asks for, as a learner reads it: each blank of a cloze, or the back
+    (a which card's: the service, before its category)."""
+    if question.model == "cloze":
+        found = [_visible(blank) for blank in _CLOZE_SPAN.findall(question.front)]
+    else:
+        found = [
+            _visible(question.back.split(" · ")[0] if question.kind == "which" else question.back)
+        ]
+    return [answer for answer in found if len(answer) >= ANSWER_MIN_CHARS]
+
+
+def _context_keeping_the_answer_back(question: Question) -> str:
+    """The heading path without the titles that name the answer (rule: a front never shows
+    its answer — `Amazon Comprehend` above "… Which service?" gives it away)."""
+    answers = _answers(question)
+    parts = question.context.split(" › ") if question.context else []
+    return " › ".join(
+        part for part in parts if not any(answer in _visible(part) for answer in answers)
+    )
+
+
+def _note(question: Question, guid: str, options: DeckOptions, moved: frozenset[str]) -> CardNote:
+    """The Anki note for a question, with the GUID :func:`_guids` gave it."""
     first = question.facts[0]
     shared = (
-        ("Context", question.context),
+        ("Context", _context_keeping_the_answer_back(question)),
         ("Label", html.escape(question.label)),
         ("Source", _source(question.facts)),
         ("Kind", question.kind),
@@ -189,11 +235,8 @@ def _note(question: Question, options: DeckOptions, moved: frozenset[str]) -> Ca
         fields: tuple[tuple[str, str], ...] = (("Text", question.front), *shared)
     else:
         fields = (("Front", question.front), ("Back", question.back), *shared)
-    namespace = _NAMESPACES.get(question.kind, question.kind)
-    if question.kind == "term" and first.kind != "term":
-        namespace = "item"  # a defining sentence: the note its fact had before
     return CardNote(
-        guid=note_guid(options.name, namespace, first.id),
+        guid=guid,
         model=question.model,
         kind=question.kind,
         deck=f"{options.name}::{question.deck or first.subject}",
@@ -201,7 +244,41 @@ def _note(question: Question, options: DeckOptions, moved: frozenset[str]) -> Ca
         tags=_tags(question.facts, question.kind, moved),
         modified=0,
         key_fact=first.id,
+        namespace=_namespace(question),
+        facts=tuple(fact.id for fact in question.facts),
     )
+
+
+def _guids(questions: list[Question], lock: dict[str, Entry], seed: str) -> list[str]:
+    """Each question's note GUID: the one recorded for a question of its namespace on the
+    most of its facts (a list whose items were reordered, or one of them rewritten, keeps
+    its note), else a new one from the seed, its namespace and its first fact."""
+    namespaces = [_namespace(question) for question in questions]
+    claims: list[tuple[int, int, int, str]] = []
+    for index, (question, namespace) in enumerate(zip(questions, namespaces, strict=True)):
+        votes: Counter[str] = Counter()
+        first_seen: dict[str, int] = {}
+        for position, fact in enumerate(question.facts):
+            entry = lock.get(fact.id)
+            for note in entry.notes if entry is not None else ():
+                if note.namespace == namespace:
+                    votes[note.guid] += 1
+                    first_seen.setdefault(note.guid, position)
+        claims.extend((-count, index, first_seen[guid], guid) for guid, count in votes.items())
+    guids: dict[int, str] = {}
+    for _, index, _, guid in sorted(claims):
+        if index not in guids and guid not in guids.values():
+            guids[index] = guid
+    taken = {*guids.values(), *(note.guid for entry in lock.values() for note in entry.notes)}
+    for index, (question, namespace) in enumerate(zip(questions, namespaces, strict=True)):
+        if index not in guids:
+            guid, extra = note_guid(seed, namespace, question.facts[0].id), 0
+            while guid in taken:
+                extra += 1
+                guid = note_guid(seed, namespace, question.facts[0].id, str(extra))
+            guids[index] = guid
+            taken.add(guid)
+    return [guids[index] for index in range(len(questions))]
 
 
 def _service_words(notes: Notes) -> dict[str, set[str]]:
@@ -228,14 +305,13 @@ def _file_languages(facts: tuple[Fact, ...]) -> dict[str, str]:
     return languages
 
 
-def _had_which(lock: dict[str, Entry], deck: str) -> Callable[[Fact], bool]:
+def _had_which(lock: dict[str, Entry]) -> Callable[[Fact], bool]:
     """Whether the last build made a which card of the fact: an unrelated edit elsewhere
     must never take it (and its review history) away."""
 
     def had(fact: Fact) -> bool:
         entry = lock.get(fact.id)
-        guid = note_guid(deck, "which", fact.id)
-        return entry is not None and any(note.guid == guid for note in entry.notes)
+        return entry is not None and any(note.namespace == "which" for note in entry.notes)
 
     return had
 
@@ -334,13 +410,13 @@ def _one_answer_per_question(questions: list[Question]) -> tuple[list[Question],
     return kept, clashes
 
 
-def corpus_for(notes: Notes, lock: dict[str, Entry], deck: str, renderer: _Renderer) -> Corpus:
+def corpus_for(notes: Notes, lock: dict[str, Entry], renderer: _Renderer) -> Corpus:
     return Corpus(
         notes.catalog,
         renderer.html,
         _service_words(notes),
         _file_languages(notes.facts),
-        _had_which(lock, deck),
+        _had_which(lock),
         notes.every_note,
     )
 
@@ -349,7 +425,7 @@ def card_kinds(
     notes: Notes, lock: dict[str, Entry], options: DeckOptions
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     """Fact id → kinds of its cards, and fact id → why it has none (no deck is made)."""
-    corpus = corpus_for(notes, lock, options.name, _Renderer({}))
+    corpus = corpus_for(notes, lock, _Renderer({}))
     questions, reasons = plan_questions(notes, corpus, options.skip_kinds)
     return _kinds(questions), reasons
 
@@ -370,6 +446,7 @@ def plan_deck(
     media: dict[str, str],
     now: int,
     memo: Memo[CardHtml] | None = None,
+    seed: str = "",
 ) -> DeckPlan:
     """Every note of the deck, plus the ones whose facts are gone (to flag once).
 
@@ -377,13 +454,18 @@ def plan_deck(
     given to notes that are new or changed;
     ``moved`` the ids of facts that changed subject; ``media`` maps image paths to
     content-addressed media names; ``memo`` has the card HTML of an earlier build, by
-    Markdown (its code must name ``media`` too: the HTML points at them).
+    Markdown (its code must name ``media`` too: the HTML points at them); ``seed`` what
+    new GUIDs are hashed from (the lock's: see :mod:`generator.identity`).
     """
     renderer = _Renderer(media, memo)
-    corpus = corpus_for(notes, lock, options.name, renderer)
+    corpus = corpus_for(notes, lock, renderer)
     questions, reasons = plan_questions(notes, corpus, options.skip_kinds)
     previous = {note.guid: note for entry in lock.values() for note in entry.notes}
-    cards = [_note(question, options, moved) for question in questions]
+    guids = _guids(questions, lock, seed or options.name)
+    cards = [
+        _note(question, guid, options, moved)
+        for question, guid in zip(questions, guids, strict=True)
+    ]
     cards = [_stamp(card, previous.get(card.guid), now) for card in cards]
     removed = tuple(
         _stamp(card, previous.get(card.guid), now) for card in _removed_notes(cards, lock, options)
@@ -418,20 +500,23 @@ def _stamp(card: CardNote, before: NoteRecord | None, now: int) -> CardNote:
 def _removed_notes(
     cards: list[CardNote], lock: dict[str, Entry], options: DeckOptions
 ) -> tuple[CardNote, ...]:
-    """Notes the last build had and this one does not: emitted once, tagged for deletion."""
-    current = {card.guid for card in cards}
-    removed = []
-    for fact_id, entry in sorted(lock.items()):
+    """Notes the last build had and this one does not: emitted once, suspended and tagged
+    for deletion. A list's note is on each item's entry: it is shown as its first item."""
+    made = {card.guid for card in cards}
+    entries: dict[str, list[tuple[str, Entry, NoteRecord]]] = defaultdict(list)
+    for fact_id, entry in sorted(lock.items(), key=lambda item: (item[1].file, item[1].line)):
         for note in entry.notes:
-            if note.guid not in current:
-                removed.append(_removed_note(note.guid, note.model, fact_id, entry, options))
-    return tuple(removed)
+            if note.guid not in made:
+                entries[note.guid].append((fact_id, entry, note))
+    return tuple(_removed_note(found, options) for found in entries.values())
 
 
-def _removed_note(
-    guid: str, model: str, fact_id: str, entry: Entry, options: DeckOptions
-) -> CardNote:
-    label = html.escape(LABELS["removed"]["en"])
+def _removed_note(found: list[tuple[str, Entry, NoteRecord]], options: DeckOptions) -> CardNote:
+    """The note marking that a card is no longer made: its facts left the notes
+    (``removed``), or they are still there and no rule asks about them now (``retired``)."""
+    fact_id, entry, note = found[0]
+    kind = "retired" if any(not e.removed for _, e, _ in found) else "removed"
+    label = html.escape(LABELS[kind]["en"])
     text = html.escape(entry.text)
     context = " › ".join(html.escape(p) for p in (entry.subject, *entry.path))
     source = html.escape(f"{entry.file}:{entry.line}")
@@ -439,18 +524,18 @@ def _removed_note(
         ("Context", context),
         ("Label", label),
         ("Source", source),
-        ("Kind", "removed"),
+        ("Kind", kind),
         ("Lang", "en"),
         ("Extra", ""),
     )
-    if model == "cloze":
+    if note.model == "cloze":
         fields: tuple[tuple[str, str], ...] = (("Text", f"{{{{c1::{text}}}}}"), *common)
     else:
         fields = (("Front", text), ("Back", label), *common)
     return CardNote(
-        guid=guid,
-        model=model,
-        kind="removed",
+        guid=note.guid,
+        model=note.model,
+        kind=kind,
         deck=f"{options.name}::{entry.subject}",
         fields=fields,
         tags=(REMOVED_TAG,),

@@ -36,6 +36,11 @@ _LEADING_PREFIX = re.compile(rf"^{_PREFIX}", re.IGNORECASE)
 _FEATURE_OF = re.compile(r"\s+(?:in|for)\s+(.+?)\s*$", re.IGNORECASE)
 
 
+def bare_name(name: str) -> str:
+    """A name as compared for spelling: without Amazon/AWS, spaces collapsed, casefolded."""
+    return " ".join(_LEADING_PREFIX.sub("", name.strip(" -–—:：·|>→")).split()).casefold()
+
+
 @dataclass(frozen=True, slots=True)
 class Service:
     """One catalog entry."""

@@ -11,8 +11,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 from .card_rules import FACT_MAX_CHARS
-from .catalog import Catalog
+from .catalog import Catalog, Service, bare_name
 from .extract import DIRECTIVE_VERBS, Notes, read_directive
 from .inline import plain_text
 from .parse import DIRECTIVE, Node, Outline
@@ -60,18 +62,34 @@ def _nodes(node: Node) -> Iterator[Node]:
 
 
 def _misspelt_titles(outlines: tuple[Outline, ...], catalog: Catalog) -> list[Finding]:
+    """Titles that name a service in a spelling of it a letter or two off: the catalog
+    reads common typos ("forecase") as the service, but the notes should say its name."""
     found = []
     for outline in outlines:
         for node in _nodes(outline.root):
             title = plain_text(DIRECTIVE.sub("", node.title)).strip()
             match = catalog.match_title(title) if title else None
-            if match is None or not match.fuzzy:
+            if match is None:
                 continue
             written = title[: len(title) - len(match.remainder)].strip() or title
-            if catalog.lookup(written) is None and not catalog.is_word(written):
+            if _misspelt(written, match.service) or (
+                match.fuzzy and catalog.lookup(written) is None and not catalog.is_word(written)
+            ):
                 message = f"'{written}' is read as {match.service.name}: spell it so"
                 found.append(Finding(outline.file, node.line, "misspelt-service", message))
     return found
+
+
+MISSPELT_EDITS = 2
+"""A spelling this many letters (or fewer) away from a service's own name is a typo of
+it; an alias further away (an abbreviation, a Korean name) is a name of its own."""
+
+
+def _misspelt(written: str, service: Service) -> bool:
+    spelt, own = bare_name(written), {bare_name(n) for n in (service.name, *service.words)}
+    if spelt in own or not spelt.isascii():
+        return False
+    return any(Levenshtein.distance(spelt, name) <= MISSPELT_EDITS for name in own)
 
 
 def _misspelt_mentions(notes: Notes) -> list[Finding]:

@@ -23,15 +23,19 @@ from .cache import up_to_date
 from .config import Config, read_config
 from .errors import CheatdeckError
 from .options import (
+    ANKI_SECONDS,
     CARD_KINDS,
     CHECK_RULES,
     DEFAULT_ANKI_URL,
     DEFAULT_DECK,
     PAPER_SIZES,
+    REMOVED_ACTIONS,
+    REMOVED_TAG,
     BuildOptions,
     DeckOptions,
     SheetOptions,
 )
+from .outputs import UnsafeOutFolder
 from .terminal import TerminalProgress
 
 if TYPE_CHECKING:
@@ -54,6 +58,9 @@ def _notes_argument(function: Callable[..., Any]) -> Callable[..., Any]:
 
 def _targets(notes: tuple[Path, ...]) -> list[Path]:
     if notes:
+        for note in notes:
+            if not note.is_dir() and note.suffix.lower() != ".md":
+                raise click.UsageError(f"{note}: not a Markdown note (.md) nor a folder of them")
         return list(notes)
     if not DEFAULT_NOTES.is_dir():
         raise click.UsageError(f"no notes given and no {DEFAULT_NOTES}/ folder here")
@@ -84,6 +91,9 @@ def _problem(error: CheatdeckError | OSError) -> str:
 def _run(step: Callable[[], Any]) -> Any:
     try:
         return step()
+    except UnsafeOutFolder as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)  # a usage error: the folder was never written to
     except (CheatdeckError, OSError) as error:
         _fail(_problem(error))
 
@@ -252,13 +262,23 @@ def _configured(
         param = next((p for p in ctx.command.params if p.name == key), None)
         if param is None or ctx.get_parameter_source(key) is ParameterSource.COMMANDLINE:
             continue  # another command's setting, or overridden on the command line
+        if key == "out":
+            settings[key] = _configured_out(config, value)
+            continue
         try:
             settings[key] = param.type_cast_value(ctx, value)
         except click.BadParameter as error:
             _fail(str(config.error(key, f"{key}: {error.message}")))
-        if key == "out" and config.path is not None:
-            settings[key] = config.path.parent / settings[key]
     return targets, settings, config
+
+
+def _configured_out(config: Config, value: Any) -> Path:
+    """``out = "…"`` in the config: ``~`` is the home folder, a relative folder is
+    relative to the config's own folder."""
+    if not isinstance(value, str) or not value.strip():
+        _fail(str(config.error("out", 'out: expected a folder name in quotes, e.g. out = "build"')))
+    assert config.path is not None
+    return config.path.parent / Path(value).expanduser()
 
 
 def _setting_names() -> set[str]:
@@ -439,8 +459,10 @@ def watch_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
 def _load(ctx: click.Context, notes: tuple[Path, ...], settings: dict[str, Any]) -> Loaded:
     from .build import load
 
-    targets, _, config = _configured(ctx, notes, settings)
-    loaded: Loaded = _run(lambda: load(targets, int(time.time()), catalog=config.catalog))
+    targets, settings, config = _configured(ctx, notes, settings)
+    deck_name = settings.get("deck_name", DEFAULT_DECK)
+    now = int(time.time())
+    loaded: Loaded = _run(lambda: load(targets, now, catalog=config.catalog, deck_name=deck_name))
     return loaded
 
 
@@ -452,6 +474,7 @@ def _load(ctx: click.Context, notes: tuple[Path, ...], settings: dict[str, Any])
     is_flag=True,
     help='Also list every line left out, and why (--json always has them, under "skipped").',
 )
+@_deck_choices
 @click.pass_context
 def facts_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any) -> None:
     """Show what cheatdeck understood: subject → section → fact, with FILE:LINE.
@@ -463,11 +486,14 @@ def facts_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
         cheatdeck facts source_notes/
         cheatdeck facts notes/aws.md --json | jq '.facts[0]'
     """
+    from .cards import card_kinds
     from .writers import facts_json
 
     loaded = _load(ctx, notes, settings)
     if settings["as_json"]:
-        sys.stdout.write(facts_json(loaded.notes))
+        scoped = loaded.identified.scoped_lock()
+        kinds, _ = card_kinds(loaded.notes, scoped, _deck_options(settings))
+        sys.stdout.write(facts_json(loaded.notes, kinds))
     else:
         _print_tree(loaded.notes)
         if settings["skipped"]:
@@ -579,6 +605,15 @@ def _subject_rows(loaded: Loaded, plan: DeckPlan) -> list[dict[str, Any]]:
     ]
 
 
+_ANKI_TIMEOUT = click.option(
+    "--anki-timeout",
+    type=click.FloatRange(1),
+    default=ANKI_SECONDS,
+    show_default=True,
+    help="Seconds to wait for Anki to import or answer (a large collection takes longer).",
+)
+
+
 @cli.command("push")
 @_notes_argument
 @_build_options
@@ -586,31 +621,44 @@ def _subject_rows(loaded: Loaded, plan: DeckPlan) -> list[dict[str, Any]]:
     "--anki-url", default=DEFAULT_ANKI_URL, show_default=True, help="Where AnkiConnect listens."
 )
 @click.option("--anki-key", default="", help="AnkiConnect's apiKey, if you set one.")
+@_ANKI_TIMEOUT
+@click.option(
+    "--removed",
+    type=click.Choice(REMOVED_ACTIONS),
+    default="suspend",
+    show_default=True,
+    help=f"What to do in Anki with the cards cheatdeck no longer makes (tag:{REMOVED_TAG}).",
+)
 @_verbosity
 @click.pass_context
 def push_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any) -> None:
     """Build, then import deck.apkg into a running Anki through AnkiConnect.
 
     Anki must be open with the AnkiConnect add-on (code 2055492159). Cards already in
-    your collection are updated in place and keep their review history.
+    your collection are updated in place and keep their review history. Cards cheatdeck
+    no longer makes are suspended (--removed suspend), deleted only when you ask
+    (--removed delete), or left as they are (--removed keep).
 
     \b
     Example:
         cheatdeck push notes/ --no-sheets
+        cheatdeck push notes/ --removed delete --anki-timeout 900
     """
     from .anki_connect import AnkiConnect
+    from .push import push
 
     targets, settings, config = _configured(ctx, notes, settings)
     options = _options(settings, config)
     if not options.deck:
         raise click.UsageError("push sends the deck: --no-deck leaves nothing to send")
-    anki = _run(lambda: AnkiConnect(settings["anki_url"], settings["anki_key"]))
+    url = settings["anki_url"]
+    anki = _run(lambda: AnkiConnect(url, settings["anki_key"], settings["anki_timeout"]))
     _run(anki.ensure_running)  # before the build: say so at once when Anki is closed
     _run(lambda: _build_and_report(targets, options, settings))
     package = (settings["out"] / "deck.apkg").resolve()
-    _run(lambda: anki.invoke("importPackage", path=str(package)))
+    done = _run(lambda: push(anki, package, settings["removed"]))
     if not settings["quiet"]:
-        click.echo(f"imported {package} into Anki at {settings['anki_url']}", err=True)
+        click.echo(f"imported {package} into Anki at {url}{done}", err=True)
 
 
 WEAK_TOP = 40

@@ -14,20 +14,35 @@ Re-linking a fact to its recorded id, in order:
 
 Recorded facts that match nothing are *removed*; they stay in the lock, marked, so the deck
 can flag them once and a fact that comes back gets its old id.
+
+Each fact's entry also remembers the Anki notes made from it, with the *namespace* of each
+(the kind of question: term, cloze, which, list…): a note keeps the GUID recorded for its
+namespace on its facts, so nothing about presentation — the deck's name, the paper, the
+kinds turned off, the order of a list's items — can give it a new one. A new note's GUID is
+hashed from the lock's *seed* (the deck name when the lock was made, never changed after),
+its namespace and its first fact.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from rapidfuzz import fuzz
 
 from .extract import Fact
 
-LOCK_VERSION = 1
+LOCK_VERSION = 2
+"""2: note records name their namespace and the lock keeps its GUID seed (1 hashed GUIDs
+from the deck name of the day: renaming the deck re-keyed every note)."""
+NAMESPACES = ("term", "item", "reverse", "cloze", "which", "list")
+"""The kinds of question a GUID is made for (qa shares term's, ordered shares list's)."""
+_CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
 RELINK_THRESHOLD = 70
 """Minimum rapidfuzz ratio (0–100) for an edited fact to keep its recorded id."""
 
@@ -44,6 +59,9 @@ class NoteRecord:
     modified: int
     """The modification time it was given: kept while the note reads the same, so Anki's
     "update if newer" applies exactly the notes that changed."""
+    namespace: str = ""
+    """The kind of question it asks (see :data:`NAMESPACES`); '' in a version 1 lock until
+    :func:`migrated` names it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +105,53 @@ class Identified:
     changes: Changes
     scope: frozenset[str] = frozenset()
     """Ids of the entries this build read, changed or retired: the deck speaks only of these."""
+    seed: str = ""
+    """What new notes' GUIDs are hashed from (see :func:`note_guid`)."""
 
     def scoped_lock(self) -> dict[str, Entry]:
         return {fact_id: self.lock[fact_id] for fact_id in self.scope}
 
 
 def _normal(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def note_guid(seed: str, namespace: str, fact_id: str, *more: str) -> str:
+    """A new note's GUID: the lock's seed, the question's namespace, its first fact."""
+    digest = hashlib.sha256("\x1f".join((seed, namespace, fact_id, *more)).encode()).hexdigest()
+    return f"cd{digest[:18]}"
+
+
+def migrated(
+    lock: dict[str, Entry], seed: str, deck_names: tuple[str, ...]
+) -> tuple[str, dict[str, Entry]]:
+    """The lock's GUID seed, and its note records each with its namespace.
+
+    A version 1 lock has neither: its GUIDs were hashed from the deck name of the build
+    that made them, so the first of ``deck_names`` (this build's, then the default) that
+    gives back recorded GUIDs becomes the seed for good, and each record is named by the
+    namespace whose hash it is. A new lock's seed is this build's deck name."""
+    unnamed = [(fact_id, n) for fact_id, e in lock.items() for n in e.notes if not n.namespace]
+    if seed or not unnamed:
+        return seed or deck_names[0], lock
+    for candidate in dict.fromkeys(deck_names):
+        namespace_of = {
+            note_guid(candidate, namespace, fact_id): namespace
+            for fact_id, _ in unnamed
+            for namespace in NAMESPACES
+        }
+        if any(note.guid in namespace_of for _, note in unnamed):
+            return candidate, {
+                fact_id: replace(
+                    entry,
+                    notes=tuple(
+                        n if n.namespace else replace(n, namespace=namespace_of.get(n.guid, ""))
+                        for n in entry.notes
+                    ),
+                )
+                for fact_id, entry in lock.items()
+            }
+    return deck_names[0], lock
 
 
 def digest(fact: Fact) -> str:
@@ -164,6 +222,7 @@ def assign_ids(
     lock: dict[str, Entry],
     now: int,
     untouched: frozenset[str] = frozenset(),
+    seed: str = "",
 ) -> Identified:
     """Give every fact its id, re-linking edited, moved and renamed facts to the lock.
 
@@ -210,7 +269,7 @@ def assign_ids(
                 removed.append(fact_id)
             new_lock[fact_id] = replace(entry, removed=entry.removed or now)
     changes = Changes(tuple(added), tuple(updated), tuple(moved), tuple(sorted(removed)))
-    return Identified(tuple(result), {**kept, **new_lock}, changes, frozenset(new_lock))
+    return Identified(tuple(result), {**kept, **new_lock}, changes, frozenset(new_lock), seed)
 
 
 def record_notes(
@@ -239,18 +298,33 @@ def _changed_time(fact: Fact, old: Entry | None, now: int) -> int:
     return max(now, old.changed + 1)
 
 
-def lock_from_json(text: str, where: str) -> dict[str, Entry]:
-    """Parse a lock file; ``where`` names it in errors. A lock this version cannot read is
-    an error, never a silent reset: every card would lose its review history."""
+def lock_from_json(text: str, where: str) -> tuple[dict[str, Entry], str]:
+    """Parse a lock file: its entries and its GUID seed ('' for version 1); ``where`` names
+    it in errors. A lock this version cannot read is an error, never a silent reset: every
+    card would lose its review history."""
     from .errors import NotesError
 
-    def unreadable(reason: str) -> NotesError:
-        return NotesError(where, 1, f"{reason}; restore it from version control")
+    def unreadable(reason: str, line: int = 1) -> NotesError:
+        return NotesError(where, line, f"{reason}; restore it from version control")
 
+    if not text.strip():
+        raise unreadable("the lock file is empty (a new one would give every card a new identity)")
+    if (marker := _CONFLICT_MARKER.search(text)) is not None:
+        line = text.count("\n", 0, marker.start()) + 1
+        raise NotesError(
+            where,
+            line,
+            "merge conflict markers: keep both sides' facts (each is one block) and delete "
+            "the <<<<<<< ======= >>>>>>> lines, or take one side with git checkout --ours/--theirs",
+        )
     try:
         data = json.loads(text)
         version = int(data.get("version", 1))
-    except (ValueError, TypeError, AttributeError) as error:
+        facts = data["facts"]
+        seed = data.get("guid_seed", "")
+        if not isinstance(facts, dict) or not isinstance(seed, str):
+            raise TypeError("'facts' is not an object or 'guid_seed' not a string")
+    except (ValueError, TypeError, AttributeError, KeyError) as error:
         raise unreadable(f"unreadable lock file ({error})") from None
     if version > LOCK_VERSION:
         raise NotesError(
@@ -259,34 +333,65 @@ def lock_from_json(text: str, where: str) -> dict[str, Entry]:
             f"lock file version {version} was written by a newer cheatdeck (this one reads "
             f"version {LOCK_VERSION}): upgrade cheatdeck; the lock was left as it is",
         )
-    try:
-        return {
-            fact_id: Entry(
-                subject=e["subject"],
-                file=e["file"],
-                line=int(e.get("line", 0)),
-                path=tuple(e.get("path", ())),
-                text=e["text"],
-                digest=e["digest"],
-                changed=int(e["changed"]),
-                removed=int(e.get("removed", 0)),
-                notes=tuple(_note_record(note) for note in e.get("notes", [])),
-            )
-            for fact_id, e in data["facts"].items()
-        }
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise unreadable(f"unreadable lock file ({error})") from None
+    entries = {}
+    for fact_id, stored in facts.items():
+        try:
+            entries[fact_id] = _entry(stored)
+        except (ValueError, KeyError, TypeError) as error:
+            line = text.count("\n", 0, max(0, text.find(json.dumps(fact_id)))) + 1
+            raise unreadable(f"unreadable entry {fact_id} ({error})", line) from None
+    return entries, seed
 
 
-def _note_record(stored: list[object]) -> NoteRecord:
-    """A note as the lock stores it: [guid, model, digest, modified]."""
+def _entry(stored: object) -> Entry:
+    """One fact's entry, every value of the type it must have."""
+    if not isinstance(stored, dict):
+        raise TypeError("not an object")
+    path = _typed(stored, "path", list, [])
+    notes = _typed(stored, "notes", list, [])
+    if not all(isinstance(part, str) for part in path):
+        raise TypeError("'path' holds a non-string")
+    return Entry(
+        subject=_typed(stored, "subject", str),
+        file=_typed(stored, "file", str),
+        line=_typed(stored, "line", int, 0),
+        path=tuple(path),
+        text=_typed(stored, "text", str),
+        digest=_typed(stored, "digest", str),
+        changed=_typed(stored, "changed", int),
+        removed=_typed(stored, "removed", int, 0),
+        notes=tuple(_note_record(note) for note in notes),
+    )
+
+
+_MISSING = object()
+
+
+def _typed(stored: dict[str, object], key: str, kind: type, default: object = _MISSING) -> Any:
+    value = stored.get(key, default)
+    if value is _MISSING:
+        raise KeyError(key)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError(f"'{key}' is not a{'n' if kind is int else ''} {kind.__name__}")
+    return value
+
+
+def _note_record(stored: object) -> NoteRecord:
+    """A note as the lock stores it: [guid, model, digest, modified, namespace]."""
+    if not isinstance(stored, list) or len(stored) < 2:
+        raise TypeError("a note is not [guid, model, digest, modified, namespace]")
     guid, model, *rest = stored
-    digest = str(rest[0]) if rest else ""
-    modified = int(str(rest[1])) if len(rest) > 1 else 0
-    return NoteRecord(str(guid), str(model), digest, modified)
+    digest = rest[0] if rest else ""
+    modified = rest[1] if len(rest) > 1 else 0
+    namespace = rest[2] if len(rest) > 2 else ""
+    if not all(isinstance(v, str) for v in (guid, model, digest, namespace)) or not isinstance(
+        modified, int
+    ):
+        raise TypeError("a note's values are not [text, text, text, number, text]")
+    return NoteRecord(guid, model, digest, modified, namespace)
 
 
-def lock_to_json(lock: dict[str, Entry]) -> str:
+def lock_to_json(lock: dict[str, Entry], seed: str) -> str:
     """The lock as stable, diff-friendly JSON (sorted ids, one fact per block)."""
     entries = {}
     for fact_id in sorted(lock):
@@ -303,6 +408,9 @@ def lock_to_json(lock: dict[str, Entry]) -> str:
         if entry.removed:
             record["removed"] = entry.removed
         if entry.notes:
-            record["notes"] = [[n.guid, n.model, n.digest, n.modified] for n in entry.notes]
+            record["notes"] = [
+                [n.guid, n.model, n.digest, n.modified, n.namespace] for n in entry.notes
+            ]
         entries[fact_id] = record
-    return json.dumps({"version": LOCK_VERSION, "facts": entries}, ensure_ascii=False, indent=1)
+    document = {"version": LOCK_VERSION, "guid_seed": seed, "facts": entries}
+    return json.dumps(document, ensure_ascii=False, indent=1)

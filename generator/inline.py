@@ -23,6 +23,7 @@ Other note apps' syntax is read as what it means, so none of it reaches a card o
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -433,14 +434,61 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+HTML_DEPTH_MAX = 12
+"""Elements nested deeper than this in one fact are unwrapped (their text kept): 200
+nested ``<div>`` or 1,000 ``*`` made WeasyPrint's layout recurse past Python's limit."""
+_ELEMENT_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
+_VOID = frozenset({"br", "hr", "img", "wbr"})
+
+
 def sanitize(fragment: str) -> str:
-    """Only harmless HTML survives: no scripts, handlers, styles or javascript: links."""
-    return str(
-        nh3.clean(
-            fragment,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes={"http", "https"},
-            link_rel="noopener noreferrer",
-        )
+    """Only harmless HTML survives: no scripts, handlers, styles or javascript: links, and
+    no nesting deeper than :data:`HTML_DEPTH_MAX`."""
+    clean = nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https"},
+        link_rel="noopener noreferrer",
     )
+    return _shallow(str(clean))
+
+
+def _shallow(clean: str) -> str:
+    """``clean`` (balanced, as nh3 writes it) with the elements below
+    :data:`HTML_DEPTH_MAX` unwrapped, in one pass."""
+    kept: list[bool] = []  # for each open element: whether its tags are kept
+    depth = 0
+
+    def visit(match: re.Match[str]) -> str:
+        nonlocal depth
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _VOID:
+            return match.group(0)
+        if closing:
+            keep = kept.pop() if kept else True
+            depth -= keep
+            return match.group(0) if keep else ""
+        keep = depth < HTML_DEPTH_MAX
+        kept.append(keep)
+        depth += keep
+        return match.group(0) if keep else ""
+
+    return _ELEMENT_TAG.sub(visit, clean) if clean.count("<") > 2 * HTML_DEPTH_MAX else clean
+
+
+def swap_images(rendered: str, swap: Callable[[str, str], str]) -> str:
+    """Every ``<img>`` of sanitized HTML — from Markdown or written as raw HTML, its
+    attributes in any order — replaced by ``swap(src, alt)``."""
+
+    def each(match: re.Match[str]) -> str:
+        attributes = dict(_ATTRIBUTE.findall(match.group(0)))
+        return swap(
+            html.unescape(attributes.get("src", "")), html.unescape(attributes.get("alt", ""))
+        )
+
+    return _IMAGE.sub(each, rendered)
+
+
+_IMAGE = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'\s([a-z]+)="([^"]*)"')

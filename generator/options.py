@@ -18,6 +18,13 @@ DEFAULT_DECK = "AWS ML"
 CARD_KINDS = ("qa", "term", "reverse", "cloze", "which", "list", "ordered")
 DEFAULT_ANKI_URL = "http://127.0.0.1:8765"
 """Where AnkiConnect listens unless told otherwise."""
+ANKI_SECONDS = 300.0
+"""How long an import or a history query may take on a large collection, unless the user
+says otherwise (``--anki-timeout``)."""
+REMOVED_TAG = "cheatdeck::removed"
+"""Carried by the notes of cards cheatdeck no longer makes (see :mod:`generator.cards`)."""
+REMOVED_ACTIONS = ("suspend", "delete", "keep")
+"""What ``push --removed`` does with them in Anki."""
 CHECK_RULES = {
     "unknown-service": "a name that looks like an AWS service but is not in the catalog",
     "misspelt-service": "a misspelt service name, read as the service it is closest to",

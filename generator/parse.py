@@ -477,9 +477,73 @@ def outline_lists(text: str) -> str:
     return "\n".join(lines)
 
 
+NESTING_MAX = 8
+"""Deeper lists and blockquotes are kept at this depth: markdown-it drops whatever lies
+below its nesting limit, and with it the rest of the note (a list 10 levels deep lost
+every fact after it)."""
+_DEEPER = f"{{{NESTING_MAX + 1},}}"  # a regex count: more than NESTING_MAX
+_MARKER_RUN = re.compile(rf"^([ \t]*)((?:(?:[-*+]|\d{{1,9}}[.)])[ \t]+){_DEEPER})(?=\S)")
+_QUOTE_RUN = re.compile(rf"^([ \t]*)((?:>[ \t]?){_DEEPER})")
+
+
+def shallow_nesting(text: str) -> tuple[str, list[int]]:
+    """``text`` with lists nested deeper than :data:`NESTING_MAX` moved up to that depth
+    (their items become siblings there, their continuation lines follow them), and runs
+    of more list markers or ``>`` on one line cut to it; and the 1-based lines where a
+    deep block begins, to warn about. Every line stays where it is."""
+    lines = text.split("\n")
+    flattened: list[int] = []
+    open_items: list[int] = []  # the indent of each list item open above the line
+    fenced, shift, deep_item = False, 0, -1
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+        if fenced or not line.strip():
+            continue
+        width, cut = _width(line), _cut_runs(line)
+        if cut != line:
+            lines[index], line = cut, cut
+            flattened.append(index + 1)
+        if not _LIST_MARKER.match(line):
+            if deep_item >= 0 and width > deep_item:
+                lines[index] = _dedented(line, shift)
+            elif width == 0:
+                open_items, deep_item = [], -1
+            continue
+        while open_items and open_items[-1] >= width:
+            open_items.pop()
+        open_items.append(width)
+        if len(open_items) <= NESTING_MAX:
+            deep_item = -1
+            continue
+        if deep_item < 0 and (not flattened or flattened[-1] != index + 1):
+            flattened.append(index + 1)
+        deep_item, shift = width, width - open_items[NESTING_MAX - 1]
+        lines[index] = _dedented(line, shift)
+    return "\n".join(lines), flattened
+
+
+def _cut_runs(line: str) -> str:
+    """A line opening more than :data:`NESTING_MAX` lists or quotes at once, cut to it."""
+    for run, unit in ((_MARKER_RUN, None), (_QUOTE_RUN, "> ")):
+        match = run.match(line)
+        if match:
+            units = (
+                re.findall(r"(?:[-*+]|\d{1,9}[.)])[ \t]+", match.group(2)) if unit is None else []
+            )
+            kept = "".join(units[:NESTING_MAX]) if unit is None else unit * NESTING_MAX
+            line = match.group(1) + kept + line[match.end() :]
+    return line
+
+
 def parse_note(file: str, text: str) -> Outline:
     """Parse one note's text (already decoded, newlines normalized) into its outline."""
     builder = _Builder(file)
+    text, flattened = shallow_nesting(text)
+    for line in flattened:
+        builder.skip(
+            line, f"nested deeper than {NESTING_MAX} levels: kept at level {NESTING_MAX}", True
+        )
     for node in SyntaxTreeNode(block_parser().parse(outline_lists(text))).children:
         builder.top_level(node)
     return Outline(

@@ -12,9 +12,12 @@ fallback) if it is ever asked to. The main process, which cuts the font subsets 
 uharfbuzz (:mod:`generator.fonts`), is not affected.
 """
 
+import signal
 import sys
 
 from .pdf import import_weasyprint, parse_c_types_at_once
+
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle (see workers)
 
 sys.modules.setdefault("uharfbuzz", None)  # type: ignore[arg-type]  # import fails at once
 try:

@@ -11,9 +11,10 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from .cards import MOVED_TAG, REMOVED_TAG, CardNote
+from .cards import MOVED_TAG, CardNote
 from .extract import Fact, Notes
 from .inline import shorten
+from .options import REMOVED_TAG
 
 if TYPE_CHECKING:
     from .build import BuildResult
@@ -84,7 +85,8 @@ def build_report(result: BuildResult) -> dict[str, Any]:
             "by_deck": dict(sorted(Counter(n.deck for n in notes).items())),
             "added_notes": len(result.deck.added),
             "updated_notes": len(result.deck.updated),
-            "removed_notes": len(result.deck.removed),
+            "removed_notes": sum(1 for n in result.deck.removed if n.kind == "removed"),
+            "retired_notes": sum(1 for n in result.deck.removed if n.kind == "retired"),
             "moved_notes": sum(1 for n in notes if MOVED_TAG in n.tags),
             "facts_without_card": dict(Counter(result.deck.no_card.values()).most_common()),
         }
@@ -95,6 +97,17 @@ def build_report(result: BuildResult) -> dict[str, Any]:
             "pages": result.pages,
         }
     return report
+
+
+def settled(report: dict[str, Any]) -> dict[str, Any]:
+    """``report`` as a rebuild of the same notes tells it: everything is as this build
+    left it, nothing added, updated, removed or moved."""
+    facts = {**report["facts"], "added": [], "updated": [], "removed": [], "moved": []}
+    settled = {**report, "facts": facts}
+    if "deck" in report:
+        changes = ("added_notes", "updated_notes", "removed_notes", "retired_notes", "moved_notes")
+        settled["deck"] = {**report["deck"], **dict.fromkeys(changes, 0)}
+    return settled
 
 
 def _fact_line(fact: dict[str, Any], before_text: str = "") -> str:
@@ -121,22 +134,39 @@ def report_lines(report: dict[str, Any]) -> list[str]:
 def change_lines(previous: dict[str, Any], report: dict[str, Any]) -> list[str]:
     """What a rebuild changed since the ``previous`` report (``watch``): new warnings, the
     facts that changed, notes and sheets redone — nothing that merely stayed the same."""
-    old = set(previous.get("warnings", []))
-    lines = [warning for warning in report["warnings"] if warning not in old]
-    fixed = len(old - set(report["warnings"]))
+    old = Counter(map(_unplaced, previous.get("warnings", [])))
+    now = Counter(map(_unplaced, report["warnings"]))
+    lines = _new_warnings(report["warnings"], now - old)
+    fixed = (old - now).total()
     if fixed:
         lines.append(f"{counted(fixed, 'warning')} gone")
     lines.extend(_fact_change_lines(report["facts"]))
     deck = report.get("deck")
-    if deck and (deck["added_notes"] or deck["updated_notes"] or deck["removed_notes"]):
-        lines.append(
-            f"deck: {deck['added_notes']} added, {deck['updated_notes']} updated, "
-            f"{deck['removed_notes']} removed ({counted(deck['notes'], 'note')})"
-        )
+    if deck and any(deck[key] for key in _NOTE_CHANGES):
+        lines.append(f"deck: {_note_changes(deck)} ({counted(deck['notes'], 'note')})")
     sheets = report.get("sheets")
     if sheets and sheets["rendered"]:
         lines.append(_sheet_line(sheets))
     return lines or ["nothing changed"]
+
+
+_LINE = re.compile(r"^([^:]*):\d+: ")
+
+
+def _new_warnings(warnings: list[str], unseen: Counter[str]) -> list[str]:
+    """The ``warnings`` that are new: as many of each as ``unseen`` counts (a warning that
+    only moved down a line is not new), the last ones of equal warnings."""
+    new = []
+    for warning in reversed(warnings):
+        if unseen[_unplaced(warning)] > 0:
+            unseen[_unplaced(warning)] -= 1
+            new.append(warning)
+    return new[::-1]
+
+
+def _unplaced(warning: str) -> str:
+    """``FILE:LINE: warning: …`` without its line: lines above it come and go."""
+    return _LINE.sub(r"\1: ", warning, count=1)
 
 
 def _fact_change_lines(facts: dict[str, Any]) -> list[str]:
@@ -173,8 +203,12 @@ def _deck_lines(deck: dict[str, Any]) -> list[str]:
         )
     if deck["removed_notes"]:
         lines.append(
-            f"  {counted(deck['removed_notes'], 'note')} no longer in your notes: after "
-            f"importing, search tag:{REMOVED_TAG} in Anki's browser and delete them"
+            f"  {counted(deck['removed_notes'], 'note')} no longer in your notes: {_FLAGGED}"
+        )
+    if deck["retired_notes"]:
+        lines.append(
+            f"  {counted(deck['retired_notes'], 'card')} no longer made (the card rules changed; "
+            f"their facts are still in your notes): {_FLAGGED}"
         )
     if deck["moved_notes"]:
         lines.append(
@@ -182,6 +216,23 @@ def _deck_lines(deck: dict[str, Any]) -> list[str]:
             f"their old deck on import: search tag:{MOVED_TAG} and use Change Deck"
         )
     return lines
+
+
+_NOTE_CHANGES = ("added_notes", "updated_notes", "removed_notes", "retired_notes")
+_FLAGGED = (
+    f"they arrive suspended and tagged {REMOVED_TAG} (`cheatdeck push` suspends them "
+    "in Anki too); delete them in Anki's browser when you like"
+)
+
+
+def _note_changes(deck: dict[str, Any]) -> str:
+    """``3 added, 1 updated, 0 removed`` (and ``2 retired`` when some were)."""
+    words = ("added", "updated", "removed", "retired")
+    return ", ".join(
+        f"{deck[key]} {word}"
+        for key, word in zip(_NOTE_CHANGES, words, strict=True)
+        if word != "retired" or deck[key]
+    )
 
 
 def _sheet_line(sheets: dict[str, Any]) -> str:

@@ -27,7 +27,7 @@ from ._version import __version__
 from .catalog import Catalog
 from .documents import Sheet, css_string, environment, labels_for, stylesheet
 from .extract import Fact, Notes, detect_lang, shared_depth
-from .inline import fenced_code, paragraphs, render_inline_html, sanitize, shorten
+from .inline import fenced_code, paragraphs, render_inline_html, sanitize, shorten, swap_images
 from .memo import Memo
 from .options import SheetOptions
 from .subjects import Subject
@@ -40,7 +40,10 @@ DEFINITION_MIN = 20
 BOX_MAX_FACTS = 16
 """A section with more facts than this is split into one box per subsection."""
 BOX_UNBREAKABLE_ROWS = 30
-_HANGUL_WORD = re.compile(r"[^\s<>]*[\uac00-\ud7a3][^\s<>]*")
+_TOKEN = re.compile(r"[^\s<>]+")
+"""A word, tag-free (a pattern that looks for the Hangul inside it would scan each long
+token once per letter: 12 s for a 48 KB line)."""
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _HANGUL_WORD_MAX = 24
 WORD_JOINER = "\u2060"
 """Longer tokens (identifiers, URLs with Hangul) may still wrap."""
@@ -93,7 +96,7 @@ def keep_hangul_words(fragment: str) -> str:
     """
     parts = re.split(r"(<[^>]+>)", fragment)
     for index in range(0, len(parts), 2):
-        parts[index] = _HANGUL_WORD.sub(_join_letters, parts[index])
+        parts[index] = _TOKEN.sub(_join_letters, parts[index])
     return "".join(parts)
 
 
@@ -102,6 +105,8 @@ _UNIT = re.compile(r"&#?\w+;|.", re.DOTALL)
 
 def _join_letters(match: re.Match[str]) -> str:
     word = match.group(0)
+    if len(word) > 10 * _HANGUL_WORD_MAX or not _HANGUL.search(word):  # &#x1F600; is one
+        return word  # no Korean, or far too long to be a word
     units = _UNIT.findall(word)
     return word if len(units) > _HANGUL_WORD_MAX else WORD_JOINER.join(units)
 
@@ -125,13 +130,12 @@ def _images(rendered: str, images: dict[str, str]) -> str:
     any other image, Markdown or raw HTML, becomes a small placeholder with its link —
     nothing is fetched."""
 
-    def swap(match: re.Match[str]) -> str:
-        source = html.unescape(match.group(1))
+    def swap(source: str, _alt: str) -> str:
         if source in images:
             return f'<img src="{html.escape(images[source])}" alt="">'
         return f'<span class="image-missing">[image] {html.escape(source)}</span>'
 
-    return re.sub(r'<img src="([^"]*)"[^>]*>', swap, rendered)
+    return swap_images(rendered, swap)
 
 
 def _where(facts: list[Fact], single_source: bool) -> str:

@@ -7,6 +7,8 @@ symlinks that leave the folder are ignored, and later stages only ever see relat
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,13 +52,26 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
+INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+"""Zero-width spaces, word joiners and bidi controls: invisible, they would make two
+spellings of one name (a second, identical-looking subdeck) and two texts of one fact.
+Joiners (U+200C, U+200D) are removed only between letters of the scripts notes are
+written in (Latin, Hangul, kana, CJK): emoji sequences and other scripts need them."""
+_STRAY_JOINER = re.compile(
+    "(?<=[A-Za-z0-9\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3])[\u200c\u200d]+"
+    "(?=[A-Za-z0-9\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3])"
+)
+
+
 def decode(file: str, data: bytes) -> str:
-    """Note bytes as text; a file that is not UTF-8 is an error at its first bad line."""
+    """Note bytes as text, in NFC (a note re-saved on macOS, in NFD, is the same note) and
+    without invisible controls; a file that is not UTF-8 is an error at its first bad line."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise NotesError(file, line, "not UTF-8 text; save the note as UTF-8") from None
+    text = _STRAY_JOINER.sub("", INVISIBLE.sub("", unicodedata.normalize("NFC", text)))
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -111,7 +126,7 @@ def read_notes(targets: list[Path]) -> NoteSet:
         if not paths:
             raise SourceError(str(target), "no Markdown notes found (looked for *.md files)")
         for path in paths:
-            relative = path.resolve().relative_to(root).as_posix()
+            relative = unicodedata.normalize("NFC", path.resolve().relative_to(root).as_posix())
             if owner.setdefault(relative, root) != root:
                 raise SourceError(
                     relative,
@@ -119,7 +134,7 @@ def read_notes(targets: list[Path]) -> NoteSet:
                     "build them separately or rename one",
                 )
             notes.append(NoteFile(root, relative, decode(relative, path.read_bytes())))
-        present |= {path.relative_to(root).as_posix() for path in on_disk}
+        present |= {unicodedata.normalize("NFC", p.relative_to(root).as_posix()) for p in on_disk}
         assets |= {
             (root, p.relative_to(root).as_posix()) for p in _files_under(root, IMAGE_SUFFIXES)
         }

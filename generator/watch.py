@@ -32,8 +32,11 @@ def _relevant(path: Path, roots: list[Path], out: Path) -> bool:
 def watch_notes(targets: list[Path], out: Path) -> Iterator[list[str]]:
     """Yield the changed note and image paths (relative to their notes folder), one list
     per burst of saves."""
+    import logging
+
     from watchfiles import watch
 
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # Ctrl-C is no news: we stop
     roots = [(t if t.is_dir() else t.parent).resolve() for t in targets]
     output = out.resolve()
     for changes in watch(*roots, debounce=DEBOUNCE_MS, raise_interrupt=False):

@@ -238,7 +238,8 @@ def _gone(card: CardHistory, entry: Entry | None, fails: int) -> Gone:
         if len(names) == len(card.fields):
             fields = {name: _plain(value) for name, value in zip(names, card.fields, strict=True)}
             answer = fields.get("Back", "")
-            answer = "" if answer in LABELS["removed"].values() else answer  # flagged removed
+            flagged = {*LABELS["removed"].values(), *LABELS["retired"].values()}
+            answer = "" if answer in flagged else answer  # flagged no longer made
             text = " → ".join(f for f in (fields.get("Front"), answer) if f)
             return Gone(text or _CLOZE.sub(r"\1", fields["Text"]), fields["Source"], fails)
     return Gone(_plain(card.fields[0] if card.fields else ""), "", fails)
@@ -249,7 +250,11 @@ def _plain(value: str) -> str:
 
 
 def guid_facts(lock: dict[str, Entry]) -> dict[str, str]:
-    return {note.guid: fact_id for fact_id, entry in lock.items() for note in entry.notes}
+    """Each note's fact: a list's note is on each item's entry, and stands for its first."""
+    in_note_order = sorted(
+        lock.items(), key=lambda item: (item[1].file, item[1].line), reverse=True
+    )
+    return {note.guid: fact_id for fact_id, entry in in_note_order for note in entry.notes}
 
 
 def grouped(weak: Iterable[Weak]) -> list[Weak]:

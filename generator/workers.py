@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
@@ -104,6 +105,7 @@ class WorkerPool(ProcessPoolExecutor):
 def _start_worker(
     lifeline: Connection, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
 ) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     threading.Thread(target=_exit_when_cut, args=(lifeline,), daemon=True).start()
     if initializer is not None:
         initializer(*initargs)

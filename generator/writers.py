@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import TEMPORARY_PREFIX
+from .errors import CheatdeckError
 from .extract import Notes
 
 if TYPE_CHECKING:
@@ -23,8 +24,37 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
+class WriteFailed(CheatdeckError):
+    """An output could not be written; every previous output is as it was."""
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one rename (never a half-written file)."""
+    replace_all({path: data})
+
+
+def replace_all(files: dict[Path, bytes]) -> None:
+    """Replace every one of ``files`` or none: each is first written in full beside its
+    target (a full disk or a folder that refuses writes fails here, with nothing replaced),
+    then all are renamed over their targets."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            staged.append((_staged(path, data), path))
+    except OSError as error:
+        raise WriteFailed(
+            f"{path}: cannot write: {error.strerror or error}; nothing was replaced"
+        ) from None
+    finally:
+        if len(staged) < len(files):  # failed or interrupted: leave nothing behind
+            for temporary, _ in staged:
+                Path(temporary).unlink(missing_ok=True)
+    for temporary, path in staged:
+        os.replace(temporary, path)
+
+
+def _staged(path: Path, data: bytes) -> str:
+    """``data`` written and flushed to disk in a temporary file beside ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f"{TEMPORARY_PREFIX}{path.name}.", dir=path.parent)
     try:
@@ -33,10 +63,10 @@ def write_atomic(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return temporary
 
 
 def facts_document(notes: Notes, cards: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
@@ -135,19 +165,21 @@ def apkg_bytes(plan: DeckPlan, media_files: dict[str, bytes]) -> bytes:
 
     models = _models()
     decks: dict[str, Any] = {}
-    for card in (*plan.notes, *plan.removed):
+    shipped = [*((card, False) for card in plan.notes), *((card, True) for card in plan.removed)]
+    for card, no_longer_made in shipped:
         deck = decks.get(card.deck)
         if deck is None:
             deck = decks[card.deck] = genanki.Deck(deck_id(card.deck), card.deck)
-        deck.add_note(
-            TimedNote(
-                card.modified,
-                model=models[card.model],
-                fields=[value for _, value in card.fields],
-                tags=list(card.tags),
-                guid=card.guid,
-            )
+        note = TimedNote(
+            card.modified,
+            model=models[card.model],
+            fields=[value for _, value in card.fields],
+            tags=list(card.tags),
+            guid=card.guid,
         )
+        for made in note.cards:  # a card no longer made is never studied
+            made.suspend = no_longer_made
+        deck.add_note(note)
     with tempfile.TemporaryDirectory() as folder:
         paths = []
         for name, content in sorted(media_files.items()):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,11 @@ from tests.anki_helpers import import_deck
 
 
 class StandIn:
-    def __init__(self, collection: Collection) -> None:
+    def __init__(self, collection: Collection, trouble: str = "") -> None:
         self.collection = collection
+        self.trouble = trouble
+        """How importPackage misbehaves: '' (it does not), 'http-500', 'redirect',
+        'false' (answers result false), 'hang' (answers after 3 s)."""
         self.requests: list[dict[str, Any]] = []
         self.lock = threading.Lock()
         handler = self._handler()
@@ -45,6 +49,14 @@ class StandIn:
             return True
         if action == "findCards":
             return list(self.collection.find_cards(params["query"]))
+        if action == "findNotes":
+            return list(self.collection.find_notes(params["query"]))
+        if action == "suspend":
+            self.collection.sched.suspend_cards(params["cards"])
+            return True
+        if action == "deleteNotes":
+            self.collection.remove_notes(params["notes"])
+            return None
         if action == "cardsInfo":
             return [self._card_info(card_id) for card_id in params["cards"]]
         if action == "getReviewsOfCards":
@@ -83,6 +95,8 @@ class StandIn:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if request["action"] == "importPackage" and stand_in.trouble:
+                    return self._misbehave(request)
                 with stand_in.lock:
                     stand_in.requests.append(request)
                     try:
@@ -92,6 +106,23 @@ class StandIn:
                 body = json.dumps(reply).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _misbehave(self, request: dict[str, Any]) -> None:
+                stand_in.requests.append(request)
+                trouble = stand_in.trouble
+                if trouble == "hang":
+                    time.sleep(3)
+                if trouble in ("http-500", "redirect"):
+                    self.send_response(500 if trouble == "http-500" else 307)
+                    self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body = json.dumps({"result": False, "error": None}).encode()
+                self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -21,7 +21,7 @@ def text(html: str) -> str:
 
 def questions(notes_dir, files: dict[str, str]) -> tuple[list[Question], dict[str, str]]:
     loaded = load([notes_dir(files)], NOW)
-    corpus = corpus_for(loaded.notes, loaded.identified.lock, "Deck", _Renderer({}))
+    corpus = corpus_for(loaded.notes, loaded.identified.lock, _Renderer({}))
     return plan_questions(loaded.notes, corpus)
 
 

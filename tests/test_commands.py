@@ -218,7 +218,7 @@ def test_push_builds_and_imports_through_ankiconnect(notes_dir, tmp_path) -> Non
         code, _, err = run("push", str(folder), "-o", str(out), "--anki-url", anki.url)
         assert code == 0, err
         actions = [request["action"] for request in anki.requests]
-        assert actions == ["version", "importPackage"]
+        assert actions == ["version", "importPackage", "findCards"]  # then the removed ones
         assert anki.requests[1]["params"] == {"path": str((out / "deck.apkg").resolve())}
         assert all(request["version"] == 6 for request in anki.requests)
         assert collection.note_count() == 2  # the cloze and the which card
@@ -347,4 +347,4 @@ def test_report_counts_one_removed_note_in_the_singular(notes_dir, tmp_path) -> 
     assert run("build", str(folder), "--no-sheets", "--skip-kinds", "which", "-o", out)[0] == 0
     (folder / "n.md").write_text("# Amazon Lex\n\n- chat ==bots==\n", encoding="utf-8")
     _, _, err = run("build", str(folder), "--no-sheets", "--skip-kinds", "which", "-o", out)
-    assert "  1 note no longer in your notes: after importing" in err
+    assert "  1 note no longer in your notes: they arrive suspended and tagged" in err

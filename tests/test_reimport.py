@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.build import build
-from generator.cards import REMOVED_TAG
-from generator.options import BuildOptions
+from generator.options import REMOVED_TAG, BuildOptions
 
 from .anki_helpers import import_deck, open_collection
 

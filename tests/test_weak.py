@@ -52,8 +52,10 @@ def studied(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _guid_facts(lock: Path) -> dict[str, str]:
+    """Each note's fact (a list's: its first item, the entry of the lowest line)."""
     facts = json.loads(lock.read_text(encoding="utf-8"))["facts"]
-    return {n[0]: fact_id for fact_id, entry in facts.items() for n in entry.get("notes", [])}
+    last_first = sorted(facts.items(), key=lambda i: (i[1]["file"], i[1]["line"]), reverse=True)
+    return {n[0]: fact_id for fact_id, entry in last_first for n in entry.get("notes", [])}
 
 
 def _texts(notes: Path, ids: list[str]) -> list[str]:
