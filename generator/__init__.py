@@ -14,22 +14,22 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .build import build, load
     from .errors import CheatdeckError, NotesError, Skipped
-    from .extract import Fact, Notes, extract
-    from .parse import Outline, parse_note
-    from .subjects import Subject
+    from .facts.extract import Fact, Notes, extract
+    from .facts.subjects import Subject
+    from .notes.parse import Outline, parse_note
 
 _HOMES = {
     "CheatdeckError": "errors",
-    "Fact": "extract",
-    "Notes": "extract",
+    "Fact": "facts.extract",
+    "Notes": "facts.extract",
     "NotesError": "errors",
-    "Outline": "parse",
+    "Outline": "notes.parse",
     "Skipped": "errors",
-    "Subject": "subjects",
+    "Subject": "facts.subjects",
     "build": "build",
-    "extract": "extract",
+    "extract": "facts.extract",
     "load": "build",
-    "parse_note": "parse",
+    "parse_note": "notes.parse",
 }
 
 __all__ = [

@@ -1,6 +1,6 @@
 """``python -m generator`` is the ``cheatdeck`` command."""
 
 if __name__ == "__main__":  # render workers import this module again, as __mp_main__
-    from .cli import main
+    from .commands.cli import main
 
     main()

@@ -11,22 +11,59 @@ from __future__ import annotations
 import hashlib
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from .cards import CardHtml, DeckPlan
-    from .fonts import FontSet
-    from .impose import Laid
-    from .pdf import DocumentJob, FrameJob, Rendered, Renderer, RenderJob, Setting, SheetJob
+    from .deck.cards import CardHtml, DeckPlan
+    from .sheets.fonts import FontSet
+    from .sheets.impose import Laid
+    from .sheets.pdf import DocumentJob, FrameJob, Rendered, Renderer, RenderJob, Setting, SheetJob
 
-from .booklet import PieceCache, impose_booklet, plan_booklet
-from .cache import (
+from .deck.apkg import apkg_bytes
+from .errors import StrictError
+from .facts.catalog import load_catalog
+from .facts.document import facts_json
+from .facts.extract import Fact, extract
+from .facts.identity import (
+    NoteRecord,
+    assign_ids,
+    lock_from_json,
+    lock_to_json,
+    migrated,
+    record_notes,
+)
+from .notes.parse import Outline, outline_from_record, outline_record, parse_note
+from .notes.sources import LOCK_NAME, NoteSet, read_lock, read_notes
+from .options import (
+    DEFAULT_DECK,
+    NO_EXTENSION,
+    BuildOptions,
+    CatalogExtension,
+    DeckOptions,
+    SheetOptions,
+)
+from .resources import TEMPLATES
+from .results import BuildResult, Loaded, Progress, quiet
+from .sheets.booklet import PieceCache, impose_booklet, plan_booklet
+from .sheets.documents import (
+    Sheet,
+    booklet_front,
+    booklet_front_alone,
+    label_texts,
+    pieces_document,
+    pieces_stylesheet,
+    sheet_frame,
+    stylesheet,
+)
+from .sheets.plan import plan_sheets, plan_weak_sheet, sheet_from_record, sheet_record
+from .sheets.workers import WorkerLost, WorkerPool, reporting_lost_workers
+from .store.cache import (
     MANIFEST,
     Manifest,
     Rendition,
@@ -40,84 +77,9 @@ from .cache import (
     render_key,
     save_stamp,
 )
-from .catalog import load_catalog
-from .documents import (
-    Sheet,
-    booklet_front,
-    booklet_front_alone,
-    label_texts,
-    pieces_document,
-    pieces_stylesheet,
-    sheet_frame,
-    stylesheet,
-)
-from .errors import StrictError
-from .extract import Fact, Notes, extract
-from .identity import (
-    Identified,
-    NoteRecord,
-    assign_ids,
-    lock_from_json,
-    lock_to_json,
-    migrated,
-    record_notes,
-)
-from .memo import Memo, Result, read_memo
-from .options import (
-    DEFAULT_DECK,
-    NO_EXTENSION,
-    BuildOptions,
-    CatalogExtension,
-    DeckOptions,
-    SheetOptions,
-)
-from .outputs import LEDGER, read_ledger, refuse_unsafe_out, removable
-from .parse import Outline, outline_from_record, outline_record, parse_note
-from .resources import TEMPLATES
-from .sheets import plan_sheets, plan_weak_sheet, sheet_from_record, sheet_record
-from .sources import LOCK_NAME, NoteSet, read_lock, read_notes
-from .workers import WorkerLost, WorkerPool, reporting_lost_workers
-from .writers import apkg_bytes, facts_json, replace_all, write_atomic
-
-
-class Progress(Protocol):
-    """Told what a build is doing (a terminal shows it; scripts pass nothing)."""
-
-    def __call__(self, stage: str, done: int, total: int) -> None: ...
-
-
-def _quiet(stage: str, done: int, total: int) -> None:
-    """No progress display."""
-
-
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    """The notes, understood: facts with ids, and the lock to save after a build."""
-
-    notes: Notes
-    identified: Identified
-    note_set: NoteSet
-    lock_path: Path
-    lock_text: str
-    """The lock file as it was on disk ('' if there was none)."""
-    outlines: tuple[Outline, ...] = ()
-    """The notes as parsed (for ``check``, which looks at titles and directives)."""
-
-
-@dataclass(frozen=True, slots=True)
-class BuildResult:
-    """What a build produced, for the report."""
-
-    loaded: Loaded
-    written: tuple[Path, ...]
-    deck: DeckPlan | None
-    sheets: tuple[Sheet, ...] = ()
-    rendered: tuple[str, ...] = ()
-    """Slugs of the sheets this build rendered (the others were already up to date)."""
-    pages: dict[str, int] = field(default_factory=dict)
-    """Pages per output PDF (``sheets/<slug>.pdf``, ``sheets/all.pdf``)."""
-    warnings: tuple[str, ...] = ()
-    """Problems met while rendering (WeasyPrint's warnings)."""
+from .store.files import replace_all, write_atomic
+from .store.memo import Memo, Result, read_memo
+from .store.outputs import LEDGER, read_ledger, refuse_unsafe_out, removable
 
 
 def load(
@@ -131,7 +93,8 @@ def load(
     """Read, parse, extract and identify the notes named by ``targets`` (or ``note_set``,
     when they were read already), with the catalog the user's config extends; a note
     whose text ``parsed`` knows is not parsed again. ``deck_name`` is the deck a lock
-    made before GUID seeds was most likely built for (see :func:`generator.identity.migrated`)."""
+    made before GUID seeds was most likely built for (see
+    :func:`generator.facts.identity.migrated`)."""
     note_set = note_set or read_notes(targets)
     outlines = _parse_all(note_set, parsed if parsed is not None else Memo(""))
     images = frozenset(
@@ -187,7 +150,7 @@ def _note_key(file: str, text: str) -> str:
 
 def _media(note_set: NoteSet) -> tuple[dict[str, str], dict[str, bytes]]:
     """Image path → content-addressed media name, and media name → bytes."""
-    from .cards import media_name
+    from .deck.cards import media_name
 
     names: dict[str, str] = {}
     contents: dict[str, bytes] = {}
@@ -203,7 +166,7 @@ def _deck(
 ) -> tuple[DeckPlan, bytes, Memo[CardHtml]]:
     """The deck's plan and package, and the card HTML memo to save for the next build
     (``code``: see :func:`_memo_code`)."""
-    from .cards import plan_deck  # imported once the sheets are under way
+    from .deck.cards import plan_deck  # imported once the sheets are under way
 
     names, contents = _media(loaded.note_set)
     moved = frozenset(fact_id for fact_id, _, _ in loaded.identified.changes.moved)
@@ -217,7 +180,7 @@ def _deck(
 
 def _memo_code() -> str:
     """cheatdeck's code and the libraries that parse Markdown and make HTML of it: what
-    the memos were made by (see :mod:`generator.memo`)."""
+    the memos were made by (see :mod:`generator.store.memo`)."""
     import jinja2
     import markdown_it
     import markupsafe
@@ -278,8 +241,8 @@ def _start_sheets(
 ) -> _SheetWork:
     """Plan every subject's sheet (taken from the memo ``code`` made when unchanged) and
     start rendering the ones that changed."""
-    from .fonts import prepare_fonts
-    from .pdf import DocumentJob
+    from .sheets.fonts import prepare_fonts
+    from .sheets.pdf import DocumentJob
 
     memo = _sheet_memo(out, options, code)
     sheets = plan_sheets(loaded.notes, options, build_date, _image_urls(loaded.note_set), memo)
@@ -318,7 +281,7 @@ def _start_sheets(
 
 
 def _sheet_memo(out: Path, options: SheetOptions, code: str) -> Memo[Sheet]:
-    """The sheets planned by the last build (see :func:`generator.sheets.plan_sheets`)."""
+    """The sheets planned by the last build (see :func:`generator.sheets.plan.plan_sheets`)."""
     css, tight = stylesheet(options), stylesheet(replace(options, tight=True))
     return read_memo(out / SHEET_MEMO, code, lambda found: sheet_from_record(found, css, tight))
 
@@ -387,7 +350,7 @@ def _finish_sheets(
 
 def _sheet_job(key: str, sheet: Sheet, options: SheetOptions, font_css: str) -> SheetJob:
     """The job that lays out ``sheet``'s pieces (its HTML made here: workers only lay out)."""
-    from .pdf import SheetJob
+    from .sheets.pdf import SheetJob
 
     tight = replace(options, tight=True)
     return SheetJob(
@@ -404,7 +367,7 @@ def _sheet_job(key: str, sheet: Sheet, options: SheetOptions, font_css: str) -> 
 
 def _frame_job(key: str, sheet: Sheet, setting: Setting, font_css: str) -> FrameJob:
     """The job that draws ``sheet``'s frame pages in the ``setting`` its pieces chose."""
-    from .pdf import FrameJob
+    from .sheets.pdf import FrameJob
 
     html, css = sheet_frame(sheet, setting.options, setting.imposition)
     return FrameJob(key, html, (font_css, *css), setting)
@@ -465,9 +428,9 @@ def _kept_pieces(work: _SheetWork, fresh: dict[str, Laid], out: Path) -> dict[st
 
 BOOKLET = "sheets/all.pdf"
 FONTS = Path(".cache") / "fonts"
-"""The font subsets, one folder per set (see :mod:`generator.fonts`)."""
+"""The font subsets, one folder per set (see :mod:`generator.sheets.fonts`)."""
 PIECES = Path(".cache") / "pieces"
-"""Each subject's pieces, as laid out for its sheet (see :mod:`generator.booklet`)."""
+"""Each subject's pieces, as laid out for its sheet (see :mod:`generator.sheets.booklet`)."""
 CONTENTS = Path(".cache") / "contents"
 """The packed booklet's contents block, as measured before packing."""
 SHEET_MEMO = Path(".cache") / "sheets.json"
@@ -494,7 +457,7 @@ def _booklet(
 ) -> tuple[bytes, int]:
     """Cover and contents, then every sheet. The contents' own length moves every page
     number after it: laid out for a one-page contents first, again if it is longer."""
-    from .pdf import DocumentJob, bind_booklet
+    from .sheets.pdf import DocumentJob, bind_booklet
 
     front_pages = 2
     for _ in range(3):
@@ -522,8 +485,8 @@ def write_weak_sheet(
 ) -> int:
     """Render the weak-spots sheet into ``OUT/sheets/weak-spots.pdf``; returns its pages.
     With ``fit_one_page``, the weakest facts that fit on one page are kept."""
-    from .fonts import prepare_fonts
-    from .pdf import Renderer
+    from .sheets.fonts import prepare_fonts
+    from .sheets.pdf import Renderer
 
     build_date = datetime.now(UTC).date().isoformat()
     fonts_home = out / FONTS
@@ -563,7 +526,7 @@ def _cache_file(job: DocumentJob, cache: Path, name: str) -> Path:
 
 
 def _read_cached(job: DocumentJob, cached: Path) -> Rendered | None:
-    from .pdf import Rendered, page_count
+    from .sheets.pdf import Rendered, page_count
 
     if not cached.is_file():
         return None
@@ -593,7 +556,7 @@ def build(
     out: Path,
     now: int,
     options: BuildOptions,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     session: Session | None = None,
 ) -> BuildResult:
     """Build every output into ``out``, redoing only what changed; ``session`` keeps the
@@ -630,7 +593,7 @@ def build(
             kinds = plan.kinds
         else:
             scoped = loaded.identified.scoped_lock()
-            from .cards import card_kinds
+            from .deck.cards import card_kinds
 
             kinds, _ = card_kinds(loaded.notes, scoped, options.deck_options)
         outputs[out / "facts.json"] = facts_json(loaded.notes, kinds).encode()
@@ -666,7 +629,7 @@ def _write_outputs(
     outputs: dict[Path, bytes], out: Path, loaded: Loaded, sheets: _SheetOutput | None
 ) -> None:
     """Replace the outputs (and the lock) all at once, then remove the sheets of subjects
-    that are gone — only files cheatdeck wrote (see :mod:`generator.outputs`)."""
+    that are gone — only files cheatdeck wrote (see :mod:`generator.store.outputs`)."""
     ledger = read_ledger(out)
     own = {
         path.relative_to(out).as_posix(): data
@@ -735,7 +698,7 @@ def _rendering(
     note_set: NoteSet, out: Path, options: BuildOptions, session: Session | None
 ) -> Iterator[Renderer]:
     """The build's renderer: the session's, or one of its own, closed after the build."""
-    from .pdf import Renderer
+    from .sheets.pdf import Renderer
 
     roots = (*note_set.roots, TEMPLATES, (out / FONTS).resolve())
     if session is None:

@@ -23,7 +23,7 @@ class Skipped:
     warn: bool = True
     """Whether the user should hear about it (rules and comments are left out quietly)."""
     rule: str = "markup"
-    """The ``cheatdeck check`` rule a warning belongs to (see :mod:`generator.check`)."""
+    """The ``cheatdeck check`` rule a warning belongs to (see :mod:`generator.commands.check`)."""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.reason}"

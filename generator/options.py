@@ -7,10 +7,8 @@ answers from these choices and the last build's stamp without importing any stag
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .catalog import Service
+from .service import Service
 
 PAPER_SIZES = {"A4": (297, 210), "Letter": (279.4, 215.9)}
 """Long and short side of each paper, in mm."""
@@ -22,7 +20,7 @@ ANKI_SECONDS = 300.0
 """How long an import or a history query may take on a large collection, unless the user
 says otherwise (``--anki-timeout``)."""
 REMOVED_TAG = "cheatdeck::removed"
-"""Carried by the notes of cards cheatdeck no longer makes (see :mod:`generator.cards`)."""
+"""Carried by the notes of cards cheatdeck no longer makes (see :mod:`generator.deck.cards`)."""
 REMOVED_ACTIONS = ("suspend", "delete", "keep")
 """What ``push --removed`` does with them in Anki."""
 CHECK_RULES = {

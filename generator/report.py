@@ -11,13 +11,13 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from .cards import MOVED_TAG, CardNote
-from .extract import Fact, Notes
-from .inline import shorten
+from .deck.cards import MOVED_TAG, CardNote
+from .facts.extract import Fact, Notes
+from .notes.inline import shorten
 from .options import REMOVED_TAG
 
 if TYPE_CHECKING:
-    from .build import BuildResult
+    from .results import BuildResult
 
 _TEXT_WIDTH = 70
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")

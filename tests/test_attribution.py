@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from generator.build import Loaded
-from generator.extract import Fact, extract
-from generator.parse import parse_note
+from generator.facts.extract import Fact, extract
+from generator.notes.parse import parse_note
 
 AWS = "aws-ai-services.ko.md"
 JA = "sagemaker-and-ai-services.ja.md"

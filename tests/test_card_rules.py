@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from generator.build import load
-from generator.card_rules import Question
-from generator.cards import _Renderer, corpus_for, plan_questions
+from generator.deck.card_rules import Question
+from generator.deck.cards import _Renderer, corpus_for, plan_questions
 
 from .conftest import NOW
 

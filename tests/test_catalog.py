@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.catalog import load_catalog
+from generator.facts.catalog import load_catalog
 
 
 @pytest.mark.parametrize(

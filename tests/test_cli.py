@@ -9,8 +9,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.sources import LOCK_NAME
+from generator.commands.cli import cli
+from generator.notes.sources import LOCK_NAME
 
 NOTE = "# amazon forecase\n\n- 시계열 예측 서비스이다.\n"
 
@@ -155,7 +155,7 @@ def test_report_of_a_deck_without_cards_has_no_empty_parentheses(notes_dir, tmp_
 def test_nothing_imports_a_unix_only_module_at_startup() -> None:
     """The build lock is portable (filelock): cheatdeck starts on Windows too."""
     code = (
-        "import sys; sys.modules['fcntl'] = None; import generator.cli, generator.build, "
-        "generator.cache"
+        "import sys; sys.modules['fcntl'] = None; import generator.commands.cli, generator.build, "
+        "generator.store.cache"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

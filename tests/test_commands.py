@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
+from generator.commands.cli import cli
 from tests.anki_connect_stand_in import StandIn
 from tests.anki_helpers import open_collection
 

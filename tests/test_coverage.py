@@ -11,14 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.build import Loaded
-from generator.cards import plan_deck
-from generator.catalog import load_catalog
-from generator.extract import extract
-from generator.identity import assign_ids
-from generator.inline import plain_text
+from generator.deck.cards import plan_deck
+from generator.facts.catalog import load_catalog
+from generator.facts.extract import extract
+from generator.facts.identity import assign_ids
+from generator.notes.inline import plain_text
+from generator.notes.parse import parse_note
 from generator.options import DeckOptions, SheetOptions
-from generator.parse import parse_note
-from generator.sheets import plan_sheets
+from generator.sheets.plan import plan_sheets
 
 from .conftest import SOURCE_NOTES
 

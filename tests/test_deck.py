@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.catalog import load_catalog
+from generator.facts.catalog import load_catalog
 from generator.options import BuildOptions
 from generator.report import card_count
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from generator.build import build, load
+from generator.notes.sources import LOCK_NAME
 from generator.options import BuildOptions
-from generator.sources import LOCK_NAME
 
 FACTS_ONLY = BuildOptions(deck=False, sheets=False)
 

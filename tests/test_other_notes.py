@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildResult, build
-from generator.extract import Fact
+from generator.facts.extract import Fact
 from generator.options import BuildOptions
 
 from .anki_helpers import answer_only, rendered_cards, visible_text

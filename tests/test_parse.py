@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.inline import parsed_plain_text, plain_text, render_inline_html
-from generator.parse import (
+from generator.notes.inline import parsed_plain_text, plain_text, render_inline_html
+from generator.notes.parse import (
     Block,
     ListPlace,
     Node,
@@ -18,7 +18,7 @@ from generator.parse import (
     outline_record,
     parse_note,
 )
-from generator.sources import decode
+from generator.notes.sources import decode
 
 FIXTURES = Path(__file__).parent / "fixtures" / "outline.md"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import cli
+from generator.commands.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

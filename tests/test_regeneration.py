@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from generator.build import build
-from generator.cli import cli
+from generator.commands.cli import cli
 from generator.options import BuildOptions
 
 from .conftest import NOW, SOURCE_NOTES
@@ -285,7 +285,7 @@ def test_help_and_facts_do_not_load_the_renderers(notes_dir) -> None:
     probe = (
         "import sys\n"
         "from click.testing import CliRunner\n"
-        "from generator.cli import cli\n"
+        "from generator.commands.cli import cli\n"
         "CliRunner().invoke(cli, ['--help'])\n"
         f"CliRunner().invoke(cli, ['facts', {str(folder)!r}])\n"
         "print(sorted(m for m in ('weasyprint', 'genanki') if m in sys.modules))\n"

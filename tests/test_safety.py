@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.build import build
-from generator.cli import cli
+from generator.commands.cli import cli
+from generator.notes.sources import LOCK_NAME
 from generator.options import BuildOptions
-from generator.sources import LOCK_NAME
 
 from .anki_helpers import import_deck, open_collection
 from .conftest import NOW, SOURCE_NOTES

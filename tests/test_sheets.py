@@ -16,21 +16,21 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator.booklet import PieceCache
 from generator.build import PIECES, Loaded, Session, build
-from generator.documents import Sheet, stylesheet
-from generator.impose import Geometry, pack_sheet
-from generator.memo import Memo, read_memo
 from generator.options import BuildOptions, SheetOptions
-from generator.pdf import parse_array_types_once
-from generator.sheets import (
+from generator.sheets.booklet import PieceCache
+from generator.sheets.documents import Sheet, stylesheet
+from generator.sheets.impose import Geometry, pack_sheet
+from generator.sheets.pdf import parse_array_types_once
+from generator.sheets.plan import (
     WORD_JOINER,
     keep_hangul_words,
     plan_sheets,
     sheet_from_record,
     sheet_record,
 )
-from generator.workers import WorkerLost
+from generator.sheets.workers import WorkerLost
+from generator.store.memo import Memo, read_memo
 
 from .conftest import NOW
 from .pdf_helpers import column_fill, column_text, drawn_glyphs, outline, pdf_text
@@ -139,7 +139,8 @@ def test_c_types_parsed_at_once_are_the_types_cffi_parses_one_by_one() -> None:
     """The worker's types, declared in one parse, are what cffi would have made of each."""
     probe = (
         "from weasyprint.text.ffi import ffi\n"
-        "from generator.pdf import RENDERING_C_TYPES, import_weasyprint, parse_c_types_at_once\n"
+        "from generator.sheets.pdf import RENDERING_C_TYPES, import_weasyprint,"
+        " parse_c_types_at_once\n"
         "import_weasyprint()\n"
         "if 'at-once' in __import__('sys').argv: parse_c_types_at_once()\n"
         "print([(ffi.typeof(c).cname, ffi.typeof(c).kind) for c in RENDERING_C_TYPES])\n"

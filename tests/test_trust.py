@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.build import build
-from generator.cli import cli
+from generator.commands.cli import cli
 from generator.options import BuildOptions, DeckOptions
 
 from .test_safety import snapshot
@@ -355,7 +355,7 @@ def test_a_damaged_lock_stops_the_build_and_stays(
 def test_a_lock_of_version_1_keeps_its_guids(notes_dir, tmp_path: Path) -> None:
     """Locks written before GUID seeds: the deck name of the day made the GUIDs. The first
     build finds which name it was and keeps every note, whatever the deck is called now."""
-    from generator.identity import note_guid
+    from generator.facts.identity import note_guid
 
     folder = notes_dir({"rekognition.md": LISTS})
     first = build([folder], tmp_path / "out", 1_000, NO_SHEETS).deck

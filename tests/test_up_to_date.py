@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.sources import LOCK_NAME
+from generator.commands.cli import cli
+from generator.notes.sources import LOCK_NAME
 
 NOTE = "# Amazon Forecast\n\n- 시계열 예측 서비스이다.\n- Forecast :: 시계열 예측\n"
 FRESH = "nothing to rebuild"

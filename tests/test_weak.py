@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from generator.build import build
-from generator.cli import cli
+from generator.commands.cli import cli
+from generator.commands.weak import profile_collection
+from generator.notes.sources import LOCK_NAME
 from generator.options import BuildOptions
-from generator.sources import LOCK_NAME
-from generator.weak import profile_collection
 from tests.anki_connect_stand_in import StandIn
 from tests.anki_helpers import import_deck, open_collection
 from tests.conftest import NOW, SOURCE_NOTES

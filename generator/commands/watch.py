@@ -1,0 +1,53 @@
+"""The edge that waits for the user to save: file events under the notes folders.
+
+Rebuilding on every raw event would run a build per keystroke-save burst; watchfiles
+(Rust ``notify``) groups events and debounces them. The lock file the build itself writes,
+the output folder and hidden files are ignored, so a build never triggers the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..notes.sources import IMAGE_SUFFIXES, LOCK_NAME
+
+DEBOUNCE_MS = 300
+WATCHED_SUFFIXES = frozenset({".md", *IMAGE_SUFFIXES})
+
+
+def _relevant(path: Path, roots: list[Path], out: Path) -> bool:
+    if path.name == LOCK_NAME or path.suffix.lower() not in WATCHED_SUFFIXES:
+        return False
+    if out == path or out in path.parents:
+        return False
+    return not any(
+        part.startswith(".")
+        for root in roots
+        if root in path.parents
+        for part in path.relative_to(root).parts
+    )
+
+
+def watch_notes(targets: list[Path], out: Path) -> Iterator[list[str]]:
+    """Yield the changed note and image paths (relative to their notes folder), one list
+    per burst of saves."""
+    import logging
+
+    from watchfiles import watch
+
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # Ctrl-C is no news: we stop
+    roots = [(t if t.is_dir() else t.parent).resolve() for t in targets]
+    output = out.resolve()
+    for changes in watch(*roots, debounce=DEBOUNCE_MS, raise_interrupt=False):
+        changed = sorted(
+            _shown(Path(p), roots) for _, p in changes if _relevant(Path(p), roots, output)
+        )
+        if changed:
+            yield changed
+
+
+def _shown(path: Path, roots: list[Path]) -> str:
+    """The path as the user knows it: relative to its notes folder."""
+    root = next((r for r in roots if r in path.parents), None)
+    return path.relative_to(root).as_posix() if root else str(path)

@@ -1,0 +1,634 @@
+"""The card kinds: one small rule each, deciding whether a fact makes a good card.
+
+A card is made only where the fact's structure supports a question with one answer
+(SuperMemo's "20 rules of formulating knowledge": minimum information, no sets, no
+orphan context). Each rule answers "is there a good card here?" and returns a
+:class:`Question` or None; :data:`RECALL_RULES` is the order in which a fact's one recall
+card is looked for (the first rule that answers wins), the which-service card is a
+separate skill and is added beside it, and list cards are made from whole Markdown lists.
+:mod:`generator.deck.cards` runs the rules and settles conflicts (two cards asking the same).
+A fact no rule takes stays on its sheet; :func:`why_no_card` says why.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..facts.catalog import Catalog
+from ..facts.extract import Fact
+from ..notes.inline import plain_text
+from ..service import Service
+
+LABELS = {
+    "term": {"ko": "무엇일까요?", "ja": "何でしょう？", "en": "What is it?"},
+    "reverse": {"ko": "어떤 용어일까요?", "ja": "どの用語？", "en": "Which term?"},
+    "qa": {"ko": "답은?", "ja": "答えは？", "en": "Answer?"},
+    "which": {
+        "ko": "어떤 AWS 서비스일까요?",
+        "ja": "どの AWS サービス？",
+        "en": "Which AWS service?",
+    },
+    "cloze": {"ko": "빈칸을 채우세요", "ja": "空欄を埋めよう", "en": "Fill in the blank"},
+    "list": {"ko": "{n}가지를 모두 말해 보세요", "ja": "{n}つすべて挙げよう", "en": "Name all {n}"},
+    "ordered": {
+        "ko": "{n}단계를 순서대로 말해 보세요",
+        "ja": "{n}つを順番に挙げよう",
+        "en": "Name the {n} steps in order",
+    },
+    "removed": {"ko": "노트에서 삭제됨", "ja": "ノートから削除", "en": "Removed from the notes"},
+    "retired": {
+        "ko": "더 이상 만들지 않는 카드 (내용은 노트에 남아 있음)",
+        "ja": "作られなくなったカード（内容はノートに残っています）",
+        "en": "No longer made (the fact is still in your notes)",
+    },
+}
+WHICH_DECK = "Which service?"
+"""The shared subdeck of which-service cards: a deck named for the answer would give it away."""
+
+TERM_MAX_CHARS = 40
+"""A term longer than this is a sentence, not a term to ask about."""
+CONTEXT_PART_MAX = 40
+"""Heading-path parts longer than this (or that end a sentence) are left off fronts."""
+CLOZE_MAX_SPANS = 3
+CLOZE_SPAN_MAX_CHARS = 40
+CLOZE_MIN_REST = 12
+"""A cloze needs this many characters of sentence around its blanks to be answerable."""
+FACT_MAX_CHARS = 250
+"""Longer facts are several ideas: no inferred card (SuperMemo rule 4, minimum information)."""
+LIST_MIN_ITEMS, LIST_MAX_ITEMS = 3, 7
+LIST_ITEM_MAX_CHARS = 40
+LIST_MAX_CHARS = 200
+WHICH_MIN_CHARS = 12
+"""Minimum width of what the mask leaves (CJK characters count two): "翻訳サービス" is enough."""
+WHICH_MAX_CHARS = 220
+WHICH_MIN_DISTINCT_WORDS = 2
+MASK = "＿＿＿"
+
+BACK_REFERENCE = re.compile(
+    r"^(?:이는|이를|이것|이러한|이런|이에|이와|이로|이 |그는|그것|그러나|그리고|그래서|하지만|"
+    r"또한|또 |즉[,\s]|따라서|예를 들어|예:|앞의|앞서|위의|위와|これ|それ|この|その|また|つまり|"
+    r"ただし|しかし|例えば|上記|前述|"
+    r"(?:this|that|these|those|it|they|also|however|for example|e\.g\.|the above|the previous)\b)",
+    re.IGNORECASE,
+)
+"""Openings that lean on a sentence the card would not show (rule: no orphan context)."""
+_BOILERPLATE = re.compile(
+    r"과금|요금|가격|비용|GB당|pricing|price|billing|\bcost|CloudWatch|CloudTrail|\bIAM\b|로그|"
+    r"logging|암호화|encrypt|\bKMS\b|\bVPC\b|리전|\bregion|\bSDK\b|콘솔|console|무료|free tier|"
+    r"料金|課金|ログ|暗号化",
+    re.IGNORECASE,
+)
+"""What many services share (pricing, logging, security plumbing): never a which-card clue."""
+_THIS_SERVICE = re.compile(
+    r"^(?:이 (?:AWS )?서비스|본 서비스|해당 서비스|このサービス|本サービス|this (?:AWS )?service|"
+    r"the service)",
+    re.IGNORECASE,
+)
+"""An opening that names the service the fact sits under: masked like its name."""
+_SENTENCE_END = re.compile(r"(?:[.。!?！？]|다|요|です|ます)$")
+_STEP_WORDS = re.compile(
+    r"단계|절차|순서|수명 ?주기|생명 ?주기|라이프 ?사이클|프로세스|과정|lifecycle|life cycle|"
+    r"steps?\b|stages?\b|phases?\b|procedure|手順|ステップ|段階|ライフサイクル|流れ",
+    re.IGNORECASE,
+)
+_INTRODUCES = re.compile(
+    r"(?:다음과 같습니다|다음이 포함됩니다|다음을 포함합니다|다음과 같다|다음과 같은|"
+    r"次のとおり|以下の通り|following|[:：])[.。]?$",
+    re.IGNORECASE,
+)
+"""A first list item that announces the others: the question, not a member."""
+_EXAMPLE_VALUE = re.compile(r"[=<>+*/^]|^[\d\s.,%:-]+$")
+_YES_NO = frozenset(
+    {"true", "false", "yes", "no", "o", "x", "참", "거짓", "예", "아니오", "はい", "いいえ"}
+)
+_WORD = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fff]{2,}|[^\W\u3040-\u30ff\u4e00-\u9fff][\w\-]+")
+"""Words: spaced words, and in unspaced Japanese the katakana and kanji runs between kana."""
+_CJK = re.compile(
+    r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u4e00-\u9fff\uac00-\ud7a3\uff00-\uffef]"
+)
+_PARTICLES = re.compile(
+    r"(?:으로|에서|에게|까지|부터|처럼|보다|이다|입니다|을|를|이|가|은|는|의|에|로|와|과|도|만)$"
+)
+_SPAN = re.compile(r"<(strong|code|mark)>(.*?)</\1>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_ANKI_CLOZE = re.compile(r"\{\{c\d+::")
+_JA_TERM = r"(?P<term>[A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fff ・（）()\-]{2,30}?)"
+_DEFINES = (
+    # Korean: "RAG란 …", "효율성 지표는 … 말합니다", "ML은 … 하위 집합입니다"
+    re.compile(r"^(?P<term>[^\s,.·]{1,20}?(?: [^\s,.·]{1,20}?){0,2}?)(?:이란|란) (?P<rest>.{8,})$"),
+    re.compile(
+        r"^(?P<term>[^\s,.·]{1,20}?(?: [^\s,.·]{1,20}?){0,2}?)(?:은|는) (?P<rest>.{8,}"
+        r"(?:말합니다|말한다|의미합니다|의미한다|뜻합니다|뜻한다|나타냅니다|나타낸다|입니다|이다)\.?)$"
+    ),
+    # Japanese: "推論パイプラインとは…", "Amazon Rekognition Videoは…サービスです" (no hiragana in
+    # the term, so a は inside a sentence is never taken for its topic)
+    re.compile(rf"^{_JA_TERM}とは[、,]?(?P<rest>.{{6,}})$"),
+    re.compile(
+        rf"^{_JA_TERM}は[、,]?(?P<rest>.{{6,}}"
+        r"(?:です|である|のこと|サービス|機能|手法)。?)$"
+    ),
+    # English: "Precision is the …", "Feature engineering refers to …"
+    re.compile(
+        r"^(?P<term>[A-Z][\w\-]*(?: [\w\-]+){0,3}?) (?:is an?|is the|are|refers to|means) "
+        r"(?P<rest>.{8,})$"
+    ),
+)
+_NOT_A_NOUN = re.compile(r"(?:있|없|하|되|않|많|같|받|주|에|에서|와|과|로|으로|까지|에게|의)$")
+"""Korean "는" after these is a verb ending or a particle ("있는", "에는"), not a topic."""
+_STATEMENT_KINDS = ("item", "statement", "lead", "quote")
+"""Fact kinds that say something in a sentence (not a term, code, image, table row or Q&A)."""
+_GENERIC_TERMS = frozenset(
+    "이 그 이것 그것 사용자 관리자 고객 우리 여러분 모델 데이터 목표 결과 방법 경우 다음 것 기능 "  # noqa: SIM905
+    "서비스 예 문제 차이 방식 작업 역할 목적 장점 단점 핵심 특징 이점 これ それ ユーザー 管理者 "
+    "モデル データ 目的 結果 方法 場合 次 機能 サービス 特徴 it this that".split()
+) | {"사용 사례", "중요한 점", "the model", "the data", "the user"}
+"""Sentence subjects too generic to ask about ("사용자는 …" is not a definition)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A card a rule found worth making, before it becomes an Anki note."""
+
+    kind: str
+    """``qa``, ``term``, ``reverse``, ``cloze``, ``which``, ``list`` or ``ordered``."""
+    facts: tuple[Fact, ...]
+    front: str
+    """HTML: the question (basic cards) or the text with ``{{c1::…}}`` (cloze cards)."""
+    back: str
+    """HTML answer; empty for cloze cards."""
+    label: str
+    context: str
+    """HTML: the short heading path the question is asked in."""
+    extra: str = ""
+    deck: str = ""
+    """Subdeck; empty for the subject's own."""
+    explicit: bool = False
+    """Written with card syntax by the user: never dropped by the planner."""
+
+    @property
+    def model(self) -> str:
+        return "cloze" if self.kind == "cloze" else "basic"
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """What the rules may consult beyond the fact itself."""
+
+    catalog: Catalog
+    render: Callable[[str], str]
+    """Markdown → sanitized card HTML."""
+    words_by_service: dict[str, set[str]]
+    """Which services' facts use each word (to tell a distinctive capability)."""
+    file_langs: dict[str, str]
+    """Each note file's language: labels follow the note, not the words of one fact."""
+    had_which: Callable[[Fact], bool]
+    """Whether the last build gave the fact a which card: corpus-wide distinctiveness may
+    change with any edit, but a card once made is never taken away."""
+    every_note: bool = True
+    """Whether the facts are all the notes' (see :attr:`generator.facts.extract.Notes.every_note`):
+    a build of some notes cannot tell a distinctive capability, and makes no new which
+    card (it keeps those it had)."""
+
+
+def label(kind: str, lang: str, **numbers: int) -> str:
+    return LABELS[kind].get(lang, LABELS[kind]["en"]).format(**numbers)
+
+
+def is_sentence(text: str) -> bool:
+    """Too long for a heading, or it ends a sentence: never shown as context."""
+    return len(text) > CONTEXT_PART_MAX or bool(_SENTENCE_END.search(text.rstrip()))
+
+
+def context_html(parts: tuple[str, ...]) -> str:
+    """The heading path as a front shows it: short headings only, never a sentence."""
+    return " › ".join(html.escape(part) for part in parts if part and not is_sentence(part))
+
+
+def fact_context(fact: Fact) -> str:
+    return context_html((fact.subject, *fact.path))
+
+
+def _lang(fact: Fact, corpus: Corpus) -> str:
+    return corpus.file_langs.get(fact.file, fact.lang)
+
+
+def leans_on_context(text: str) -> bool:
+    return bool(BACK_REFERENCE.match(text.strip()))
+
+
+def _ask(kind: str, fact: Fact, corpus: Corpus, front: str, back: str, **more: object) -> Question:
+    return Question(
+        kind,
+        (fact,),
+        front,
+        back,
+        label(kind, _lang(fact, corpus)),
+        fact_context(fact),
+        explicit=bool(fact.explicit),
+        **more,  # type: ignore[arg-type]
+    )
+
+
+# --- recall rules: the first that answers gives the fact its card ----------------------------
+
+
+def question_answer(fact: Fact, corpus: Corpus) -> Question | None:
+    """``Q: …`` / ``A: …`` written by the user: exactly that card."""
+    if fact.kind != "qa":
+        return None
+    return _ask("qa", fact, corpus, corpus.render(fact.term), corpus.render(fact.definition))
+
+
+def written_cloze(fact: Fact, corpus: Corpus) -> Question | None:
+    """``{{c1::…}}`` or ``==highlight==`` written by the user: every span is a blank."""
+    if fact.kind in ("image", "code", "qa"):
+        return None
+    rendered = corpus.render(fact.markdown)
+    if _ANKI_CLOZE.search(rendered):
+        text = rendered
+    elif "<mark>" in rendered:
+        text = _blanks(rendered, lambda tag, _inner: tag == "mark", limit=None)
+    else:
+        return None
+    return Question(
+        "cloze",
+        (fact,),
+        text,
+        "",
+        label("cloze", _lang(fact, corpus)),
+        fact_context(fact),
+        explicit=True,
+    )
+
+
+def term(fact: Fact, corpus: Corpus) -> Question | None:
+    """``X: Y``, ``**X**: Y``, `` `X` → Y``, ``X :: Y``: X asks, Y answers (one idea each)."""
+    if fact.kind != "term" or not fact.definition:
+        return None
+    words = plain_text(fact.term)
+    if not fact.explicit and (
+        len(words) > TERM_MAX_CHARS or leans_on_context(words) or _names_subject(fact, corpus)
+    ):
+        return None
+    front = f"<b>{corpus.render(fact.term)}</b>"
+    return _ask("term", fact, corpus, front, corpus.render(fact.definition))
+
+
+def _names_subject(fact: Fact, corpus: Corpus) -> bool:
+    """``lex: …`` in the Amazon Lex deck: the deck gives the term away (a which card asks
+    the useful question instead)."""
+    words = plain_text(fact.term).casefold()
+    named = corpus.catalog.lookup(words)
+    if named is not None:
+        return corpus.catalog.owner(named).name == fact.subject
+    return fact.subject_kind == "service" and words in fact.subject.casefold()
+
+
+def definition(fact: Fact, corpus: Corpus) -> Question | None:
+    """A sentence that defines its own subject ("효율성 지표는 …", "XとはY", "X is Y"):
+    the subject asks, the sentence answers."""
+    if fact.kind not in _STATEMENT_KINDS or len(fact.text) > FACT_MAX_CHARS:
+        return None
+    for pattern in _DEFINES:
+        match = pattern.match(fact.text)
+        if match is None:
+            continue
+        subject = match.group("term").strip()
+        named = corpus.catalog.lookup(subject)
+        if (
+            subject.casefold() in _GENERIC_TERMS
+            or _NOT_A_NOUN.search(subject)
+            or leans_on_context(subject)
+            or (named is not None and _names_service(fact.subject, named, corpus.catalog))
+        ):  # "Amazon Q Business는 …" ten times over: that is the which card's job
+            return None
+        front = f"<b>{html.escape(subject)}</b>"
+        return _ask("term", fact, corpus, front, corpus.render(fact.markdown))
+    return None
+
+
+def keyword_cloze(fact: Fact, corpus: Corpus) -> Question | None:
+    """Bold and code spans that name a keyword become blanks (never an example value, a
+    yes/no, a gloss in parentheses, or most of the sentence)."""
+    if fact.kind not in _STATEMENT_KINDS or len(fact.text) > FACT_MAX_CHARS:
+        return None
+    if leans_on_context(fact.text) or _is_title(fact):
+        return None
+    rendered = corpus.render(fact.markdown)
+    spans = [(tag, inner) for tag, inner in _SPAN.findall(rendered) if _is_keyword(tag, inner)]
+    if not spans:
+        return None
+    rest = len(fact.text) - sum(len(_words_of(inner)) for _, inner in spans)
+    if rest < CLOZE_MIN_REST:
+        return None
+    chosen = {inner for _, inner in spans[:CLOZE_MAX_SPANS]}
+    text = _blanks(rendered, lambda _tag, inner: inner in chosen and not _in_gloss(rendered, inner))
+    if "{{c" not in text:
+        return None
+    return Question(
+        "cloze", (fact,), text, "", label("cloze", _lang(fact, corpus)), fact_context(fact)
+    )
+
+
+RECALL_RULES: tuple[tuple[str, Callable[[Fact, Corpus], Question | None]], ...] = (
+    ("qa", question_answer),
+    ("written cloze", written_cloze),
+    ("term", term),
+    ("definition", definition),
+    ("keyword cloze", keyword_cloze),
+)
+
+
+def reverse(fact: Fact, corpus: Corpus) -> Question | None:
+    """``X ::: Y``: the user asked for both directions; Y asks for X too."""
+    if fact.explicit != "pair":
+        return None
+    front = corpus.render(fact.definition)
+    back = f"<b>{corpus.render(fact.term)}</b>"
+    return _ask("reverse", fact, corpus, front, back)
+
+
+def _is_title(fact: Fact) -> bool:
+    """An item that titles the items below it ("Amazon Q Business의 이점", "다음과 같습니다.")
+    announces; it states nothing to recall."""
+    return fact.kind == "lead" and (
+        not _SENTENCE_END.search(fact.text.rstrip()) or bool(_INTRODUCES.search(fact.text))
+    )
+
+
+def _words_of(inner: str) -> str:
+    return html.unescape(_TAG.sub("", inner))
+
+
+def _is_keyword(tag: str, inner: str) -> bool:
+    words = _words_of(inner).strip()
+    return (
+        2 <= len(words) <= CLOZE_SPAN_MAX_CHARS
+        and not words.startswith(("(", "（"))
+        and not _EXAMPLE_VALUE.search(words)
+        and words.casefold() not in _YES_NO
+        and (tag != "code" or not words.isupper() or len(words) > 3)
+    )
+
+
+def _in_gloss(rendered: str, inner: str) -> bool:
+    """``재조정(<b>re-rank</b>)``: a gloss repeats the word before it; blanking it asks nothing."""
+    for match in re.finditer(r"<(strong|code|mark)>" + re.escape(inner), rendered):
+        if rendered[: match.start()].rstrip().endswith(("(", "（")):
+            return True
+    return False
+
+
+def _blanks(
+    rendered: str, chosen: Callable[[str, str], bool], limit: int | None = CLOZE_MAX_SPANS
+) -> str:
+    """Chosen spans become ``{{c1::…}}``, ``{{c2::…}}`` … (one card each)."""
+    counter = 0
+
+    def wrap(match: re.Match[str]) -> str:
+        nonlocal counter
+        tag, inner = match.group(1), match.group(2)
+        if not chosen(tag, inner) or (limit is not None and counter >= limit):
+            return match.group(0)
+        counter += 1
+        return f"<{tag}>{{{{c{counter}::{inner}}}}}</{tag}>"
+
+    return _SPAN.sub(wrap, rendered)
+
+
+# --- which service ------------------------------------------------------------------------
+
+
+def answer_service(fact: Fact, catalog: Catalog) -> Service | None:
+    """The service — or feature, where the note names one — a fact is a capability of."""
+    if fact.about:
+        return catalog.services[fact.about]
+    if fact.subject_kind != "service":
+        return None
+    feature = catalog.lookup(fact.path[0]) if len(fact.path) == 1 else None
+    if feature is not None and feature.parent == fact.subject:
+        return feature
+    return catalog.services.get(fact.subject) if not fact.path else None
+
+
+def which_service(fact: Fact, corpus: Corpus) -> Question | None:
+    """A capability only one service fits, its names masked: "Which AWS service …?".
+
+    Only statements that open with the service's name or sit right under its title (the
+    note's own description of it); never boilerplate many services share, never a fact
+    that leans on an earlier sentence. Answered at feature level where the note names one.
+    """
+    if fact.kind not in (*_STATEMENT_KINDS, "term") or (fact.kind == "term" and (not fact.about)):
+        return None
+    catalog = corpus.catalog
+    service = answer_service(fact, catalog)
+    direct = bool(fact.about) or not fact.path  # the note's own description of the service
+    source = plain_text(fact.definition) if fact.kind == "term" else fact.text
+    source = _THIS_SERVICE.sub(MASK, source)
+    if service is None or leans_on_context(source) or _BOILERPLATE.search(source):
+        return None
+    owner = catalog.owner(service)
+    if any(
+        not _names_service(service.name, named, catalog) for _, _, named in catalog.mentions(source)
+    ):
+        return None  # another service or feature named: a mask there would mislead
+    names = [*catalog.names_of(owner), *_short_forms(catalog.names_of(owner))]
+    masked = mask_names(source, names)
+    left = masked.replace(MASK, "").strip(" :：,、")
+    if not WHICH_MIN_CHARS <= _width(left) <= 2 * WHICH_MAX_CHARS or _names_any(masked, names):
+        return None
+    if not _distinctive(fact, owner.name, corpus, 1 if direct else WHICH_MIN_DISTINCT_WORDS):
+        return None
+    context = context_html(tuple(p for p in fact.path if not _names_any(p, names)))
+    front = html.escape(masked).replace(MASK, f'<span class="mask">{MASK}</span>')
+    back = f"<b>{html.escape(service.name)}</b>"
+    if service is not owner:
+        back += f" · {html.escape(owner.name)}"
+    extra = html.escape(owner.category) + "<br>" + corpus.render(fact.markdown)
+    return Question(
+        "which",
+        (fact,),
+        front,
+        back,
+        label("which", _lang(fact, corpus)),
+        context,
+        extra=extra,
+        deck=WHICH_DECK,
+    )
+
+
+def _names_service(name: str, named: Service, catalog: Catalog) -> bool:
+    """Whether a name found in text stands for the service ``name`` (or its parent): itself,
+    its owner, or a short form of it ("Amazon Q" in an Amazon Q Business note)."""
+    service = catalog.services.get(name)
+    owner = catalog.owner(service) if service is not None else None
+    return any(
+        candidate is not None
+        and (named is candidate or candidate.name.startswith(named.name + " "))
+        for candidate in (service, owner)
+    )
+
+
+def _distinctive(fact: Fact, service: str, corpus: Corpus, needed: int) -> bool:
+    """Words no other service's facts use: the capability singles the service out."""
+    if corpus.had_which(fact):
+        return True
+    if not corpus.every_note:  # the other notes' services may use these words too
+        return False
+    unique = [w for w in words(fact.text) if corpus.words_by_service.get(w) == {service}]
+    return len(unique) >= needed
+
+
+def _width(text: str) -> int:
+    """Length as read: a Hangul, kana or kanji character says as much as two letters."""
+    return len(text) + len(_CJK.findall(text))
+
+
+def _short_forms(names: list[str]) -> list[str]:
+    """ "Amazon Q" of "Amazon Q Business": a leading part of a name gives it away too."""
+    forms: list[str] = []
+    for name in names:
+        parts = name.split()
+        if parts[0].casefold() in ("amazon", "aws") and len(parts) > 2:
+            forms.extend(" ".join(parts[:count]) for count in range(2, len(parts)))
+    return forms
+
+
+def _names_any(text: str, names: list[str]) -> bool:
+    """A name left in the text, e.g. inside a longer word ("GetPersonalizedRanking")."""
+    folded = text.casefold()
+    return any(name.casefold() in folded for name in names)
+
+
+def mask_names(text: str, names: list[str]) -> str:
+    """Replace every spelling of a service (case-insensitive, whole words) with ＿＿＿."""
+    masked = _mask_pattern(tuple(sorted(set(names), key=len, reverse=True))).sub(MASK, text)
+    return _PREFIXED_MASK.sub(MASK, masked)
+
+
+_PREFIXED_MASK = re.compile(r"(?:(?:amazon|aws)\s*)+" + MASK, re.IGNORECASE)
+_MASK_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _mask_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    if names not in _MASK_PATTERNS:
+        pattern = "|".join(r"\s+".join(re.escape(w) for w in name.split()) for name in names)
+        _MASK_PATTERNS[names] = re.compile(
+            rf"(?<![A-Za-z0-9])(?:{pattern})(?![A-Za-z0-9])", re.IGNORECASE
+        )
+    return _MASK_PATTERNS[names]
+
+
+def words(text: str) -> set[str]:
+    return {_PARTICLES.sub("", w.casefold()) for w in _WORD.findall(text)} - {""}
+
+
+# --- lists -------------------------------------------------------------------------------
+
+
+def list_question(items: list[Fact], corpus: Corpus) -> Question | None:
+    """A whole Markdown list of 3–7 short siblings: name them all (in order, for numbered
+    lists and steps). Never sentences of a paragraph, never a list with an item missing."""
+    first = items[0]
+    place = first.list_place
+    if place is None or len(items) != place.size:
+        return None
+    path = _list_path(first)
+    title = path[-1] if path else first.subject
+    if _INTRODUCES.search(first.text):  # "- … 단계는 다음과 같습니다." and the steps below
+        title, items = first.text, items[1:]
+    if not LIST_MIN_ITEMS <= len(items) <= LIST_MAX_ITEMS:
+        return None
+    first = items[0]
+    if (not path and first.subject_kind == "service") or any(
+        f.no_card or (f.subject, _list_path(f)) != (first.subject, path) for f in items
+    ):  # a heading names the set; under a bare service "name all 4" asks "4 what?"
+        return None
+    terms = all(f.kind == "term" for f in items)
+    labels = [plain_text(f.term) if terms else f.text for f in items]
+    if (
+        any(
+            len(text) > LIST_ITEM_MAX_CHARS
+            or f.kind in ("image", "code")
+            or _SENTENCE_END.search(text.rstrip())
+            for text, f in zip(labels, items, strict=True)
+        )
+        or sum(map(len, labels)) > LIST_MAX_CHARS
+    ):  # statements are not members of a set (SuperMemo rule 9: avoid sets)
+        return None
+    ordered = place.ordered or bool(_STEP_WORDS.search(title))
+    kind = "ordered" if ordered else "list"
+    tag = "ol" if ordered else "ul"
+    shown = [corpus.render(f.term) if terms else corpus.render(f.markdown) for f in items]
+    back = f"<{tag}>" + "".join(f"<li>{item}</li>" for item in shown) + f"</{tag}>"
+    lang = _lang(first, corpus)
+    return Question(
+        kind,
+        tuple(items),
+        f"<b>{html.escape(title)}</b>",
+        back,
+        label(kind, lang, n=len(items)),
+        context_html((first.subject, *path[:-1])) if path else "",
+    )
+
+
+HEADING_MAX_FACTS = 3
+HEADING_MAX_CHARS = 220
+
+
+def heading_question(facts: list[Fact], corpus: Corpus) -> Question | None:
+    """What the note says right under a short heading, asked for by the heading ("투명성" →
+    its one or two sentences): a node with a short child is a term and its definition.
+    A sentence that points back ("이를 통해 …") is answered together with the one before."""
+    first = facts[0]
+    if (
+        len(facts) > HEADING_MAX_FACTS
+        or (not first.path and first.subject_kind == "service")
+        or any(f.no_card or f.kind not in _STATEMENT_KINDS for f in facts)
+        or any(_is_title(f) for f in facts)
+        or sum(len(f.text) for f in facts) > HEADING_MAX_CHARS
+        or leans_on_context(first.text)
+    ):
+        return None
+    title = first.path[-1] if first.path else first.subject
+    if is_sentence(title) or title.casefold() in _GENERIC_TERMS:
+        return None
+    shown = [corpus.render(f.markdown) for f in facts]
+    back = (
+        shown[0] if len(shown) == 1 else "<ul>" + "".join(f"<li>{s}</li>" for s in shown) + "</ul>"
+    )
+    return Question(
+        "term",
+        tuple(facts),
+        f"<b>{html.escape(title)}</b>",
+        back,
+        label("term", _lang(first, corpus)),
+        context_html((first.subject, *first.path[:-1])) if first.path else "",
+    )
+
+
+def _list_path(fact: Fact) -> tuple[str, ...]:
+    """The path of the list a fact is an item of: an item with sub-items (``- 비지도 학습 :
+    …`` over its own bullets) puts its own name on its path; the list is one level up."""
+    if fact.path and fact.kind == "term" and fact.path[-1] == plain_text(fact.term):
+        return fact.path[:-1]
+    return fact.path
+
+
+# --- why not -----------------------------------------------------------------------------
+
+
+def why_no_card(fact: Fact) -> str:
+    """Why a fact got no card, in words that say what to write to get one."""
+    if fact.no_card:
+        return "marked nocard"
+    if fact.kind in ("image", "code", "html", "row"):
+        return f"a {fact.kind} is for the sheet"
+    if leans_on_context(fact.text):
+        return "starts by pointing at an earlier sentence (이는/これは/This…)"
+    if len(fact.text) > FACT_MAX_CHARS:
+        return "too long for one card: split it, or write Q:/A:"
+    return "no term, keyword or short list to ask about: write Q:/A:, X :: Y or ==keyword=="

@@ -1,0 +1,52 @@
+"""The facts.json document (CONTRACT.md): the facts as data, for scripts and for a look at
+what cheatdeck understood (``cheatdeck facts --json`` prints the same)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .extract import Notes
+
+FACTS_VERSION = 1
+
+
+def facts_document(notes: Notes, cards: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
+    """The facts.json document (CONTRACT.md), plus the skipped lines for review.
+
+    ``cards`` (fact id → card kinds) adds each fact's ``cards`` list, ``[]`` for none."""
+    return {
+        "version": FACTS_VERSION,
+        "subjects": [
+            {"name": s.name, "kind": s.kind, "slug": s.slug, "category": s.category}
+            for s in notes.subjects
+        ],
+        "facts": [
+            {
+                "id": f.id,
+                "subject": f.subject,
+                "subject_kind": f.subject_kind,
+                "path": list(f.path),
+                "text": f.text,
+                "kind": f.kind,
+                "lang": f.lang,
+                "source": {"file": f.file, "line": f.line, "end_line": f.end_line},
+                "also": list(f.also),
+                "tags": list(f.tags),
+                **({"cards": sorted(set(cards.get(f.id, ())))} if cards is not None else {}),
+            }
+            for f in notes.facts
+        ],
+        "skipped": [{"file": s.file, "line": s.line, "reason": s.reason} for s in notes.skipped],
+    }
+
+
+def facts_json(notes: Notes, cards: dict[str, tuple[str, ...]] | None = None) -> str:
+    """facts.json with one subject, fact or skipped line per line: readable, diff-friendly,
+    and fast (``json.dumps`` with ``indent`` falls back to a pure-Python encoder)."""
+    document = facts_document(notes, cards)
+    parts = [f'{{"version": {document["version"]}']
+    for key in ("subjects", "facts", "skipped"):
+        items = ",\n  ".join(json.dumps(item, ensure_ascii=False) for item in document[key])
+        parts.append(f'"{key}": [\n  {items}\n]' if items else f'"{key}": []')
+    return ",\n".join(parts) + "}\n"

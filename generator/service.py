@@ -1,0 +1,23 @@
+"""What a catalog entry is, as plain data: the services cheatdeck ships
+(:mod:`generator.facts.catalog`) and those a user adds in cheatdeck.toml
+(:class:`generator.options.CatalogExtension`) are the same kind of thing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """One catalog entry."""
+
+    name: str
+    """Canonical display name, e.g. "Amazon Forecast"."""
+    category: str
+    """What kind of service it is; features inherit their parent's."""
+    aliases: tuple[str, ...]
+    """Other spellings that always name the service."""
+    words: tuple[str, ...]
+    """Spellings that are ordinary words: they name the service only alone or prefixed."""
+    parent: str | None
+    """For a feature, the service it belongs to."""
