@@ -590,13 +590,13 @@ def build(
             outputs[out / "deck.apkg"] = package
             _save_memo(card_memo, list, out / CARD_MEMO, outputs, loaded.notes.every_note)
             lock = record_notes(lock, _notes_by_fact(plan), loaded.identified.scope)
-            kinds = plan.kinds
+            cards = plan.cards
         else:
             scoped = loaded.identified.scoped_lock()
-            from .deck.cards import card_kinds
+            from .deck.cards import cards_of_facts
 
-            kinds, _ = card_kinds(loaded.notes, scoped, options.deck_options)
-        outputs[out / "facts.json"] = facts_json(loaded.notes, kinds).encode()
+            cards, _ = cards_of_facts(loaded.notes, scoped, options.deck_options)
+        outputs[out / "facts.json"] = facts_json(loaded.notes, cards).encode()
         _save_memo(parsed, outline_record, out / OUTLINE_MEMO, outputs, loaded.notes.every_note)
         sheet_output = None
         if work is not None:

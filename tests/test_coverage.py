@@ -163,6 +163,6 @@ def test_the_whole_pipeline_never_raises(first: str, second: str) -> None:
     notes = replace(notes, facts=identified.facts)
     plan = plan_deck(notes, identified.lock, frozenset(), DeckOptions(), {}, 1)
     assert len({card.guid for card in plan.notes}) == len(plan.notes)  # one note per GUID
-    assert set(plan.kinds) | set(plan.no_card) == {fact.id for fact in notes.facts}
+    assert set(plan.cards) | set(plan.no_card) == {fact.id for fact in notes.facts}
     for sheet in plan_sheets(notes, SheetOptions(), "2026-01-01", {}):
         assert "<script" not in sheet.html

@@ -487,14 +487,14 @@ def facts_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
         cheatdeck facts source_notes/
         cheatdeck facts notes/aws.md --json | jq '.facts[0]'
     """
-    from ..deck.cards import card_kinds
+    from ..deck.cards import cards_of_facts
     from ..facts.document import facts_json
 
     loaded = _load(ctx, notes, settings)
     if settings["as_json"]:
         scoped = loaded.identified.scoped_lock()
-        kinds, _ = card_kinds(loaded.notes, scoped, _deck_options(settings))
-        sys.stdout.write(facts_json(loaded.notes, kinds))
+        cards, _ = cards_of_facts(loaded.notes, scoped, _deck_options(settings))
+        sys.stdout.write(facts_json(loaded.notes, cards))
     else:
         _print_tree(loaded.notes)
         if settings["skipped"]:
@@ -524,12 +524,13 @@ def check_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
         cheatdeck check notes/ --ignore no-card
         cheatdeck check notes/ --strict   # exit 1 on any finding (CI, pre-commit)
     """
-    from ..deck.cards import card_kinds
+    from ..deck.cards import cards_of_facts
     from ..report import counted
     from .check import check_notes
 
     loaded = _load(ctx, notes, settings)
-    _, no_card = card_kinds(loaded.notes, loaded.identified.scoped_lock(), _deck_options(settings))
+    scoped = loaded.identified.scoped_lock()
+    _, no_card = cards_of_facts(loaded.notes, scoped, _deck_options(settings))
     findings = [
         finding
         for finding in check_notes(loaded.notes, loaded.outlines, loaded.note_set, no_card)
@@ -578,7 +579,8 @@ def _planned(loaded: Loaded, settings: dict[str, Any]) -> DeckPlan:
     from ..deck.cards import plan_deck
 
     scoped = loaded.identified.scoped_lock()
-    return plan_deck(loaded.notes, scoped, frozenset(), _deck_options(settings), {}, 0)
+    options, seed = _deck_options(settings), loaded.identified.seed
+    return plan_deck(loaded.notes, scoped, frozenset(), options, {}, 0, seed=seed)
 
 
 def _subject_rows(loaded: Loaded, plan: DeckPlan) -> list[dict[str, Any]]:
@@ -613,6 +615,35 @@ _ANKI_TIMEOUT = click.option(
     show_default=True,
     help="Seconds to wait for Anki to import or answer (a large collection takes longer).",
 )
+
+
+@cli.command("explain")
+@click.argument("place", metavar="FILE:LINE")
+@_deck_choices
+@click.pass_context
+def explain_command(ctx: click.Context, /, place: str, **settings: Any) -> None:
+    """Why the fact(s) on a line got their subject, `also` and cards — or no card.
+
+    Each decision is told by the rule that made it, by name; a title's line tells which
+    facts it chose the subject of. FILE is a note (or its path inside source_notes/); the
+    whole notes folder it belongs to is read, as a build reads it.
+
+    \b
+    Example:
+        cheatdeck explain notes/aws.md:12
+    """
+    from ..notes.sources import notes_folder_of
+    from .explain import explain, parse_place
+
+    try:
+        path, line = parse_place(place, DEFAULT_NOTES)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="FILE:LINE") from None
+    folder = notes_folder_of(path)
+    loaded = _load(ctx, (folder,), settings)
+    relative = path.resolve().relative_to(folder).as_posix()
+    lines = _run(lambda: explain(loaded, _planned(loaded, settings), relative, line))
+    click.echo("\n".join(lines))
 
 
 @cli.command("push")

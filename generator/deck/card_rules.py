@@ -167,6 +167,8 @@ class Question:
     """Subdeck; empty for the subject's own."""
     explicit: bool = False
     """Written with card syntax by the user: never dropped by the planner."""
+    rule: str = ""
+    """The name of the rule that asked it (see :data:`CARD_RULES`), for ``explain``."""
 
     @property
     def model(self) -> str:
@@ -529,6 +531,13 @@ def words(text: str) -> set[str]:
 # --- lists -------------------------------------------------------------------------------
 
 
+EXTRA_RULES: tuple[tuple[str, Callable[[Fact, Corpus], Question | None]], ...] = (
+    ("reverse", reverse),
+    ("which service", which_service),
+)
+"""Cards a fact gets beside its recall card: other skills than recalling it."""
+
+
 def list_question(items: list[Fact], corpus: Corpus) -> Question | None:
     """A whole Markdown list of 3–7 short siblings: name them all (in order, for numbered
     lists and steps). Never sentences of a paragraph, never a list with an item missing."""
@@ -632,3 +641,12 @@ def why_no_card(fact: Fact) -> str:
     if len(fact.text) > FACT_MAX_CHARS:
         return "too long for one card: split it, or write Q:/A:"
     return "no term, keyword or short list to ask about: write Q:/A:, X :: Y or ==keyword=="
+
+
+GROUP_RULES: tuple[tuple[str, Callable[[list[Fact], Corpus], Question | None]], ...] = (
+    ("list", list_question),
+    ("heading", heading_question),
+)
+"""Cards about several facts at once: a whole Markdown list, the facts under one heading."""
+CARD_RULES = tuple(name for name, _ in (*RECALL_RULES, *EXTRA_RULES, *GROUP_RULES))
+"""Every card rule's name, in the order the planner asks them."""

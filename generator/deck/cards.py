@@ -34,7 +34,7 @@ from ..notes.inline import (
 from ..options import REMOVED_TAG, DeckOptions
 from ..store.memo import Memo
 from . import card_rules
-from .card_rules import LABELS, RECALL_RULES, Corpus, Question
+from .card_rules import EXTRA_RULES, GROUP_RULES, LABELS, RECALL_RULES, Corpus, Question
 
 MOVED_TAG = "cheatdeck::moved"
 SAME_QUESTION = "asks the same question as another card with a different answer"
@@ -66,6 +66,8 @@ class CardNote:
     facts: tuple[str, ...] = ()
     """Every fact the note asks about: each one's lock entry remembers the note, so a list
     keeps its note whichever item comes first or is rewritten."""
+    rule: str = ""
+    """The card rule that asked its question (see :data:`generator.deck.card_rules.CARD_RULES`)."""
 
     def field(self, name: str) -> str:
         return dict(self.fields)[name]
@@ -86,8 +88,8 @@ class DeckPlan:
     """GUIDs of notes the last build did not have."""
     updated: tuple[str, ...] = ()
     """GUIDs of notes that read differently than in the last build."""
-    kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Fact id → the kinds of the cards it is on (``[]`` in facts.json when none)."""
+    cards: dict[str, tuple[CardMade, ...]] = field(default_factory=dict)
+    """Fact id → the cards it is on, each its kind and rule (none: not in the dict)."""
     no_card: dict[str, str] = field(default_factory=dict)
     """Fact id → why it has no card (so the user can add card syntax)."""
 
@@ -103,6 +105,8 @@ def media_name(path: str, content: bytes) -> str:
     return f"cheatdeck-{hashlib.sha256(content).hexdigest()[:16]}.{suffix}"
 
 
+CardMade = tuple[str, str]
+"""A card a fact is on: its kind and the rule that asked it."""
 CardHtml = tuple[str, tuple[str, ...]]
 """A card's HTML and the images (note paths) it shows."""
 
@@ -246,6 +250,7 @@ def _note(question: Question, guid: str, options: DeckOptions, moved: frozenset[
         key_fact=first.id,
         namespace=_namespace(question),
         facts=tuple(fact.id for fact in question.facts),
+        rule=question.rule,
     )
 
 
@@ -327,28 +332,32 @@ def plan_questions(
     recalled: set[str] = set()
     turned_off: set[str] = set()
 
-    def wanted(question: Question | None) -> Question | None:
+    def asked(name: str, question: Question | None) -> Question | None:
+        """The question, named by its rule, unless its kind is turned off."""
         if question is not None and question.kind in skip_kinds:
             turned_off.update(fact.id for fact in question.facts)
             return None
-        return question
+        return replace(question, rule=name) if question is not None else None
 
     for fact in notes.facts:
         if fact.no_card:
             continue
-        recall = next((q for _, rule in RECALL_RULES if (q := wanted(rule(fact, corpus)))), None)
+        recall = next(
+            (q for name, rule in RECALL_RULES if (q := asked(name, rule(fact, corpus)))), None
+        )
         if recall is not None:
             recalled.add(fact.id)
-        extra = (card_rules.reverse(fact, corpus), card_rules.which_service(fact, corpus))
-        questions.extend(q for q in (recall, *map(wanted, extra)) if q is not None)
+        extra = [asked(name, rule(fact, corpus)) for name, rule in EXTRA_RULES]
+        questions.extend(q for q in (recall, *extra) if q is not None)
+    (list_rule, whole_list), (heading_rule, under_heading) = GROUP_RULES
     for items in _lists(notes.facts):
-        found = wanted(card_rules.list_question(items, corpus))
+        found = asked(list_rule, whole_list(items, corpus))
         if found is not None:
             questions.append(found)
             recalled.update(fact.id for fact in items)
     for facts in _under_headings(notes.facts):
         if not any(fact.id in recalled for fact in facts):
-            found = wanted(card_rules.heading_question(facts, corpus))
+            found = asked(heading_rule, under_heading(facts, corpus))
             questions.extend([found] if found is not None else [])
     kept, clashes = _one_answer_per_question(questions)
     on_cards = {fact.id for question in kept for fact in question.facts}
@@ -421,21 +430,21 @@ def corpus_for(notes: Notes, lock: dict[str, Entry], renderer: _Renderer) -> Cor
     )
 
 
-def card_kinds(
+def cards_of_facts(
     notes: Notes, lock: dict[str, Entry], options: DeckOptions
-) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    """Fact id → kinds of its cards, and fact id → why it has none (no deck is made)."""
+) -> tuple[dict[str, tuple[CardMade, ...]], dict[str, str]]:
+    """Fact id → its cards (kind, rule), and fact id → why it has none (no deck is made)."""
     corpus = corpus_for(notes, lock, _Renderer({}))
     questions, reasons = plan_questions(notes, corpus, options.skip_kinds)
-    return _kinds(questions), reasons
+    return _cards_by_fact(questions), reasons
 
 
-def _kinds(questions: list[Question]) -> dict[str, tuple[str, ...]]:
-    kinds: dict[str, list[str]] = defaultdict(list)
+def _cards_by_fact(questions: list[Question]) -> dict[str, tuple[CardMade, ...]]:
+    found: dict[str, list[CardMade]] = defaultdict(list)
     for question in questions:
         for fact in question.facts:
-            kinds[fact.id].append(question.kind)
-    return {fact_id: tuple(found) for fact_id, found in kinds.items()}
+            found[fact.id].append((question.kind, question.rule))
+    return {fact_id: tuple(cards) for fact_id, cards in found.items()}
 
 
 def plan_deck(
@@ -481,7 +490,7 @@ def plan_deck(
             for card in cards
             if card.guid in previous and previous[card.guid].digest != card.digest
         ),
-        kinds=_kinds(questions),
+        cards=_cards_by_fact(questions),
         no_card=reasons,
     )
 

@@ -9,12 +9,15 @@ from typing import Any
 from .extract import Notes
 
 FACTS_VERSION = 1
+CardsOfFacts = dict[str, tuple[tuple[str, str], ...]]
+"""Fact id → the cards it is on, each as (kind, rule): what the deck stage decided."""
 
 
-def facts_document(notes: Notes, cards: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
+def facts_document(notes: Notes, cards: CardsOfFacts | None = None) -> dict[str, Any]:
     """The facts.json document (CONTRACT.md), plus the skipped lines for review.
 
-    ``cards`` (fact id → card kinds) adds each fact's ``cards`` list, ``[]`` for none."""
+    ``cards`` adds each fact's ``cards`` (its card kinds, ``[]`` for none) and
+    ``card_rules`` (each card's kind and the rule that made it)."""
     return {
         "version": FACTS_VERSION,
         "subjects": [
@@ -33,7 +36,8 @@ def facts_document(notes: Notes, cards: dict[str, tuple[str, ...]] | None = None
                 "source": {"file": f.file, "line": f.line, "end_line": f.end_line},
                 "also": list(f.also),
                 "tags": list(f.tags),
-                **({"cards": sorted(set(cards.get(f.id, ())))} if cards is not None else {}),
+                "subject_by": {"rule": f.subject_by[0], "line": f.subject_by[1]},
+                **(_cards(cards.get(f.id, ())) if cards is not None else {}),
             }
             for f in notes.facts
         ],
@@ -41,7 +45,14 @@ def facts_document(notes: Notes, cards: dict[str, tuple[str, ...]] | None = None
     }
 
 
-def facts_json(notes: Notes, cards: dict[str, tuple[str, ...]] | None = None) -> str:
+def _cards(made: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    return {
+        "cards": sorted({kind for kind, _ in made}),
+        "card_rules": [{"kind": kind, "rule": rule} for kind, rule in made],
+    }
+
+
+def facts_json(notes: Notes, cards: CardsOfFacts | None = None) -> str:
     """facts.json with one subject, fact or skipped line per line: readable, diff-friendly,
     and fast (``json.dumps`` with ``indent`` falls back to a pure-Python encoder)."""
     document = facts_document(notes, cards)

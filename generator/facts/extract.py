@@ -3,7 +3,8 @@
 Input: one :class:`~generator.notes.parse.Outline` per note and the images beside the notes.
 Output: :class:`Notes` — every fact with its subject, path, plain text, kind, language and
 source line, plus what was skipped and why. The subject rules (documented in the README,
-"How cheatdeck reads your notes"):
+"How cheatdeck reads your notes"; :data:`SUBJECT_RULES` names them, and every fact records
+which one chose its subject and the title line it read, ``subject_by``):
 
 1. A title that names a catalog service makes it the subject of everything below; a
    feature ("SageMaker Autopilot") gives its parent service and stays in the path.
@@ -67,6 +68,28 @@ _SENTENCE_END = (".", "。", "!", "?", "！", "？")
 _ABOUT_WINDOW = 60
 _ENUMERATION = re.compile(r"\s*(?:[,、・/&]|and\s|or\s|및|や)")
 
+SUBJECT_RULES: dict[str, str] = {
+    "service title": "the title names a catalog service: the subject of everything below it",
+    "feature title": "the title names a feature: its service is the subject (the feature "
+    "stays in the path)",
+    "topic title": "a title at the top of the note, or a #/## heading under a topic, that "
+    "names no service starts a topic",
+    "between sections": "a top-level section between two sections on one service belongs "
+    "to that service",
+    "several services": "the title names several services: the first, until a fact or title "
+    "opens with another one's name",
+    "member named": "under a title naming several services, this opens with one of their names",
+    "service term": "the fact's (or its list item's) term is a service: **Amazon X**: …",
+    "directive": "<!-- cheatdeck: subject=NAME --> or <!-- cheatdeck: topic --> chose it",
+    "front matter": "the note's front matter names its subject",
+    "note name": "above every title: a topic named after the note (its title or file name)",
+}
+"""The rules that choose a fact's subject, by name, and what each one says. A title that
+names no service passes the subject (and its rule) above it on to what is below."""
+SubjectBy = tuple[str, int]
+"""The rule that chose a subject and the line of the title (or fact) it read; 0: none."""
+NOTE_NAME: SubjectBy = ("note name", 0)
+
 
 @dataclass(frozen=True, slots=True)
 class Fact:
@@ -113,6 +136,8 @@ class Fact:
     """``<!-- cheatdeck: nocard -->`` on the line or above the section: sheets only."""
     tags: tuple[str, ...] = ()
     """The user's tags (front matter, ``#tag`` in a title above or in the fact): Anki tags."""
+    subject_by: SubjectBy = NOTE_NAME
+    """Which of :data:`SUBJECT_RULES` chose the subject, and the line it read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +166,8 @@ class _Context:
     path: tuple[str, ...]
     anchors: tuple[int, ...]
     """Lines of the titles that gave this subject and path (to tell which titles were used)."""
+    by: SubjectBy
+    """The rule that chose the subject, and the line it read (see :data:`SUBJECT_RULES`)."""
     members: tuple[Member, ...] = ()
     no_card: bool = False
     """Set below ``<!-- cheatdeck: nocard -->``."""
@@ -293,8 +320,9 @@ class _Extractor:
         root = self.outline.root
         front = dict(self.outline.front_matter)
         subject = self._named_subject(front["subject"]) if "subject" in front else None
+        by = ("front matter", 1) if subject else NOTE_NAME
         tags = (*self.outline.tags, *root.tags)
-        self.walk(root, _Context(subject, (), (), tags=tags), self._top_level_services(root))
+        self.walk(root, _Context(subject, (), (), by, tags=tags), self._top_level_services(root))
 
     def _top_level_services(self, root: Node) -> dict[int, Subject]:
         """Rule 3: unnamed top-level headings between two sections on one service."""
@@ -342,12 +370,15 @@ class _Extractor:
         for child in self.quizzes.read(_join_questions(node.children), question):
             if isinstance(child, Block):
                 term = split_term(child.markdown)
-                switched = self._switch(term[0] if term else self._opening(child, context), context)
+                opening = term[0] if term else self._opening(child, context)
+                switched = self._switch(opening, context, child.line)
                 current = switched or current
                 self.emit(child, current or context, term)
                 continue
             title_term = split_term(child.title) if child.kind == "item" else None
-            switched = self._switch(title_term[0] if title_term else child.title, context)
+            switched = self._switch(
+                title_term[0] if title_term else child.title, context, child.line
+            )
             current = switched or current
             self.enter(child, current or context, neighbours)
 
@@ -361,7 +392,7 @@ class _Extractor:
         found = self.catalog.mentions(text)
         return text[found[0][0] : found[0][1]] if found and found[0][0] == 0 else ""
 
-    def _switch(self, term: str, context: _Context) -> _Context | None:
+    def _switch(self, term: str, context: _Context, line: int) -> _Context | None:
         """Within a multi-service title, the context a leading member name switches to."""
         if not context.members or not term:
             return None
@@ -378,7 +409,7 @@ class _Extractor:
                     if member.service
                     else context.subject
                 )
-                return replace(context, subject=subject, members=())
+                return replace(context, subject=subject, members=(), by=("member named", line))
         return None
 
     def enter(self, node: Node, context: _Context, neighbours: dict[int, Subject]) -> None:
@@ -428,7 +459,7 @@ class _Extractor:
         if directive is not None:
             verb, argument = directive
             subject = self._named_subject(argument) if verb == "subject" else _topic(title)
-            return _Context(subject, (), here)
+            return _Context(subject, (), here, ("directive", node.line))
         if node.kind == "item":
             term = split_term(node.title)
             if term is not None:
@@ -449,7 +480,9 @@ class _Extractor:
                 path: tuple[str, ...] = (title,)
             else:
                 path = (match.remainder,) if match.remainder else ()
-            return _Context(_service_subject(match.service, self.catalog), path, here)
+            rule = "feature title" if match.service.parent else "service title"
+            subject = _service_subject(match.service, self.catalog)
+            return _Context(subject, path, here, (rule, node.line))
         if node.kind in ("heading", "bold") and _SERVICE_LIKE.match(title):
             closest = self.catalog.suggest(title)
             hint = f" (closest: {closest[1].name})" if closest else ""
@@ -461,15 +494,18 @@ class _Extractor:
                 rule="unknown-service",
             )
         if node.line in neighbours:
-            return _Context(neighbours[node.line], (title,), here)
+            return _Context(neighbours[node.line], (title,), here, ("between sections", node.line))
         if context.subject is None or (
             node.kind == "heading"
             and node.level <= _TOPIC_HEADING_LEVEL
             and context.subject.kind == "topic"
         ):
-            return _Context(_topic(title), (), here)
+            return _Context(_topic(title), (), here, ("topic title", node.line))
         return _Context(
-            context.subject, (*context.path, title.rstrip(":：")), context.anchors + here
+            context.subject,
+            (*context.path, title.rstrip(":：")),
+            context.anchors + here,
+            context.by,
         )
 
     def _item_term_context(self, node: Node, context: _Context, term: tuple[str, str]) -> _Context:
@@ -481,6 +517,7 @@ class _Extractor:
                 _service_subject(service, self.catalog),
                 (name,) if service.parent else (),
                 (node.line,),
+                ("service term", node.line),
             )
         else:
             inner = replace(
@@ -498,10 +535,12 @@ class _Extractor:
         if complete:
             first = members[0].service
             assert first is not None
-            return _Context(_service_subject(first, self.catalog), (), here, tuple(members))
+            subject = _service_subject(first, self.catalog)
+            return _Context(subject, (), here, ("several services", here[0]), tuple(members))
         subject = context.subject or _topic(title)
         path = (*context.path, title) if context.subject else ()
-        return _Context(subject, path, context.anchors + here, tuple(members))
+        by = context.by if context.subject else ("topic title", here[0])
+        return _Context(subject, path, context.anchors + here, by, tuple(members))
 
     def emit(self, block: Block, context: _Context, term: tuple[str, str] | None) -> None:
         """Turn a block into a fact (or a report of why not)."""
@@ -511,12 +550,13 @@ class _Extractor:
         markdown, no_card = _without_directives(block.markdown)
         if markdown != block.markdown:
             block = replace(block, markdown=markdown)
-        subject, path = context.subject, context.path
+        subject, path, by = context.subject, context.path, context.by
         if term is not None and block.kind != "code":
             service = self._term_service(term[0], context)
             if service is not None:
                 subject = _service_subject(service, self.catalog)
                 path = (plain_text(term[0]),) if service.parent else ()
+                by = ("service term", block.line)
         code = fenced_code(block.markdown) if block.kind == "code" else None
         text = plain_text(block.markdown) if code is None else code.strip()
         if not text.strip():
@@ -530,7 +570,7 @@ class _Extractor:
         kind = "qa" if explicit == "qa" else kind
         no_card = context.no_card or no_card
         if (subject, path, no_card) != (context.subject, context.path, context.no_card):
-            context = replace(context, subject=subject, path=path, no_card=no_card)
+            context = replace(context, subject=subject, path=path, no_card=no_card, by=by)
         self._add(block, context, kind, term, text, explicit)
 
     def _add(
@@ -567,6 +607,7 @@ class _Extractor:
                 explicit=explicit,
                 no_card=context.no_card,
                 tags=_merged(context.tags, tags_in(block.markdown)),
+                subject_by=context.by if context.subject else NOTE_NAME,
             )
         )
         self.subjects_seen.setdefault(subject.name, subject)

@@ -86,7 +86,7 @@ def _files_under(root: Path, suffixes: frozenset[str]) -> list[Path]:
     )
 
 
-def _root(target: Path) -> Path:
+def notes_folder_of(target: Path) -> Path:
     """The notes folder a target belongs to: a folder itself; for a single note, the nearest
     folder above it that keeps a lock (so one file is built with its folder's identities),
     else the note's own folder."""
@@ -119,7 +119,7 @@ def read_notes(targets: list[Path]) -> NoteSet:
     present: set[str] = set()
     owner: dict[str, Path] = {}
     for target in targets:
-        root = _root(target)
+        root = notes_folder_of(target)
         roots.append(root)
         on_disk = _files_under(root, frozenset({".md"}))
         paths = on_disk if target.is_dir() else [target.resolve()]
