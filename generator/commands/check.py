@@ -8,9 +8,11 @@ finding names its rule, so ``grep -v '\\[no-card\\]'`` hides one kind.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import click
 from rapidfuzz.distance import Levenshtein
 
 from ..deck.card_rules import FACT_MAX_CHARS
@@ -19,6 +21,7 @@ from ..facts.extract import DIRECTIVE_VERBS, Notes, read_directive
 from ..notes.inline import plain_text
 from ..notes.parse import DIRECTIVE, Node, Outline
 from ..notes.sources import NoteSet
+from ..report import counted
 from ..service import Service
 
 _SERVICE_IN_TEXT = re.compile(r"\b(?:amazon|aws)\s+[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2}", re.I)
@@ -187,3 +190,13 @@ def _directive_problem(body: str, catalog: Catalog) -> str:
                 f"did you mean {closest[1].name}?"
             )
     return ""
+
+
+def print_findings(findings: list[Finding]) -> None:
+    """One ``FILE:LINE: message [rule]`` per finding on stdout, a count per rule on stderr."""
+    for finding in findings:
+        click.echo(str(finding))
+    counts = Counter(finding.rule for finding in findings)
+    summary = ", ".join(f"{rule} {count}" for rule, count in sorted(counts.items()))
+    total = counted(len(findings), "finding")
+    click.echo(total + (f" ({summary})" if summary else ""), err=True)

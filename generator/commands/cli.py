@@ -10,7 +10,6 @@ import json
 import os
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -33,17 +32,13 @@ from ..options import (
     DeckOptions,
     SheetOptions,
 )
-from ..store.cache import up_to_date
 from ..store.outputs import UnsafeOutFolder
+from .building import build_and_report, problem
 from .config import Config, read_config
-from .terminal import TerminalProgress
 
 if TYPE_CHECKING:
-    from ..build import Session
-    from ..deck.cards import DeckPlan
-    from ..facts.extract import Fact, Notes
-    from ..results import BuildResult, Loaded
-    from .weak import CardHistory, Ranking, Sources, Weak
+    from ..facts.extract import Notes
+    from ..results import Loaded
 
 DEFAULT_NOTES = Path("source_notes")
 _TEXT_WIDTH = 90
@@ -82,13 +77,6 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-def _problem(error: CheatdeckError | OSError) -> str:
-    """What went wrong, as ``FILE:LINE: message`` (or ``FILE: reason`` for the disk)."""
-    if isinstance(error, OSError):
-        return f"{error.filename or ''}: {error.strerror}"
-    return str(error)
-
-
 def _run(step: Callable[[], Any]) -> Any:
     try:
         return step()
@@ -96,7 +84,7 @@ def _run(step: Callable[[], Any]) -> Any:
         click.echo(str(error), err=True)
         sys.exit(2)  # a usage error: the folder was never written to
     except (CheatdeckError, OSError) as error:
-        _fail(_problem(error))
+        _fail(problem(error))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -238,20 +226,6 @@ def _options(settings: dict[str, Any], config: Config) -> BuildOptions:
     return options
 
 
-def _warn_if_slow(options: BuildOptions) -> None:
-    """Say so when rendering will crawl for want of a system library."""
-    from ..sheets.pdf import harfbuzz_subset_available
-
-    if options.sheets and not harfbuzz_subset_available():
-        click.secho(
-            "warning: libharfbuzz-subset is missing: every CJK sheet will take ~10 s instead "
-            "of ~0.2 s. Install it: `apt-get install libharfbuzz-subset0` (or `make build`).",
-            err=True,
-            fg="yellow",
-            bold=True,
-        )
-
-
 def _configured(
     ctx: click.Context, notes: tuple[Path, ...], settings: dict[str, Any]
 ) -> tuple[list[Path], dict[str, Any], Config]:
@@ -302,78 +276,6 @@ _verbosity = _applied(
 )
 
 
-class _Stages:
-    """Progress on a terminal, and the time each build stage took (for ``-v``)."""
-
-    def __init__(self, display: TerminalProgress) -> None:
-        self.display = display
-        self.started: dict[str, float] = {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        self.started.setdefault(stage, time.perf_counter())
-        self.display(stage, done, total)
-
-    def lines(self) -> list[str]:
-        ends = [*list(self.started.values())[1:], time.perf_counter()]
-        took = [end - start for start, end in zip(self.started.values(), ends, strict=True)]
-        return [
-            f"  {stage}: {seconds:.2f} s" for stage, seconds in zip(self.started, took, strict=True)
-        ]
-
-
-def _built(
-    targets: list[Path],
-    options: BuildOptions,
-    settings: dict[str, Any],
-    session: Session | None = None,
-) -> tuple[BuildResult, list[str]]:
-    """Build with a progress display; the result, and ``-v``'s lines on the stages."""
-    from ..build import build
-
-    with TerminalProgress(enabled=not settings["quiet"] and not settings["as_json"]) as display:
-        stages = _Stages(display)
-        result = build(targets, settings["out"], int(time.time()), options, stages, session)
-    return result, ["took:", *stages.lines()] if settings["verbose"] else []
-
-
-def _build_and_report(targets: list[Path], options: BuildOptions, settings: dict[str, Any]) -> None:
-    """Build and print the change report — the last build's, when nothing has changed
-    since (see :mod:`generator.store.cache`: no stage is even imported then)."""
-    out, started = settings["out"], time.perf_counter()
-    replay = up_to_date(targets, out, options)
-    if replay is not None:
-        took = f"  checking for changes: {time.perf_counter() - started:.2f} s"
-        timings = ["took:", took] if settings["verbose"] else []
-        done = f"nothing to rebuild: every output in {out}/ is up to date"
-        _print_report(replay.report, replay.lines, done, timings, settings)
-        return
-    if options.sheets:
-        from ..sheets.workers import RENDERING, start_fork_server
-
-        start_fork_server(RENDERING)  # WeasyPrint's import, in parallel with the stages'
-    _warn_if_slow(options)
-    result, timings = _built(targets, options, settings)
-    from ..report import build_report, counted, report_lines  # after: cards are imported late
-
-    report = build_report(result)
-    done = f"wrote {counted(len(result.written), 'file')} to {out}/"
-    _print_report(report, report_lines(report), done, timings, settings)
-
-
-def _print_report(
-    report: dict[str, Any], lines: list[str], done: str, timings: list[str], settings: Any
-) -> None:
-    """The report on stdout as JSON (``--json``); on stderr, the warnings and, unless
-    ``-q``, the summary; the stage timings with ``-v``."""
-    if settings["as_json"]:
-        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-        sys.stdout.flush()
-    summary = [] if settings["quiet"] else [*lines, done]
-    for line in [*report["warnings"], *summary, *timings]:
-        click.echo(line, err=True)
-
-
 @cli.command("build")
 @_notes_argument
 @_build_options
@@ -394,7 +296,7 @@ def build_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
     """
     targets, settings, config = _configured(ctx, notes, settings)
     options = _options(settings, config)
-    _run(lambda: _build_and_report(targets, options, settings))
+    _run(lambda: build_and_report(targets, options, settings))
 
 
 @cli.command("watch")
@@ -415,46 +317,9 @@ def watch_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
         cheatdeck watch notes/ --no-sheets
     """
     targets, settings, config = _configured(ctx, notes, settings)
-    options = _options(settings, config)
-    from ..build import Session
-    from ..report import build_report, change_lines, report_lines
-    from .watch import watch_notes
+    from .watch import watch_and_rebuild
 
-    _warn_if_slow(options)
-    previous: dict[str, Any] | None = None
-
-    def rebuild() -> None:
-        nonlocal previous
-        try:
-            result, timings = _built(targets, options, settings, session)
-        except (CheatdeckError, OSError) as error:
-            click.echo(_problem(error), err=True)
-            return
-        report = build_report(result)
-        if settings["as_json"]:
-            click.echo(json.dumps(report, ensure_ascii=False))
-        else:
-            lines = (
-                [*report["warnings"], *report_lines(report)]
-                if previous is None
-                else change_lines(previous, report)
-            )
-            if settings["quiet"]:
-                lines = [line for line in lines if ": warning: " in line]
-            click.echo("\n".join([*lines, *timings]), err=True)
-        previous = report
-
-    session = Session()  # the render workers stay warm between builds
-    try:
-        rebuild()
-        folders = ", ".join(f"{t}/" if t.is_dir() else str(t) for t in targets)
-        click.echo(f"watching {folders} (notes and images) — press Ctrl-C to stop", err=True)
-        for changed in watch_notes(targets, settings["out"]):
-            click.echo(f"changed: {', '.join(changed)}", err=True)
-            rebuild()
-    finally:
-        session.close()
-    click.echo("stopped watching", err=True)
+    watch_and_rebuild(targets, _options(settings, config), settings)
 
 
 def _load(ctx: click.Context, notes: tuple[Path, ...], settings: dict[str, Any]) -> Loaded:
@@ -496,7 +361,9 @@ def facts_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
         cards, _ = cards_of_facts(loaded.notes, scoped, _deck_options(settings))
         sys.stdout.write(facts_json(loaded.notes, cards))
     else:
-        _print_tree(loaded.notes)
+        from .listing import print_tree
+
+        print_tree(loaded.notes)
         if settings["skipped"]:
             for item in loaded.notes.skipped:
                 click.echo(f"{item.file}:{item.line}: skipped: {item.reason}")
@@ -525,24 +392,14 @@ def check_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
         cheatdeck check notes/ --strict   # exit 1 on any finding (CI, pre-commit)
     """
     from ..deck.cards import cards_of_facts
-    from ..report import counted
-    from .check import check_notes
+    from .check import check_notes, print_findings
 
     loaded = _load(ctx, notes, settings)
     scoped = loaded.identified.scoped_lock()
     _, no_card = cards_of_facts(loaded.notes, scoped, _deck_options(settings))
-    findings = [
-        finding
-        for finding in check_notes(loaded.notes, loaded.outlines, loaded.note_set, no_card)
-        if finding.rule not in settings["ignore"]
-    ]
-    for finding in findings:
-        click.echo(str(finding))
-    counts = Counter(finding.rule for finding in findings)
-    summary = ", ".join(f"{rule} {count}" for rule, count in sorted(counts.items()))
-    click.echo(
-        f"{counted(len(findings), 'finding')}" + (f" ({summary})" if summary else ""), err=True
-    )
+    found = check_notes(loaded.notes, loaded.outlines, loaded.note_set, no_card)
+    findings = [finding for finding in found if finding.rule not in settings["ignore"]]
+    print_findings(findings)
     if settings["strict"] and findings:
         sys.exit(1)
 
@@ -560,52 +417,13 @@ def list_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any
         cheatdeck list notes/
     """
     loaded = _load(ctx, notes, settings)
-    rows = _subject_rows(loaded, _planned(loaded, settings))
+    from .listing import planned, print_subjects, subject_rows
+
+    rows = subject_rows(loaded, planned(loaded, _deck_options(settings)))
     if settings["as_json"]:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    from rich.cells import cell_len  # a Korean or Japanese name is twice as wide
-
-    width = max((cell_len(row["name"]) for row in rows), default=7)
-    click.echo(f"{'SUBJECT':<{width}}  KIND     FACTS  CARDS  FILES")
-    for row in rows:
-        name = row["name"] + " " * (width - cell_len(row["name"]))
-        counts = f"{row['kind']:<7}  {row['facts']:>5}  {row['cards']:>5}"
-        click.echo(f"{name}  {counts}  {', '.join(row['files'])}")
-
-
-def _planned(loaded: Loaded, settings: dict[str, Any]) -> DeckPlan:
-    """The notes a build would make (without media or files)."""
-    from ..deck.cards import plan_deck
-
-    scoped = loaded.identified.scoped_lock()
-    options, seed = _deck_options(settings), loaded.identified.seed
-    return plan_deck(loaded.notes, scoped, frozenset(), options, {}, 0, seed=seed)
-
-
-def _subject_rows(loaded: Loaded, plan: DeckPlan) -> list[dict[str, Any]]:
-    """Facts, cards and files per subject, in the order the notes give them."""
-    from ..report import card_count
-
-    subject_of = {fact.id: fact.subject for fact in loaded.notes.facts}
-    cards = Counter(
-        subject_of[note.key_fact]
-        for note in plan.notes
-        for _ in range(card_count(note))
-        if note.key_fact in subject_of and note.kind != "removed"
-    )
-    return [
-        {
-            "name": subject.name,
-            "kind": subject.kind,
-            "slug": subject.slug,
-            "facts": len(facts),
-            "cards": cards[subject.name],
-            "files": list(dict.fromkeys(fact.file for fact in facts)),
-        }
-        for subject in loaded.notes.subjects
-        if (facts := loaded.notes.facts_of(subject.name))
-    ]
+    else:
+        print_subjects(rows)
 
 
 _ANKI_TIMEOUT = click.option(
@@ -634,6 +452,7 @@ def explain_command(ctx: click.Context, /, place: str, **settings: Any) -> None:
     """
     from ..notes.sources import notes_folder_of
     from .explain import explain, parse_place
+    from .listing import planned
 
     try:
         path, line = parse_place(place, DEFAULT_NOTES)
@@ -642,7 +461,8 @@ def explain_command(ctx: click.Context, /, place: str, **settings: Any) -> None:
     folder = notes_folder_of(path)
     loaded = _load(ctx, (folder,), settings)
     relative = path.resolve().relative_to(folder).as_posix()
-    lines = _run(lambda: explain(loaded, _planned(loaded, settings), relative, line))
+    plan = planned(loaded, _deck_options(settings))
+    lines = _run(lambda: explain(loaded, plan, relative, line))
     click.echo("\n".join(lines))
 
 
@@ -686,7 +506,7 @@ def push_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any
     url = settings["anki_url"]
     anki = _run(lambda: AnkiConnect(url, settings["anki_key"], settings["anki_timeout"]))
     _run(anki.ensure_running)  # before the build: say so at once when Anki is closed
-    _run(lambda: _build_and_report(targets, options, settings))
+    _run(lambda: build_and_report(targets, options, settings))
     package = (settings["out"] / "deck.apkg").resolve()
     done = _run(lambda: push(anki, package, settings["removed"]))
     if not settings["quiet"]:
@@ -729,138 +549,24 @@ def weak_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: Any
         cheatdeck weak notes/ --anki-url http://127.0.0.1:8765 --since 14
     """
     from ..build import write_weak_sheet
-    from .weak import grouped, rank
+    from .weak import card_sources, grouped, histories, print_ranking, rank, weak_title
 
     loaded = _load(ctx, notes, settings)
-    cards = _run(lambda: _histories(settings))
+    cards = _run(lambda: histories(settings))
     now_ms = int(time.time() * 1000)
     since = now_ms - settings["since"] * 86_400_000 if settings["since"] else 0
-    ranking = _run(lambda: rank(cards, _sources(loaded, cards, settings), since, now_ms))
+    sources = card_sources(loaded, cards, _deck_options(settings))
+    ranking = _run(lambda: rank(cards, sources, since, now_ms))
     top = settings["top"] or WEAK_TOP
     chosen = grouped(ranking.weak[:top])
     pages = 0
     if chosen:
         options = _sheet_options(settings)
-        title = _weak_title(settings["since"])
+        title = weak_title(settings["since"])
         facts = [(item.fact, item.fails) for item in chosen]
         fit = settings["top"] is None
         pages = _run(lambda: write_weak_sheet(loaded, facts, title, options, settings["out"], fit))
-    _print_ranking(ranking, chosen, settings, pages)
-
-
-def _histories(settings: dict[str, Any]) -> list[CardHistory]:
-    """The cards' history from the one place the options name."""
-    from .anki_connect import AnkiConnect
-    from .weak import profile_collection, read_anki_connect, read_collection
-
-    if settings["collection"] or settings["profile"]:
-        path = settings["collection"] or profile_collection(settings["profile"])
-        return read_collection(path)
-    if settings["anki_url"]:
-        anki = AnkiConnect(settings["anki_url"], settings["anki_key"])
-        anki.ensure_running()
-        return read_anki_connect(anki)
-    raise click.UsageError(
-        "say where your reviews are: --collection PATH, --profile NAME or --anki-url URL"
-    )
-
-
-def _sources(loaded: Loaded, cards: list[CardHistory], settings: dict[str, Any]) -> Sources:
-    """What maps the cards to facts; cards read without their GUID (AnkiConnect) are
-    matched by their fields to the notes this build would make."""
-    from .weak import Sources, guid_facts
-
-    lock = loaded.identified.lock
-    fields: dict[tuple[str, ...], str] = {}
-    if any(not card.guid for card in cards):
-        plan = _planned(loaded, settings)
-        fields = {tuple(value for _, value in note.fields): note.guid for note in plan.notes}
-    return Sources({fact.id: fact for fact in loaded.notes.facts}, lock, guid_facts(lock), fields)
-
-
-def _weak_title(since: int | None) -> str:
-    today = time.strftime("%Y-%m-%d")
-    return f"Weak spots · {today}" + (f" · last {since} days" if since else "")
-
-
-def _print_ranking(
-    ranking: Ranking, chosen: list[Weak], settings: dict[str, Any], pages: int
-) -> None:
-    from ..build import WEAK_SPOTS
-    from ..notes.inline import shorten
-    from ..report import counted
-
-    pdf = settings["out"] / WEAK_SPOTS
-    if settings["as_json"]:
-        document = {
-            "cards": ranking.cards,
-            "reviews": ranking.reviews,
-            "weak": [
-                {
-                    "id": w.fact.id,
-                    "subject": w.fact.subject,
-                    "file": w.fact.file,
-                    "line": w.fact.line,
-                    "text": w.fact.text,
-                    "score": round(w.score, 2),
-                    "fails": w.fails,
-                    "lapses": w.lapses,
-                }
-                for w in ranking.weak
-            ],
-            "gone": [{"text": g.text, "where": g.where, "fails": g.fails} for g in ranking.gone],
-            "sheet": {"path": str(pdf), "facts": len(chosen), "pages": pages} if chosen else None,
-        }
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
-        return
-    click.echo(
-        f"{counted(len(ranking.weak), 'fact')} failed in {counted(ranking.reviews, 'review')} "
-        f"of {counted(ranking.cards, 'card')} (score, times failed, fact):"
-    )
-    for item in ranking.weak:
-        where = " › ".join((item.fact.subject, *item.fact.path[-1:]))
-        click.echo(
-            f"{item.score:6.1f}  ✗{item.fails:<3} {where}: {shorten(item.fact.text, 60)}  "
-            f"{item.fact.file}:{item.fact.line}"
-        )
-    if ranking.gone:
-        click.echo("failed but removed from your notes:")
-        for gone in ranking.gone:
-            click.echo(f"        ✗{gone.fails:<3} {shorten(gone.text, 70)}  {gone.where}".rstrip())
-    if chosen:
-        click.echo(
-            f"wrote {pdf}: the {counted(len(chosen), 'weakest fact')} on {counted(pages, 'page')}",
-            err=True,
-        )
-    else:
-        click.echo("no card failed: no weak spots to print", err=True)
-
-
-def _print_tree(notes: Notes) -> None:
-    from ..notes.inline import shorten
-    from ..report import counted
-
-    for subject in notes.subjects:
-        facts = notes.facts_of(subject.name)
-        label = f"{subject.kind}" + (f" · {subject.category}" if subject.category else "")
-        total = counted(len(facts), "fact")
-        click.echo(click.style(subject.name, bold=True) + f"  ({label} · {total})")
-        shown: tuple[str, ...] = ()
-        for fact in facts:
-            shown = _print_path(fact, shown)
-            indent = "  " * (len(fact.path) + 1)
-            where = click.style(f"{fact.file}:{fact.line}", dim=True)
-            click.echo(f"{indent}· {shorten(fact.text, _TEXT_WIDTH)}  {where}")
-        click.echo()
-
-
-def _print_path(fact: Fact, shown: tuple[str, ...]) -> tuple[str, ...]:
-    """Print the part of the fact's path not already printed above it."""
-    from ..facts.extract import shared_depth
-
-    for depth in range(shared_depth(shown, fact.path), len(fact.path)):
-        click.echo("  " * (depth + 1) + click.style(fact.path[depth], underline=True))
-    return fact.path
+    print_ranking(ranking, chosen, settings, pages)
 
 
 def main() -> NoReturn:

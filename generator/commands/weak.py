@@ -20,23 +20,33 @@ its cards. Facts gone from the notes are listed apart, never on the sheet.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
 import sqlite3
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ..deck.apkg import BASIC_FIELDS, CLOZE_FIELDS
+import click
+
+from ..deck.apkg import BASIC_FIELDS, CLOZE_FIELDS, field_values
 from ..deck.card_rules import LABELS
 from ..errors import CheatdeckError
 from ..facts.extract import Fact
 from ..facts.identity import Entry
+from ..notes.inline import shorten
+from ..options import DeckOptions
+from ..report import counted
+from ..results import Loaded
 from .anki_connect import AnkiConnect
+from .listing import planned
 
 RECENT_DAYS = 7
 DEFAULT_EASE = 2500
@@ -238,7 +248,9 @@ def _gone(card: CardHistory, entry: Entry | None, fails: int) -> Gone:
         if len(names) == len(card.fields):
             fields = {name: _plain(value) for name, value in zip(names, card.fields, strict=True)}
             answer = fields.get("Back", "")
-            flagged = {*LABELS["removed"].values(), *LABELS["retired"].values()}
+            flagged = {
+                label for kind in ("removed", "retired", "off") for label in LABELS[kind].values()
+            }
             answer = "" if answer in flagged else answer  # flagged no longer made
             text = " → ".join(f for f in (fields.get("Front"), answer) if f)
             return Gone(text or _CLOZE.sub(r"\1", fields["Text"]), fields["Source"], fails)
@@ -263,3 +275,87 @@ def grouped(weak: Iterable[Weak]) -> list[Weak]:
     for item in weak:
         by_subject[item.fact.subject].append(item)
     return [item for items in by_subject.values() for item in items]
+
+
+# --- the command's ends: where the reviews come from, what it prints ------------------
+
+
+def histories(settings: dict[str, Any]) -> list[CardHistory]:
+    """The cards' history from the one place the options name."""
+    if settings["collection"] or settings["profile"]:
+        path = settings["collection"] or profile_collection(settings["profile"])
+        return read_collection(path)
+    if settings["anki_url"]:
+        anki = AnkiConnect(settings["anki_url"], settings["anki_key"])
+        anki.ensure_running()
+        return read_anki_connect(anki)
+    raise click.UsageError(
+        "say where your reviews are: --collection PATH, --profile NAME or --anki-url URL"
+    )
+
+
+def card_sources(loaded: Loaded, cards: list[CardHistory], options: DeckOptions) -> Sources:
+    """What maps the cards to facts; cards read without their GUID (AnkiConnect) are
+    matched by their fields to the notes this build would make."""
+    lock = loaded.identified.lock
+    fields: dict[tuple[str, ...], str] = {}
+    if any(not card.guid for card in cards):
+        plan = planned(loaded, options)
+        fields = {tuple(field_values(n.model, dict(n.fields))): n.guid for n in plan.notes}
+    return Sources({fact.id: fact for fact in loaded.notes.facts}, lock, guid_facts(lock), fields)
+
+
+def weak_title(since: int | None) -> str:
+    today = time.strftime("%Y-%m-%d")
+    return f"Weak spots · {today}" + (f" · last {since} days" if since else "")
+
+
+def print_ranking(
+    ranking: Ranking, chosen: list[Weak], settings: dict[str, Any], pages: int
+) -> None:
+    from ..build import WEAK_SPOTS
+
+    pdf = settings["out"] / WEAK_SPOTS
+    if settings["as_json"]:
+        document = {
+            "cards": ranking.cards,
+            "reviews": ranking.reviews,
+            "weak": [
+                {
+                    "id": w.fact.id,
+                    "subject": w.fact.subject,
+                    "file": w.fact.file,
+                    "line": w.fact.line,
+                    "text": w.fact.text,
+                    "score": round(w.score, 2),
+                    "fails": w.fails,
+                    "lapses": w.lapses,
+                }
+                for w in ranking.weak
+            ],
+            "gone": [{"text": g.text, "where": g.where, "fails": g.fails} for g in ranking.gone],
+            "sheet": {"path": str(pdf), "facts": len(chosen), "pages": pages} if chosen else None,
+        }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{counted(len(ranking.weak), 'fact')} failed in {counted(ranking.reviews, 'review')} "
+        f"of {counted(ranking.cards, 'card')} (score, times failed, fact):"
+    )
+    for item in ranking.weak:
+        where = " › ".join((item.fact.subject, *item.fact.path[-1:]))
+        click.echo(
+            f"{item.score:6.1f}  ✗{item.fails:<3} {where}: {shorten(item.fact.text, 60)}  "
+            f"{item.fact.file}:{item.fact.line}"
+        )
+    if ranking.gone:
+        click.echo("failed but removed from your notes:")
+        for gone in ranking.gone:
+            click.echo(f"        ✗{gone.fails:<3} {shorten(gone.text, 70)}  {gone.where}".rstrip())
+    if chosen:
+        click.echo(
+            f"wrote {pdf}: the {counted(len(chosen), 'weakest fact')} on {counted(pages, 'page')}",
+            err=True,
+        )
+    else:
+        click.echo("no card failed: no weak spots to print", err=True)

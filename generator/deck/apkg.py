@@ -17,6 +17,17 @@ needs a new id and a new name (``v2``): Anki copies a note type whose fields dif
 CLOZE_MODEL_ID = 1_716_523_402
 BASIC_FIELDS = ("Front", "Back", "Context", "Label", "Source", "Kind", "Lang", "Extra")
 CLOZE_FIELDS = ("Text", "Context", "Label", "Source", "Kind", "Lang", "Extra")
+FIELDS = {"basic": BASIC_FIELDS, "cloze": CLOZE_FIELDS}
+"""Each note type's fields, in the order Anki stores them: a note's values are placed by
+these names, never by the order a planner happened to list them in."""
+
+
+def field_values(model: str, fields: dict[str, str]) -> list[str]:
+    """A note's values in its note type's order; every field named, none unknown."""
+    names = FIELDS[model]
+    if set(fields) != set(names):
+        raise ValueError(f"{model} note fields {sorted(fields)} are not {sorted(names)}")
+    return [fields[name] for name in names]
 
 
 def _model(model_id: int, name: str, fields: tuple[str, ...], template: str, cloze: bool) -> Any:
@@ -74,7 +85,7 @@ def apkg_bytes(plan: DeckPlan, media_files: dict[str, bytes]) -> bytes:
         note = TimedNote(
             card.modified,
             model=models[card.model],
-            fields=[value for _, value in card.fields],
+            fields=field_values(card.model, dict(card.fields)),
             tags=list(card.tags),
             guid=card.guid,
         )
