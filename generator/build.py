@@ -544,7 +544,8 @@ def _save_cached(cached: Path, rendered: Rendered) -> None:
 
 def _notes_by_fact(plan: DeckPlan) -> dict[str, list[NoteRecord]]:
     found: dict[str, list[NoteRecord]] = {}
-    for card in plan.notes:
+    kept = [card for card in plan.removed if card.kind == "off"]  # for when it is back on
+    for card in (*plan.notes, *kept):
         record = NoteRecord(card.guid, card.model, card.digest, card.modified, card.namespace)
         for fact_id in card.facts:  # a list's note is known to each item: see cards.py
             found.setdefault(fact_id, []).append(record)

@@ -87,6 +87,7 @@ def build_report(result: BuildResult) -> dict[str, Any]:
             "updated_notes": len(result.deck.updated),
             "removed_notes": sum(1 for n in result.deck.removed if n.kind == "removed"),
             "retired_notes": sum(1 for n in result.deck.removed if n.kind == "retired"),
+            "off_notes": sum(1 for n in result.deck.removed if n.kind == "off"),
             "moved_notes": sum(1 for n in notes if MOVED_TAG in n.tags),
             "facts_without_card": dict(Counter(result.deck.no_card.values()).most_common()),
         }
@@ -105,7 +106,7 @@ def settled(report: dict[str, Any]) -> dict[str, Any]:
     facts = {**report["facts"], "added": [], "updated": [], "removed": [], "moved": []}
     settled = {**report, "facts": facts}
     if "deck" in report:
-        changes = ("added_notes", "updated_notes", "removed_notes", "retired_notes", "moved_notes")
+        changes = (*_NOTE_CHANGES, "moved_notes")
         settled["deck"] = {**report["deck"], **dict.fromkeys(changes, 0)}
     return settled
 
@@ -205,6 +206,11 @@ def _deck_lines(deck: dict[str, Any]) -> list[str]:
         lines.append(
             f"  {counted(deck['removed_notes'], 'note')} no longer in your notes: {_FLAGGED}"
         )
+    if deck["off_notes"]:
+        lines.append(
+            f"  {counted(deck['off_notes'], 'card')} of kinds you turned off (skip_kinds): "
+            f"{_FLAGGED}; turned on again, they come back with their history"
+        )
     if deck["retired_notes"]:
         lines.append(
             f"  {counted(deck['retired_notes'], 'card')} no longer made (the card rules changed; "
@@ -218,7 +224,7 @@ def _deck_lines(deck: dict[str, Any]) -> list[str]:
     return lines
 
 
-_NOTE_CHANGES = ("added_notes", "updated_notes", "removed_notes", "retired_notes")
+_NOTE_CHANGES = ("added_notes", "updated_notes", "removed_notes", "retired_notes", "off_notes")
 _FLAGGED = (
     f"they arrive suspended and tagged {REMOVED_TAG} (`cheatdeck push` suspends them "
     "in Anki too); delete them in Anki's browser when you like"
@@ -227,11 +233,11 @@ _FLAGGED = (
 
 def _note_changes(deck: dict[str, Any]) -> str:
     """``3 added, 1 updated, 0 removed`` (and ``2 retired`` when some were)."""
-    words = ("added", "updated", "removed", "retired")
+    words = ("added", "updated", "removed", "retired", "turned off")
     return ", ".join(
         f"{deck[key]} {word}"
         for key, word in zip(_NOTE_CHANGES, words, strict=True)
-        if word != "retired" or deck[key]
+        if word in ("added", "updated", "removed") or deck[key]
     )
 
 

@@ -54,6 +54,9 @@ class StandIn:
         if action == "suspend":
             self.collection.sched.suspend_cards(params["cards"])
             return True
+        if action == "unsuspend":
+            self.collection.sched.unsuspend_cards(params["cards"])
+            return True
         if action == "deleteNotes":
             self.collection.remove_notes(params["notes"])
             return None

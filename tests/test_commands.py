@@ -218,8 +218,8 @@ def test_push_builds_and_imports_through_ankiconnect(notes_dir, tmp_path) -> Non
         code, _, err = run("push", str(folder), "-o", str(out), "--anki-url", anki.url)
         assert code == 0, err
         actions = [request["action"] for request in anki.requests]
-        assert actions == ["version", "importPackage", "findCards"]  # then the removed ones
-        assert anki.requests[1]["params"] == {"path": str((out / "deck.apkg").resolve())}
+        assert actions == ["version", "findCards", "importPackage", "findCards"]
+        assert anki.requests[2]["params"] == {"path": str((out / "deck.apkg").resolve())}
         assert all(request["version"] == 6 for request in anki.requests)
         assert collection.note_count() == 2  # the cloze and the which card
     collection.close()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader
 
 from generator.build import build
 from generator.commands.cli import cli
@@ -416,7 +417,7 @@ def test_push_says_what_went_wrong_with_anki(
     collection.close()
     assert code == 1
     assert message in err and "not reachable" not in err and "Traceback" not in err
-    assert actions == ["version", "importPackage"]  # nothing sent anywhere else
+    assert actions == ["version", "findCards", "importPackage"]  # nothing sent anywhere else
 
 
 def test_push_suspends_the_cards_no_longer_made(notes_dir, tmp_path: Path) -> None:
@@ -466,6 +467,13 @@ def test_removed_notes_arrive_suspended_in_the_package(notes_dir, tmp_path: Path
     assert [collection.get_card(card).queue for card in flagged] == [-1]
     assert collection.find_cards("-tag:cheatdeck::removed is:suspended") == []
     collection.close()
+    from .anki_helpers import import_deck
+
+    fresh = open_collection(tmp_path / "default-import")  # Anki's default: no scheduling
+    import_deck(fresh, out / "deck.apkg")
+    (card,) = fresh.find_cards("tag:cheatdeck::removed")
+    assert fresh.decks.name(fresh.get_card(card).did) == "AWS ML::No longer made"
+    fresh.close()
 
 
 # --- no front names its answer ----------------------------------------------------------
@@ -567,14 +575,25 @@ def test_deep_inline_nesting_builds_sheets_and_cards(notes_dir, tmp_path: Path, 
     assert "깊은" in text and "SSML" in text
 
 
+def test_a_line_of_unclosed_blanks_is_read_in_one_pass(notes_dir, tmp_path: Path) -> None:
+    """`{{c1::` 2,000 times on a line took 63 s in "making cards"."""
+    folder = notes_dir({"a.md": "# Amazon Polly\n\n- " + "{{c1::" * 2000 + "\n"})
+    _builds_within_a_minute(folder, tmp_path / "o")
+
+
 def test_a_megabyte_line_builds_in_seconds(notes_dir, tmp_path: Path) -> None:
     """A 50 KB line without spaces took 13 s; a 1 MB line did not finish in 300 s (the
     pattern that kept Korean words whole scanned each long token once per letter). Timed
     by a generous limit only: bench/ measures speed."""
     line = "abcdefgh" * 60_000 + "가나다라" * 100_000
     folder = notes_dir({"long.md": f"# Amazon Polly\n\n- 설명 {line}\n- **SSML**: 발음\n"})
+    _builds_within_a_minute(folder, tmp_path / "o")
+
+
+def _builds_within_a_minute(folder: Path, out: Path) -> None:
+    """A build as a user runs it, stopped (and failed) if it takes over a minute."""
     finished = subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(folder), "-o", str(tmp_path / "o")],
+        [sys.executable, "-m", "generator", "build", str(folder), "-o", str(out)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -686,3 +705,153 @@ def test_the_committed_lock_is_current(tmp_path: Path) -> None:
     assert (result.deck.added, result.deck.updated, result.deck.removed) == ((), (), ())
     committed = (SOURCE_NOTES / "cheatdeck.lock.json").read_bytes()
     assert (notes / "cheatdeck.lock.json").read_bytes() == committed
+
+
+def test_a_card_made_again_is_unsuspended_by_push(notes_dir, tmp_path: Path) -> None:
+    """push suspended the cards of kinds turned off; turned on again, they stayed suspended
+    with no tag left to find them by."""
+    from .anki_connect_stand_in import StandIn
+    from .anki_helpers import open_collection
+
+    folder = notes_dir({"rekognition.md": LISTS, "polly.md": NOTE})
+    out = tmp_path / "out"
+    collection = open_collection(tmp_path / "anki")
+
+    def push(*more: str) -> str:
+        with StandIn(collection) as anki:
+            code, err = run(
+                "push", str(folder), "-o", str(out), "--anki-url", anki.url, "--no-sheets", *more
+            )
+        assert code == 0, err
+        return err
+
+    push()
+    reviewed = _review_everything(collection)
+    off = push("--skip-kinds", "list")
+    assert "1 card of kinds you turned off (skip_kinds)" in off
+    assert "suspended 1 card no longer made" in off
+    assert len(collection.find_cards("is:suspended")) == 1
+    again = push()
+    assert "unsuspended 1 card made again" in again
+    assert collection.find_cards("is:suspended") == []
+    assert {collection.get_note(n).guid for n in collection.find_notes("")} == reviewed
+    collection.close()
+
+
+def test_a_kind_turned_off_and_on_keeps_its_notes(notes_dir, tmp_path: Path) -> None:
+    """While list cards were off the lock forgot their notes: turned on again, a list whose
+    order had changed got a new GUID and its reviewed note stayed flagged removed."""
+    folder = notes_dir({"rekognition.md": LISTS})
+    lists = folder / "rekognition.md"
+
+    def off_reorder_on(folder: Path) -> None:
+        options = BuildOptions(
+            sheets=False, deck_options=DeckOptions(skip_kinds=frozenset({"list", "ordered"}))
+        )
+        build([folder], tmp_path / "out", 2_000, options)
+        text = lists.read_text(encoding="utf-8")
+        lists.write_text(
+            text.replace("- 얼굴 분석\n", "").replace(
+                "- 유명인 인식\n", "- 유명인 인식\n- 얼굴 분석\n"
+            )
+        )
+        build([folder], tmp_path / "out", 2_001, options)
+
+    counts = reimport(folder, tmp_path, off_reorder_on)
+    assert (counts["duplicates"], counts["orphaned"], counts["added"]) == (0, 0, 0)
+
+
+def test_building_a_subfolder_uses_the_vaults_lock(notes_dir, tmp_path: Path) -> None:
+    """`build vault/obsidian` wrote a second lock in the subfolder: every fact edited since
+    got a new GUID."""
+    folder = notes_dir({"obsidian/polly.md": NOTE, "mkdocs/rekognition.md": LISTS})
+    first = build([folder], tmp_path / "out", 1_000, NO_SHEETS)
+    part = build([folder / "obsidian"], tmp_path / "part", 1_001, NO_SHEETS)
+    assert not (folder / "obsidian" / "cheatdeck.lock.json").exists()
+    assert part.loaded.identified.changes.added == ()
+    assert {n.guid for n in part.deck.notes} <= {n.guid for n in first.deck.notes}
+    assert {n.file for n in part.loaded.note_set.notes} == {"obsidian/polly.md"}
+    both = build([folder / "obsidian", folder / "mkdocs"], tmp_path / "both", 1_002, NO_SHEETS)
+    assert {n.guid for n in both.deck.notes} == {n.guid for n in first.deck.notes}
+
+
+def test_a_term_whose_definition_is_rewritten_keeps_its_note(notes_dir, tmp_path) -> None:
+    """Rewording only the definition of `Slot :: …` made a second card with the same front."""
+    folder = notes_dir({"lex.md": "# Amazon Lex\n\n- Slot :: 의도를 채우는 데 필요한 정보\n"})
+
+    def reword(folder: Path) -> None:
+        (folder / "lex.md").write_text("# Amazon Lex\n\n- Slot :: 사용자가 말해야 하는 값들\n")
+
+    counts = reimport(folder, tmp_path, reword)
+    assert (counts["duplicates"], counts["orphaned"], counts["added"]) == (0, 0, 0)
+
+
+def test_a_fact_moved_to_another_note_and_edited_keeps_its_id(notes_dir, tmp_path) -> None:
+    """Moved to another file and subject with one word added: removed plus added (its
+    cards then asked anew, their history lost)."""
+    sentence = "텍스트에서 핵심 구문과 감정을 추출하는 관리형 자연어 처리 서비스이다."
+    folder = notes_dir(
+        {
+            "a.md": f"# Amazon Comprehend\n\n- {sentence}\n- **PII**: 개인 식별 정보\n",
+            "b.md": "# Amazon Textract\n\n- 문서에서 텍스트와 표를 추출한다.\n",
+        }
+    )
+    first = build([folder], tmp_path / "out", 1_000, NO_SHEETS)
+    (folder / "a.md").write_text("# Amazon Comprehend\n\n- **PII**: 개인 식별 정보\n")
+    edited = sentence.replace("관리형", "완전 관리형")
+    (folder / "b.md").write_text(
+        f"# Amazon Textract\n\n- 문서에서 텍스트와 표를 추출한다.\n\n# NLP\n\n- {edited}\n"
+    )
+    changes = build([folder], tmp_path / "out", 1_001, NO_SHEETS).loaded.identified.changes
+    assert (changes.added, changes.removed) == ((), ())
+    moved = {fact.id for fact in first.loaded.notes.facts if fact.text == sentence}
+    assert {fact_id for fact_id, _, _ in changes.moved} == moved
+
+
+def test_a_topic_named_all_or_weak_spots_gets_its_own_sheet(notes_dir, tmp_path) -> None:
+    """A topic `# All` became sheets/all.pdf, so there was no booklet; `# Weak spots` was
+    overwritten by `weak`."""
+    folder = notes_dir({"a.md": "# All\n\n- 모든 것\n\n# Weak spots\n\n- 약점\n"})
+    result = build([folder], tmp_path / "out", 1_000, BuildOptions(deck=False))
+    assert [s.slug for s in result.loaded.notes.subjects] == ["all-2", "weak-spots-2"]
+    assert set(result.pages) == {"sheets/all.pdf", "sheets/all-2.pdf", "sheets/weak-spots-2.pdf"}
+    outline = PdfReader(str(tmp_path / "out" / "sheets" / "all.pdf")).outline
+    assert [item.title for item in outline if not isinstance(item, list)] == ["All", "Weak spots"]
+
+
+@pytest.mark.parametrize(
+    ("lock", "message"),
+    [
+        (
+            b'{\n  "version": 2,\n' + "한국어".encode("cp949"),
+            "cheatdeck.lock.json:3: not UTF-8",
+        ),
+        (b"[" * 100_000 + b"]" * 100_000, "cheatdeck.lock.json:1: unreadable lock file (nested"),
+        (
+            b'{"version": 2,\n "facts": {\n  "a": {"subject": "x"',
+            "cheatdeck.lock.json:3: unreadable lock file",
+        ),
+    ],
+    ids=["cp949", "nested", "truncated"],
+)
+def test_a_lock_that_is_not_json_text_is_one_line(notes_dir, tmp_path, lock, message) -> None:
+    folder = notes_dir({"polly.md": NOTE, "cheatdeck.lock.json": lock})
+    code, err = run("build", str(folder), "-o", str(tmp_path / "out"), "--no-sheets")
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(message)
+    assert (folder / "cheatdeck.lock.json").read_bytes() == lock
+
+
+def test_a_lock_that_is_a_folder_or_a_config_not_in_utf8(notes_dir, tmp_path) -> None:
+    folder = notes_dir({"polly.md": NOTE})
+    (folder / "cheatdeck.lock.json").mkdir()
+    code, err = run("build", str(folder), "-o", str(tmp_path / "out"), "--no-sheets")
+    assert (code, err) == (
+        1,
+        "cheatdeck.lock.json:1: is not a file: move it away and restore the lock\n",
+    )
+    assert not (tmp_path / "out" / "deck.apkg").exists()
+    (folder / "cheatdeck.lock.json").rmdir()
+    (folder / "cheatdeck.toml").write_bytes('deck_name = "시험"\n'.encode("cp949"))
+    code, err = run("build", str(folder), "-o", str(tmp_path / "out"), "--no-sheets")
+    assert (code, err) == (1, "cheatdeck.toml:1: not UTF-8 text; save the note as UTF-8\n")

@@ -117,6 +117,18 @@ class KindList(click.ParamType):  # type: ignore[type-arg]
         return kinds
 
 
+class DeckName(click.ParamType):  # type: ignore[type-arg]
+    """A deck name Anki can show: not empty, no empty part around ``::``."""
+
+    name = "name"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        name = str(value).strip()
+        if not name or any(not part.strip() for part in name.split("::")):
+            self.fail(f"{value!r} is not a deck name (e.g. 'AWS ML' or 'Exams::AWS ML')")
+        return name
+
+
 def _deck_options(settings: dict[str, Any]) -> DeckOptions:
     return DeckOptions(name=settings["deck_name"], skip_kinds=settings["skip_kinds"])
 
@@ -159,6 +171,7 @@ _BUILD_OPTIONS = (
     click.option("--no-sheets", is_flag=True, help="Do not build the cheat sheets."),
     click.option(
         "--deck-name",
+        type=DeckName(),
         default=DEFAULT_DECK,
         show_default=True,
         help="Parent deck: subjects become DECK::Subject subdecks.",
@@ -196,7 +209,7 @@ def _applied(*options: Callable[..., Any]) -> Callable[..., Any]:
 _build_options = _applied(*_BUILD_OPTIONS)
 """The options ``build``, ``watch`` and ``push`` share."""
 _deck_choices = _applied(
-    click.option("--deck-name", default=DEFAULT_DECK, hidden=True),
+    click.option("--deck-name", type=DeckName(), default=DEFAULT_DECK, hidden=True),
     click.option("--skip-kinds", type=KindList(), default="", hidden=True),
 )
 """For commands that plan cards without building (check, list, weak): the same choices

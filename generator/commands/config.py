@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NotesError
+from ..notes.sources import decode, notes_folder_of
 from ..options import NO_EXTENSION, CatalogExtension
 
 CONFIG_NAME = "cheatdeck.toml"
@@ -43,15 +44,19 @@ class Config:
 
 
 def _config_file(targets: list[Path]) -> tuple[Path, str] | None:
-    """The config of the first notes folder (a file target: the folder holding it), and
-    its text."""
-    folder = targets[0] if targets[0].is_dir() else targets[0].parent
-    own = folder / CONFIG_NAME
-    if own.is_file():
-        return own, own.read_text(encoding="utf-8")
-    pyproject = folder / PYPROJECT
-    text = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
-    return (pyproject, text) if "[tool.cheatdeck" in text else None
+    """The config of the first notes folder — the folder named (a file target: the folder
+    holding it), else the notes folder it belongs to (see
+    :func:`generator.notes.sources.notes_folder_of`) — and its text."""
+    named = targets[0] if targets[0].is_dir() else targets[0].parent
+    for folder in dict.fromkeys((named.resolve(), notes_folder_of(targets[0]))):
+        own = folder / CONFIG_NAME
+        if own.is_file():
+            return own, decode(CONFIG_NAME, own.read_bytes())
+        pyproject = folder / PYPROJECT
+        text = decode(PYPROJECT, pyproject.read_bytes()) if pyproject.is_file() else ""
+        if "[tool.cheatdeck" in text:
+            return pyproject, text
+    return None
 
 
 def read_config(targets: list[Path], known: set[str]) -> Config:

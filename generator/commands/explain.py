@@ -12,7 +12,7 @@ import html
 import re
 from pathlib import Path
 
-from ..deck.cards import CardNote, DeckPlan
+from ..deck.cards import CLOZE_SPAN, CardNote, DeckPlan
 from ..errors import CheatdeckError
 from ..facts.extract import SUBJECT_RULES, Fact
 from ..notes.inline import shorten
@@ -20,7 +20,6 @@ from ..report import counted
 from ..results import Loaded
 
 _TAG = re.compile(r"<[^>]+>")
-_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
 _WIDTH = 96
 
 
@@ -83,8 +82,8 @@ def _card(note: CardNote, plan: DeckPlan) -> list[str]:
     context = _visible(fields.get("Context", ""))
     label = _visible(fields.get("Label", ""))
     if note.model == "cloze":
-        front = _CLOZE.sub("[...]", fields["Text"])
-        back = _CLOZE.sub(r"\1", fields["Text"])
+        front = CLOZE_SPAN.sub("[...]", fields["Text"])
+        back = CLOZE_SPAN.sub(r"\1", fields["Text"])
     else:
         front, back = fields["Front"], fields["Back"]
     deck = note.deck.split("::", 1)[-1]

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import io
 import tempfile
+import time
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,4 +105,22 @@ def apkg_bytes(plan: DeckPlan, media_files: dict[str, bytes]) -> bytes:
         genanki.Package(list(decks.values()), media_files=paths).write_to_file(
             str(target), timestamp=stamp
         )
-        return target.read_bytes()
+        return _dated(target.read_bytes(), stamp)
+
+
+def _dated(package: bytes, stamp: int) -> bytes:
+    """``package`` with every member dated ``stamp``: genanki dates them by the clock (the
+    time its temporary files were written), so the same notes made two seconds apart
+    gave two different decks."""
+    when = time.gmtime(max(stamp, ZIP_EPOCH))[:6]
+    packed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(packed, "w") as target:
+        for member in source.infolist():
+            dated = zipfile.ZipInfo(member.filename, date_time=when)
+            dated.compress_type, dated.external_attr = member.compress_type, member.external_attr
+            target.writestr(dated, source.read(member))
+    return packed.getvalue()
+
+
+ZIP_EPOCH = 315_532_800
+"""1980-01-01: the first time a zip member can be dated."""

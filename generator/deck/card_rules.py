@@ -19,32 +19,14 @@ from dataclasses import dataclass
 
 from ..facts.catalog import Catalog
 from ..facts.extract import Fact
+from ..lang import alternation, labels, patterns
+from ..lang import label as card_label
+from ..lang import words as words_of
 from ..notes.inline import plain_text
 from ..service import Service
 
-LABELS = {
-    "term": {"ko": "무엇일까요?", "ja": "何でしょう？", "en": "What is it?"},
-    "reverse": {"ko": "어떤 용어일까요?", "ja": "どの用語？", "en": "Which term?"},
-    "qa": {"ko": "답은?", "ja": "答えは？", "en": "Answer?"},
-    "which": {
-        "ko": "어떤 AWS 서비스일까요?",
-        "ja": "どの AWS サービス？",
-        "en": "Which AWS service?",
-    },
-    "cloze": {"ko": "빈칸을 채우세요", "ja": "空欄を埋めよう", "en": "Fill in the blank"},
-    "list": {"ko": "{n}가지를 모두 말해 보세요", "ja": "{n}つすべて挙げよう", "en": "Name all {n}"},
-    "ordered": {
-        "ko": "{n}단계를 순서대로 말해 보세요",
-        "ja": "{n}つを順番に挙げよう",
-        "en": "Name the {n} steps in order",
-    },
-    "removed": {"ko": "노트에서 삭제됨", "ja": "ノートから削除", "en": "Removed from the notes"},
-    "retired": {
-        "ko": "더 이상 만들지 않는 카드 (내용은 노트에 남아 있음)",
-        "ja": "作られなくなったカード（内容はノートに残っています）",
-        "en": "No longer made (the fact is still in your notes)",
-    },
-}
+LABELS = labels("card_labels")
+"""Each card kind's prompt, per language (generator/data/lang/*.toml)."""
 WHICH_DECK = "Which service?"
 """The shared subdeck of which-service cards: a deck named for the answer would give it away."""
 
@@ -67,43 +49,18 @@ WHICH_MAX_CHARS = 220
 WHICH_MIN_DISTINCT_WORDS = 2
 MASK = "＿＿＿"
 
-BACK_REFERENCE = re.compile(
-    r"^(?:이는|이를|이것|이러한|이런|이에|이와|이로|이 |그는|그것|그러나|그리고|그래서|하지만|"
-    r"또한|또 |즉[,\s]|따라서|예를 들어|예:|앞의|앞서|위의|위와|これ|それ|この|その|また|つまり|"
-    r"ただし|しかし|例えば|上記|前述|"
-    r"(?:this|that|these|those|it|they|also|however|for example|e\.g\.|the above|the previous)\b)",
-    re.IGNORECASE,
-)
+BACK_REFERENCE = re.compile("^" + alternation("back_references"), re.IGNORECASE)
 """Openings that lean on a sentence the card would not show (rule: no orphan context)."""
-_BOILERPLATE = re.compile(
-    r"과금|요금|가격|비용|GB당|pricing|price|billing|\bcost|CloudWatch|CloudTrail|\bIAM\b|로그|"
-    r"logging|암호화|encrypt|\bKMS\b|\bVPC\b|리전|\bregion|\bSDK\b|콘솔|console|무료|free tier|"
-    r"料金|課金|ログ|暗号化",
-    re.IGNORECASE,
-)
+_BOILERPLATE = re.compile(alternation("boilerplate"), re.IGNORECASE)
 """What many services share (pricing, logging, security plumbing): never a which-card clue."""
-_THIS_SERVICE = re.compile(
-    r"^(?:이 (?:AWS )?서비스|본 서비스|해당 서비스|このサービス|本サービス|this (?:AWS )?service|"
-    r"the service)",
-    re.IGNORECASE,
-)
+_THIS_SERVICE = re.compile("^" + alternation("this_service"), re.IGNORECASE)
 """An opening that names the service the fact sits under: masked like its name."""
-_SENTENCE_END = re.compile(r"(?:[.。!?！？]|다|요|です|ます)$")
-_STEP_WORDS = re.compile(
-    r"단계|절차|순서|수명 ?주기|생명 ?주기|라이프 ?사이클|프로세스|과정|lifecycle|life cycle|"
-    r"steps?\b|stages?\b|phases?\b|procedure|手順|ステップ|段階|ライフサイクル|流れ",
-    re.IGNORECASE,
-)
-_INTRODUCES = re.compile(
-    r"(?:다음과 같습니다|다음이 포함됩니다|다음을 포함합니다|다음과 같다|다음과 같은|"
-    r"次のとおり|以下の通り|following|[:：])[.。]?$",
-    re.IGNORECASE,
-)
+_SENTENCE_END = re.compile(alternation("sentence_ends", "[.。!?！？]") + "$")
+_STEP_WORDS = re.compile(alternation("step_words"), re.IGNORECASE)
+_INTRODUCES = re.compile(alternation("introduces", "[:：]") + "[.。]?$", re.IGNORECASE)
 """A first list item that announces the others: the question, not a member."""
 _EXAMPLE_VALUE = re.compile(r"[=<>+*/^]|^[\d\s.,%:-]+$")
-_YES_NO = frozenset(
-    {"true", "false", "yes", "no", "o", "x", "참", "거짓", "예", "아니오", "はい", "いいえ"}
-)
+_YES_NO = words_of("yes_no")
 _WORD = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fff]{2,}|[^\W\u3040-\u30ff\u4e00-\u9fff][\w\-]+")
 """Words: spaced words, and in unspaced Japanese the katakana and kanji runs between kana."""
 _CJK = re.compile(
@@ -115,36 +72,13 @@ _PARTICLES = re.compile(
 _SPAN = re.compile(r"<(strong|code|mark)>(.*?)</\1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _ANKI_CLOZE = re.compile(r"\{\{c\d+::")
-_JA_TERM = r"(?P<term>[A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fff ・（）()\-]{2,30}?)"
-_DEFINES = (
-    # Korean: "RAG란 …", "효율성 지표는 … 말합니다", "ML은 … 하위 집합입니다"
-    re.compile(r"^(?P<term>[^\s,.·]{1,20}?(?: [^\s,.·]{1,20}?){0,2}?)(?:이란|란) (?P<rest>.{8,})$"),
-    re.compile(
-        r"^(?P<term>[^\s,.·]{1,20}?(?: [^\s,.·]{1,20}?){0,2}?)(?:은|는) (?P<rest>.{8,}"
-        r"(?:말합니다|말한다|의미합니다|의미한다|뜻합니다|뜻한다|나타냅니다|나타낸다|입니다|이다)\.?)$"
-    ),
-    # Japanese: "推論パイプラインとは…", "Amazon Rekognition Videoは…サービスです" (no hiragana in
-    # the term, so a は inside a sentence is never taken for its topic)
-    re.compile(rf"^{_JA_TERM}とは[、,]?(?P<rest>.{{6,}})$"),
-    re.compile(
-        rf"^{_JA_TERM}は[、,]?(?P<rest>.{{6,}}"
-        r"(?:です|である|のこと|サービス|機能|手法)。?)$"
-    ),
-    # English: "Precision is the …", "Feature engineering refers to …"
-    re.compile(
-        r"^(?P<term>[A-Z][\w\-]*(?: [\w\-]+){0,3}?) (?:is an?|is the|are|refers to|means) "
-        r"(?P<rest>.{8,})$"
-    ),
-)
+_DEFINES = tuple(re.compile(pattern) for pattern in patterns("definitions"))
+"""Defining sentences: "RAG란 …", "推論パイプラインとは…", "Precision is the …"."""
 _NOT_A_NOUN = re.compile(r"(?:있|없|하|되|않|많|같|받|주|에|에서|와|과|로|으로|까지|에게|의)$")
 """Korean "는" after these is a verb ending or a particle ("있는", "에는"), not a topic."""
 _STATEMENT_KINDS = ("item", "statement", "lead", "quote")
 """Fact kinds that say something in a sentence (not a term, code, image, table row or Q&A)."""
-_GENERIC_TERMS = frozenset(
-    "이 그 이것 그것 사용자 관리자 고객 우리 여러분 모델 데이터 목표 결과 방법 경우 다음 것 기능 "  # noqa: SIM905
-    "서비스 예 문제 차이 방식 작업 역할 목적 장점 단점 핵심 특징 이점 これ それ ユーザー 管理者 "
-    "モデル データ 目的 結果 方法 場合 次 機能 サービス 特徴 it this that".split()
-) | {"사용 사례", "중요한 점", "the model", "the data", "the user"}
+_GENERIC_TERMS = words_of("generic_terms")
 """Sentence subjects too generic to ask about ("사용자는 …" is not a definition)."""
 
 
@@ -196,7 +130,7 @@ class Corpus:
 
 
 def label(kind: str, lang: str, **numbers: int) -> str:
-    return LABELS[kind].get(lang, LABELS[kind]["en"]).format(**numbers)
+    return card_label("card_labels", kind, lang).format(**numbers)
 
 
 def is_sentence(text: str) -> bool:

@@ -82,8 +82,9 @@ class DeckPlan:
     media: tuple[str, ...]
     """Image paths (relative to the notes folder) the notes use."""
     removed: tuple[CardNote, ...]
-    """Notes the last build made and this one does not (kind ``removed``: their facts left
-    the notes; ``retired``: no rule asks about them now): suspended, tagged, emitted once."""
+    """Notes the last build made and this one does not, suspended and tagged (kind
+    ``removed``: their facts left the notes; ``retired``: no rule asks about them now;
+    ``off``: their kind is turned off, and the lock keeps them)."""
     added: tuple[str, ...] = ()
     """GUIDs of notes the last build did not have."""
     updated: tuple[str, ...] = ()
@@ -192,7 +193,9 @@ def _namespace(question: Question) -> str:
     return _NAMESPACES.get(question.kind, question.kind)
 
 
-_CLOZE_SPAN = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
+CLOZE_SPAN = re.compile(r"\{\{c\d+::([^{}]*?)(?:::[^{}]*)?\}\}")
+"""A blank, ``{{c1::answer::hint}}``; no braces inside, so a line of unclosed openings
+is read in one pass (``.*?`` scanned to its end from each: 8 s for 1,000)."""
 _TAG = re.compile(r"<[^>]+>")
 ANSWER_MIN_CHARS = 2
 """Shorter answers (a letter, a digit) are not looked for in the context."""
@@ -206,7 +209,7 @@ def _answers(question: Question) -> list[str]:
     """What the card asks for, as a learner reads it: each blank of a cloze, or the back
     (a which card's: the service, before its category)."""
     if question.model == "cloze":
-        found = [_visible(blank) for blank in _CLOZE_SPAN.findall(question.front)]
+        found = [_visible(blank) for blank in CLOZE_SPAN.findall(question.front)]
     else:
         found = [
             _visible(question.back.split(" · ")[0] if question.kind == "which" else question.back)
@@ -214,21 +217,37 @@ def _answers(question: Question) -> list[str]:
     return [answer for answer in found if len(answer) >= ANSWER_MIN_CHARS]
 
 
+_TELLING_WORD = re.compile(r"[a-z][a-z0-9]{4,}")
+"""A word of a cloze's blank long enough to give it away on its own ("exploration" in the
+title ``exploration_weight`` above the blank "탐색(Exploration)")."""
+_NOT_TELLING = frozenset({"amazon", "service", "services"})
+
+
+def _gives_away(part: str, answers: list[str], blanks: bool) -> bool:
+    """Whether a title shows an answer: whole, or for a cloze, one telling word of it."""
+    shown = _visible(part)
+    return any(
+        answer in shown
+        or (blanks and any(w in shown for w in set(_TELLING_WORD.findall(answer)) - _NOT_TELLING))
+        for answer in answers
+    )
+
+
 def _context_keeping_the_answer_back(question: Question) -> str:
-    """The heading path without the titles that name the answer (rule: a front never shows
-    its answer — `Amazon Comprehend` above "… Which service?" gives it away)."""
+    """The heading path without the titles that show the answer (rule: a front never
+    shows its answer — `Amazon Comprehend` above "… Which service?", ``exploration_weight``
+    above the blank "탐색(Exploration)" give it away)."""
     answers = _answers(question)
     parts = question.context.split(" › ") if question.context else []
-    return " › ".join(
-        part for part in parts if not any(answer in _visible(part) for answer in answers)
-    )
+    blanks = question.model == "cloze"
+    return " › ".join(part for part in parts if not _gives_away(part, answers, blanks))
 
 
 def _note(question: Question, guid: str, options: DeckOptions, moved: frozenset[str]) -> CardNote:
     """The Anki note for a question, with the GUID :func:`_guids` gave it."""
     first = question.facts[0]
     shared = (
-        ("Context", _context_keeping_the_answer_back(question)),
+        ("Context", question.context),
         ("Label", html.escape(question.label)),
         ("Source", _source(question.facts)),
         ("Kind", question.kind),
@@ -337,7 +356,10 @@ def plan_questions(
         if question is not None and question.kind in skip_kinds:
             turned_off.update(fact.id for fact in question.facts)
             return None
-        return replace(question, rule=name) if question is not None else None
+        if question is None:
+            return None
+        context = _context_keeping_the_answer_back(question)  # before clashes are judged
+        return replace(question, rule=name, context=context)
 
     for fact in notes.facts:
         if fact.no_card:
@@ -506,11 +528,26 @@ def _stamp(card: CardNote, before: NoteRecord | None, now: int) -> CardNote:
     return replace(card, digest=digest, modified=modified)
 
 
+NAMESPACE_KINDS = {
+    "term": ("term", "qa"),
+    "item": ("term",),
+    "reverse": ("reverse",),
+    "cloze": ("cloze",),
+    "which": ("which",),
+    "list": ("list", "ordered"),
+}
+"""The card kinds a GUID namespace's notes can be (see :data:`_NAMESPACES`)."""
+NO_LONGER_MADE_DECK = "No longer made"
+"""Where a note marking a card cheatdeck no longer makes lands if Anki does not have it
+yet (a card Anki has stays in its deck): one subdeck to delete, never mixed with cards
+to study."""
+
+
 def _removed_notes(
     cards: list[CardNote], lock: dict[str, Entry], options: DeckOptions
 ) -> tuple[CardNote, ...]:
-    """Notes the last build had and this one does not: emitted once, suspended and tagged
-    for deletion. A list's note is on each item's entry: it is shown as its first item."""
+    """Notes the last build had and this one does not: suspended and tagged for deletion.
+    A list's note is on each item's entry: it is shown as its first item."""
     made = {card.guid for card in cards}
     entries: dict[str, list[tuple[str, Entry, NoteRecord]]] = defaultdict(list)
     for fact_id, entry in sorted(lock.items(), key=lambda item: (item[1].file, item[1].line)):
@@ -520,11 +557,19 @@ def _removed_notes(
     return tuple(_removed_note(found, options) for found in entries.values())
 
 
+def _why_gone(found: list[tuple[str, Entry, NoteRecord]], skipped: frozenset[str]) -> str:
+    """``off``: its kind is turned off (the lock keeps it, for when it is turned on again);
+    ``retired``: its facts are still in the notes, no rule asks about them now;
+    ``removed``: its facts left the notes (emitted once)."""
+    if set(NAMESPACE_KINDS.get(found[0][2].namespace, ())) & skipped:
+        return "off"
+    return "retired" if any(not entry.removed for _, entry, _ in found) else "removed"
+
+
 def _removed_note(found: list[tuple[str, Entry, NoteRecord]], options: DeckOptions) -> CardNote:
-    """The note marking that a card is no longer made: its facts left the notes
-    (``removed``), or they are still there and no rule asks about them now (``retired``)."""
+    """The note marking that a card is no longer made, and why (see :func:`_why_gone`)."""
     fact_id, entry, note = found[0]
-    kind = "retired" if any(not e.removed for _, e, _ in found) else "removed"
+    kind = _why_gone(found, options.skip_kinds)
     label = html.escape(LABELS[kind]["en"])
     text = html.escape(entry.text)
     context = " › ".join(html.escape(p) for p in (entry.subject, *entry.path))
@@ -545,9 +590,11 @@ def _removed_note(found: list[tuple[str, Entry, NoteRecord]], options: DeckOptio
         guid=note.guid,
         model=note.model,
         kind=kind,
-        deck=f"{options.name}::{entry.subject}",
+        deck=f"{options.name}::{NO_LONGER_MADE_DECK}",
         fields=fields,
         tags=(REMOVED_TAG,),
         modified=0,
         key_fact=fact_id,
+        namespace=note.namespace,
+        facts=tuple(fact for fact, _, _ in found),
     )

@@ -726,8 +726,13 @@ def extract(
     return Notes(_unique_slugs(list(subjects.values())), tuple(facts), _sorted(skipped), catalog)
 
 
+RESERVED_SLUGS = frozenset({"all", "weak-spots"})
+"""Sheet names the booklet (``sheets/all.pdf``) and ``cheatdeck weak`` use: a topic named
+"All" or "Weak spots" gets ``all-2.pdf``, never the booklet's file."""
+
+
 def _unique_slugs(subjects: list[Subject]) -> tuple[Subject, ...]:
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = dict.fromkeys(RESERVED_SLUGS, 1)
     unique: list[Subject] = []
     for subject in subjects:
         count = seen.get(subject.slug, 0)

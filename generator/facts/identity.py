@@ -8,9 +8,12 @@ and drop the review history. Ids cannot come from the content alone, so they are
 Re-linking a fact to its recorded id, in order:
 
 1. the same text (after whitespace is normalised) — a moved fact or a renamed file;
-2. the most similar recorded text of the same subject or the same file, if the rapidfuzz
+2. a term fact whose term is unchanged in the same subject (its definition rewritten);
+3. the most similar recorded text of the same subject or the same file, if the rapidfuzz
    ratio is at least :data:`RELINK_THRESHOLD` — an edited fact;
-3. otherwise a new id, hashed from subject and text (so two clean builds agree).
+4. the most similar recorded text anywhere, if the ratio is at least
+   :data:`RELINK_ANYWHERE_THRESHOLD` — a fact moved to another note and edited;
+5. otherwise a new id, hashed from subject and text (so two clean builds agree).
 
 Recorded facts that match nothing are *removed*; they stay in the lock, marked, so the deck
 can flag them once and a fact that comes back gets its old id.
@@ -33,7 +36,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .extract import Fact
 
@@ -45,6 +48,13 @@ NAMESPACES = ("term", "item", "reverse", "cloze", "which", "list")
 _CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
 RELINK_THRESHOLD = 70
 """Minimum rapidfuzz ratio (0–100) for an edited fact to keep its recorded id."""
+RELINK_ANYWHERE_THRESHOLD = 90
+"""The same, for a fact that moved to another note and subject as well as being edited."""
+ANYWHERE_MAX = 200
+"""Above this many unmatched facts (a rewrite, not an edit) no fact is looked for in
+other notes and subjects: each look compares it with every free entry."""
+TERM_KEY_MAX = 60
+"""Longer "terms" are sentences with a colon in them, not terms."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -195,26 +205,65 @@ class _Matcher:
         return (entry.subject != fact.subject, entry.file != fact.file, abs(entry.line - fact.line))
 
     def by_similarity(self) -> None:
-        free = self.free()
+        """Rule 2: the most similar free entry of the same subject or file; then, at a
+        higher bar, of any subject and file (a fact moved to another note and edited) —
+        for at most :data:`ANYWHERE_MAX` facts, so the cost stays linear in the notes."""
         groups: dict[str, list[str]] = defaultdict(list)
-        for fact_id in free:
+        for fact_id in sorted(self.free()):
             entry = self.lock[fact_id]
             groups["s:" + entry.subject].append(fact_id)
             groups["f:" + entry.file].append(fact_id)
+        near = {
+            index: groups["s:" + fact.subject] + groups["f:" + fact.file]
+            for index, fact in enumerate(self.facts)
+            if index not in self.matched
+        }
+        self._pair(near, RELINK_THRESHOLD)
+        unmatched = [index for index in range(len(self.facts)) if index not in self.matched]
+        if len(unmatched) <= ANYWHERE_MAX:
+            anywhere = sorted(self.free())
+            self._pair(dict.fromkeys(unmatched, anywhere), RELINK_ANYWHERE_THRESHOLD)
+
+    def _pair(self, candidates: dict[int, list[str]], threshold: float) -> None:
+        """Match each fact (by index) to the most similar of its free ``candidates``."""
         scored: list[tuple[float, int, str]] = []
-        for index, fact in enumerate(self.facts):
-            if index in self.matched:
-                continue
-            candidates = set(groups["s:" + fact.subject]) | set(groups["f:" + fact.file])
-            for fact_id in candidates:
-                score = fuzz.ratio(_normal(fact.text), _normal(self.lock[fact_id].text))
-                if score >= RELINK_THRESHOLD:
-                    scored.append((score, index, fact_id))
+        for index, ids in candidates.items():
+            texts = [_normal(self.lock[fact_id].text) for fact_id in ids]
+            found = process.extract(
+                _normal(self.facts[index].text),
+                texts,
+                scorer=fuzz.ratio,
+                score_cutoff=threshold,
+                limit=None,
+            )
+            scored.extend((score, index, ids[position]) for _, score, position in found)
         taken: set[str] = set()
         for _, index, fact_id in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
             if index not in self.matched and fact_id not in taken:
                 self.matched[index] = fact_id
                 taken.add(fact_id)
+
+    def by_term(self) -> None:
+        """A term fact whose term is unchanged in the same subject is the same fact, however
+        its definition was rewritten (``Slot :: …``): when one free entry and one fact
+        alone share the subject and the term."""
+        free: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for fact_id in sorted(self.free()):
+            entry = self.lock[fact_id]
+            free[(entry.subject, _term_key(entry.text))].append(fact_id)
+        wanting: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for index, fact in enumerate(self.facts):
+            if index not in self.matched and fact.kind in ("term", "qa"):
+                wanting[(fact.subject, _term_key(fact.text))].append(index)
+        for key, indexes in wanting.items():
+            if key[1] and len(indexes) == 1 and len(free.get(key, ())) == 1:
+                self.matched[indexes[0]] = free[key][0]
+
+
+def _term_key(text: str) -> str:
+    """The term of ``term: definition`` text, normalised; '' when there is none."""
+    term, separator, _ = text.partition(": ")
+    return _normal(term) if separator and len(term) <= TERM_KEY_MAX else ""
 
 
 def assign_ids(
@@ -233,6 +282,7 @@ def assign_ids(
     lock = {i: e for i, e in lock.items() if e.file not in untouched}
     matcher = _Matcher(list(facts), lock)
     matcher.by_text()
+    matcher.by_term()
     matcher.by_similarity()
     taken = set(lock) | set(kept)
     result: list[Fact] = []
@@ -319,6 +369,11 @@ def lock_from_json(text: str, where: str) -> tuple[dict[str, Entry], str]:
         )
     try:
         data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise unreadable(f"unreadable lock file ({error.msg})", error.lineno) from None
+    except RecursionError:
+        raise unreadable("unreadable lock file (nested too deep)") from None
+    try:
         version = int(data.get("version", 1))
         facts = data["facts"]
         seed = data.get("guid_seed", "")

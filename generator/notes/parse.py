@@ -22,12 +22,13 @@ import yaml
 from markdown_it.tree import SyntaxTreeNode
 
 from ..errors import Skipped
+from ..lang import words
 from .inline import block_parser, inline_tokens, plain_text, tags_in
 
 DIRECTIVE = re.compile(r"<!--\s*cheatdeck:\s*(.*?)\s*-->", re.DOTALL)
 _COMMENT = re.compile(r"^\s*<!--.*-->\s*$", re.DOTALL)
 _BOLD_TITLE_MAX = 80
-_SENTENCE_END = ("다.", "요.", "。", ".", "!", "?")
+_SENTENCE_END = (*words("title_sentence_ends"), "。", ".", "!", "?")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _TITLE_TAIL = re.compile(r"(?:\s*<br\s*/?>|\s*[:：])+\s*$", re.IGNORECASE)

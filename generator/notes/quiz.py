@@ -21,11 +21,12 @@ import re
 from dataclasses import dataclass, replace
 
 from ..errors import Skipped
+from ..lang import alternation
 from .inline import plain_text
 from .parse import Block, Node
 
 _QUESTION_LABEL = re.compile(
-    r"^(?:\*\*)?(?:Question|問題|問|문제|문항|Q)(?![A-Za-z])\s*\d*\s*[.:)．：]?(?:\*\*)?\s*",
+    r"^(?:\*\*)?" + alternation("question_labels") + r"(?![A-Za-z])\s*\d*\s*[.:)．：]?(?:\*\*)?\s*",
     re.IGNORECASE,
 )
 _OPTION_LABEL = re.compile(
@@ -35,12 +36,12 @@ _TASK_BOX = re.compile(r"^\[(?P<mark>[ xX])\]\s+")
 _RIGHT_MARKS = ("✅", "✔️", "✔", "✓", "☑️", "☑", "⭕", "(O)", "(정답)", "(正解)", "(correct)")
 _WRONG_MARKS = ("❌", "✗", "✘", "❎", "×", "(X)")
 _ANSWER_LINE = re.compile(
-    r"^(?:\*\*)?(?:정답|답|正解|答え?|Correct answer|Answer)(?:\*\*)?\s*[:：]\s*(?:\*\*)?"
+    r"^(?:\*\*)?" + alternation("answer_labels") + r"(?:\*\*)?\s*[:：]\s*(?:\*\*)?"
     r"(?P<answer>.+?)(?:\*\*)?\s*$",
     re.IGNORECASE,
 )
 _EXPLANATION_LABEL = re.compile(
-    r"^(?:\*\*)?(?:해설|설명|풀이|解説|説明|Explanation|Why|Reason)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*",
+    r"^(?:\*\*)?" + alternation("explanation_labels") + r"(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*",
     re.IGNORECASE,
 )
 _ANSWER_SEPARATOR = re.compile(r"\s*(?:,|、|/|\band\b|및)\s*")

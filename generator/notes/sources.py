@@ -52,8 +52,11 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
-"""Zero-width spaces, word joiners and bidi controls: invisible, they would make two
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+"""Control characters (a terminal's escape codes would reach the warnings printed),
+zero-width spaces, word joiners and bidi controls: invisible, they would make two
 spellings of one name (a second, identical-looking subdeck) and two texts of one fact.
 Joiners (U+200C, U+200D) are removed only between letters of the scripts notes are
 written in (Latin, Hangul, kana, CJK): emoji sequences and other scripts need them."""
@@ -87,12 +90,10 @@ def _files_under(root: Path, suffixes: frozenset[str]) -> list[Path]:
 
 
 def notes_folder_of(target: Path) -> Path:
-    """The notes folder a target belongs to: a folder itself; for a single note, the nearest
-    folder above it that keeps a lock (so one file is built with its folder's identities),
-    else the note's own folder."""
-    if target.is_dir():
-        return target.resolve()
-    folder = target.resolve().parent
+    """The notes folder a target belongs to: the nearest folder at or above it that keeps a
+    lock — so one note, or one subfolder of a vault, is built with its folder's identities
+    (a lock of its own would give every card a second one) — else the target's folder."""
+    folder = target.resolve() if target.is_dir() else target.resolve().parent
     for candidate in (folder, *folder.parents):
         if (candidate / LOCK_NAME).is_file():
             return candidate
@@ -101,9 +102,13 @@ def notes_folder_of(target: Path) -> Path:
 
 def read_lock(note_set: NoteSet) -> tuple[Path, str]:
     """Where these notes' identity lock lives (the first notes folder), and its text ('' when
-    there is none yet)."""
+    there is none yet). A lock that cannot be read as text is an error, never "no lock"."""
     path = note_set.roots[0] / LOCK_NAME
-    return path, path.read_text(encoding="utf-8") if path.is_file() else ""
+    if not path.exists():
+        return path, ""
+    if not path.is_file():
+        raise NotesError(LOCK_NAME, 1, "is not a file: move it away and restore the lock")
+    return path, decode(LOCK_NAME, path.read_bytes())
 
 
 def read_notes(targets: list[Path]) -> NoteSet:
@@ -122,7 +127,11 @@ def read_notes(targets: list[Path]) -> NoteSet:
         root = notes_folder_of(target)
         roots.append(root)
         on_disk = _files_under(root, frozenset({".md"}))
-        paths = on_disk if target.is_dir() else [target.resolve()]
+        paths = (
+            [path for path in on_disk if path.is_relative_to(target.resolve())]
+            if target.is_dir()
+            else [target.resolve()]
+        )
         if not paths:
             raise SourceError(str(target), "no Markdown notes found (looked for *.md files)")
         for path in paths:

@@ -19,17 +19,13 @@ from markupsafe import Markup
 
 from .._version import __version__
 from ..facts.subjects import Subject
+from ..lang import labels
 from ..options import SheetOptions
 from ..resources import TEMPLATES, template_text
 from .impose import Box, Geometry, Imposition, Laid, stack
 
-LABELS = {
-    "overview": {"ko": "개요", "ja": "概要", "en": "Overview"},
-    "see_also": {"ko": "함께 보기", "ja": "関連項目", "en": "See also"},
-    "mentioned": {"ko": "다른 노트에서", "ja": "他のノートから", "en": "From other notes"},
-    "contents": {"ko": "목차", "ja": "目次", "en": "Contents"},
-    "booklet": {"ko": "치트 시트 모음", "ja": "チートシート集", "en": "Cheat sheets"},
-}
+LABELS = labels("sheet_labels")
+"""What a sheet prints besides the notes, per language (generator/data/lang/*.toml)."""
 
 
 Stylesheets = tuple[str, ...]

@@ -150,7 +150,7 @@ def _code_files() -> list[Path]:
     """cheatdeck's modules, data and templates (an edited install must not look fresh)."""
     package = Path(__file__).parent.parent
     return sorted(
-        [*package.rglob("*.py"), *package.joinpath("data").glob("*"), *TEMPLATES.rglob("*")]
+        [*package.rglob("*.py"), *package.joinpath("data").rglob("*"), *TEMPLATES.rglob("*")]
     )
 
 

@@ -30,6 +30,9 @@ def replace_all(files: dict[Path, bytes]) -> None:
     """Replace every one of ``files`` or none: each is first written in full beside its
     target (a full disk or a folder that refuses writes fails here, with nothing replaced),
     then all are renamed over their targets."""
+    for path in files:
+        if path.is_dir():
+            raise WriteFailed(f"{path}: is a folder, not a file; nothing was replaced")
     staged: list[tuple[str, Path]] = []
     try:
         for path, data in files.items():

@@ -2,8 +2,9 @@
 
 A user points ``-o`` (or ``out`` in cheatdeck.toml) at folders that hold their own files:
 ``docs/`` with a tax return in ``docs/sheets/``, a cloned notes repository's ``..``. A
-build therefore keeps a ledger of the outputs it wrote (``OUT/.cache/outputs.json``: each
-file's path and the digest of what was written) and touches no other file: an output path
+build therefore keeps a ledger of the outputs it wrote (``OUT/.cheatdeck-outputs.json``:
+each file's path and the digest of what was written; outside the cache, which a user may
+clear) and touches no other file: an output path
 holding a file cheatdeck did not write, or one changed since it wrote it, stops the build
 before anything is written; a sheet of a vanished subject is removed only while it is the
 file cheatdeck wrote. Folders that must never be an output folder — the notes folder, a
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from ..errors import CheatdeckError
 
-LEDGER = Path(".cache") / "outputs.json"
+LEDGER = Path(".cheatdeck-outputs.json")
 _EARLIER_CACHE = (".cache/manifest.json", ".cache/outlines.json", ".cache/cards.json")
 """Files an earlier cheatdeck (before the ledger) left in every OUT it built."""
 _EARLIER_OUTPUTS = ("deck.apkg", "facts.json", "sheets/weak-spots.pdf")
