@@ -61,6 +61,7 @@ from .sheets.documents import (
     sheet_frame,
     stylesheet,
 )
+from .sheets.page import PageSetup
 from .sheets.plan import plan_sheets, plan_weak_sheet, sheet_from_record, sheet_record
 from .sheets.workers import WorkerLost, WorkerPool, reporting_lost_workers
 from .store.cache import (
@@ -68,6 +69,7 @@ from .store.cache import (
     Manifest,
     Rendition,
     Replay,
+    Store,
     build_key,
     build_lock,
     code_digest,
@@ -162,7 +164,7 @@ def _media(note_set: NoteSet) -> tuple[dict[str, str], dict[str, bytes]]:
 
 
 def _deck(
-    loaded: Loaded, options: DeckOptions, now: int, out: Path, code: str
+    loaded: Loaded, options: DeckOptions, now: int, store: Store, code: str
 ) -> tuple[DeckPlan, bytes, Memo[CardHtml]]:
     """The deck's plan and package, and the card HTML memo to save for the next build
     (``code``: see :func:`_memo_code`)."""
@@ -171,7 +173,7 @@ def _deck(
     names, contents = _media(loaded.note_set)
     moved = frozenset(fact_id for fact_id, _, _ in loaded.identified.changes.moved)
     made_by = hashlib.sha256(f"{code}\x1f{sorted(names.items())}".encode()).hexdigest()
-    memo = read_memo(out / CARD_MEMO, made_by, lambda found: (found[0], tuple(found[1])))
+    memo = read_memo(store / CARD_MEMO, made_by, lambda found: (found[0], tuple(found[1])))
     lock = loaded.identified.scoped_lock()
     plan = plan_deck(loaded.notes, lock, moved, options, names, now, memo, loaded.identified.seed)
     used = {names[path] for path in plan.media}
@@ -229,6 +231,7 @@ class _SheetWork:
     results: Callable[[], list[Rendered]]
     """Waits for the jobs under way."""
     memo: Memo[Sheet]
+    store: Store
 
 
 def _start_sheets(
@@ -236,6 +239,7 @@ def _start_sheets(
     options: SheetOptions,
     build_date: str,
     out: Path,
+    store: Store,
     renderer: Renderer,
     code: str,
 ) -> _SheetWork:
@@ -244,14 +248,15 @@ def _start_sheets(
     from .sheets.fonts import prepare_fonts
     from .sheets.pdf import DocumentJob
 
-    memo = _sheet_memo(out, options, code)
+    memo = _sheet_memo(store, options, code)
+    page = PageSetup.of(options)
     sheets = plan_sheets(loaded.notes, options, build_date, _image_urls(loaded.note_set), memo)
     texts = [text for sheet in sheets for text in (sheet.html, sheet.stylesheet, sheet.running)]
-    fonts = prepare_fonts([*texts, *label_texts()], out / FONTS)
-    previous = read_manifest(out)
+    fonts = prepare_fonts([*texts, *label_texts()], store / FONTS)
+    previous = read_manifest(store.folder)
     keys = {sheet.subject.slug: render_key(sheet.digest, fonts.digest) for sheet in sheets}
     packed = options.booklet == "packed"
-    pieces = PieceCache(out / PIECES)
+    pieces = PieceCache(store / PIECES)
     stale = [
         sheet
         for sheet in sheets
@@ -260,9 +265,9 @@ def _start_sheets(
     ]
     manifest = Manifest(
         {_sheet_file(s): previous.files[_sheet_file(s)] for s in sheets if s not in stale},
-        (fonts.css, pieces_stylesheet(stylesheet(options), options)),
+        (fonts.css, pieces_stylesheet(stylesheet(page), page)),
     )
-    booklet_key = render_key(*keys.values(), options.page_css(), options.booklet, fonts.digest)
+    booklet_key = render_key(*keys.values(), page.css(), options.booklet, fonts.digest)
     if (booklet := previous.fresh(out, BOOKLET, booklet_key)) is not None:
         manifest.files[BOOKLET] = booklet
     jobs: list[RenderJob] = [
@@ -272,18 +277,29 @@ def _start_sheets(
     if packed and (stale or booklet is None):  # the booklet is made again
         front_html, front_css = booklet_front_alone(sheets, options, build_date)
         contents_key = render_key(front_html, *front_css, fonts.css)
-        if not PieceCache(out / CONTENTS).has("contents", contents_key):  # with the sheets
+        if not PieceCache(store / CONTENTS).has("contents", contents_key):  # with the sheets
             jobs.append(DocumentJob(BOOKLET, front_html, (fonts.css, *front_css), measure=True))
     results = renderer.submit(jobs)
     return _SheetWork(
-        sheets, stale, keys, manifest, booklet_key, fonts, contents_key, len(jobs), results, memo
+        sheets,
+        stale,
+        keys,
+        manifest,
+        booklet_key,
+        fonts,
+        contents_key,
+        len(jobs),
+        results,
+        memo,
+        store,
     )
 
 
-def _sheet_memo(out: Path, options: SheetOptions, code: str) -> Memo[Sheet]:
+def _sheet_memo(store: Store, options: SheetOptions, code: str) -> Memo[Sheet]:
     """The sheets planned by the last build (see :func:`generator.sheets.plan.plan_sheets`)."""
-    css, tight = stylesheet(options), stylesheet(replace(options, tight=True))
-    return read_memo(out / SHEET_MEMO, code, lambda found: sheet_from_record(found, css, tight))
+    css = stylesheet(PageSetup.of(options))
+    tight = stylesheet(PageSetup.of(options, tight=True))
+    return read_memo(store / SHEET_MEMO, code, lambda found: sheet_from_record(found, css, tight))
 
 
 def _finish_sheets(
@@ -311,7 +327,7 @@ def _finish_sheets(
     import pikepdf  # noqa: F401 (imposing needs it: imported while the workers lay out)
 
     laid_out = {result.key: result for result in work.results()}
-    cache, fresh = PieceCache(out / PIECES), {}
+    cache, fresh = PieceCache(work.store / PIECES), {}
     for sheet in work.stale:
         slug, laid = sheet.subject.slug, laid_out[sheet.subject.slug].laid
         assert laid is not None
@@ -339,7 +355,7 @@ def _finish_sheets(
         ]
         pages = [manifest.files[_sheet_file(s)].pages for s in sheets]
         files[out / BOOKLET], booklet_pages = _booklet(
-            sheets, pdfs, pages, options, build_date, renderer, work.fonts.css, out / ".cache"
+            sheets, pdfs, pages, options, build_date, renderer, work.fonts.css, work.store.folder
         )
     manifest.files[BOOKLET] = Rendition(work.booklet_key, booklet_pages)
     rendered_slugs = tuple(sheet.subject.slug for sheet in work.stale)
@@ -352,15 +368,14 @@ def _sheet_job(key: str, sheet: Sheet, options: SheetOptions, font_css: str) -> 
     """The job that lays out ``sheet``'s pieces (its HTML made here: workers only lay out)."""
     from .sheets.pdf import SheetJob
 
-    tight = replace(options, tight=True)
     return SheetJob(
         key,
         sheet.subject.slug,
         sheet.title,
         options,
         pieces_document(sheet),
-        pieces_stylesheet(sheet.stylesheet, options),
-        pieces_stylesheet(sheet.tight_stylesheet, tight),
+        pieces_stylesheet(sheet.stylesheet, PageSetup.of(options)),
+        pieces_stylesheet(sheet.tight_stylesheet, PageSetup.of(options, tight=True)),
         font_css,
     )
 
@@ -369,7 +384,7 @@ def _frame_job(key: str, sheet: Sheet, setting: Setting, font_css: str) -> Frame
     """The job that draws ``sheet``'s frame pages in the ``setting`` its pieces chose."""
     from .sheets.pdf import FrameJob
 
-    html, css = sheet_frame(sheet, setting.options, setting.imposition)
+    html, css = sheet_frame(sheet, setting.options, setting.tight, setting.imposition)
     return FrameJob(key, html, (font_css, *css), setting)
 
 
@@ -393,14 +408,14 @@ def _start_booklet(
     cache); the function returned imposes it. None for a one-per-page booklet."""
     if options.booklet != "packed":
         return None
-    pieces = {**_kept_pieces(work, fresh, out), **fresh}
-    contents = PieceCache(out / CONTENTS)
+    pieces = {**_kept_pieces(work, fresh), **fresh}
+    contents = PieceCache(work.store / CONTENTS)
     if BOOKLET in laid_out and (measured := laid_out[BOOKLET].laid) is not None:
         contents.put("contents", work.contents_key, measured)
     front = contents.get("contents", work.contents_key)
     assert front is not None
     plan = plan_booklet(work.sheets, pieces, front, options, build_date, work.fonts.css)
-    cached = _cache_file(plan.frame, out / ".cache", "frame")
+    cached = _cache_file(plan.frame, work.store.folder, "frame")
     if (frame := _read_cached(plan.frame, cached)) is not None:
         return lambda: impose_booklet(plan, frame)
     waiting = renderer.submit([plan.frame])
@@ -413,9 +428,9 @@ def _start_booklet(
     return impose
 
 
-def _kept_pieces(work: _SheetWork, fresh: dict[str, Laid], out: Path) -> dict[str, Laid]:
+def _kept_pieces(work: _SheetWork, fresh: dict[str, Laid]) -> dict[str, Laid]:
     """The pieces of the subjects this build did not lay out again, from the cache."""
-    cache, kept = PieceCache(out / PIECES), {}
+    cache, kept = PieceCache(work.store / PIECES), {}
     for sheet in work.sheets:
         slug = sheet.subject.slug
         if slug not in fresh:
@@ -427,17 +442,17 @@ def _kept_pieces(work: _SheetWork, fresh: dict[str, Laid], out: Path) -> dict[st
 
 
 BOOKLET = "sheets/all.pdf"
-FONTS = Path(".cache") / "fonts"
+FONTS = Path("fonts")
 """The font subsets, one folder per set (see :mod:`generator.sheets.fonts`)."""
-PIECES = Path(".cache") / "pieces"
+PIECES = Path("pieces")
 """Each subject's pieces, as laid out for its sheet (see :mod:`generator.sheets.booklet`)."""
-CONTENTS = Path(".cache") / "contents"
+CONTENTS = Path("contents")
 """The packed booklet's contents block, as measured before packing."""
-SHEET_MEMO = Path(".cache") / "sheets.json"
+SHEET_MEMO = Path("sheets.json")
 """The sheets as planned (HTML), by the digest of their inputs."""
-CARD_MEMO = Path(".cache") / "cards.json"
+CARD_MEMO = Path("cards.json")
 """The cards' HTML, by Markdown."""
-OUTLINE_MEMO = Path(".cache") / "outlines.json"
+OUTLINE_MEMO = Path("outlines.json")
 """Each note as parsed, by its path and text."""
 
 
@@ -489,7 +504,7 @@ def write_weak_sheet(
     from .sheets.pdf import Renderer
 
     build_date = datetime.now(UTC).date().isoformat()
-    fonts_home = out / FONTS
+    fonts_home = Store(out) / FONTS
     refuse_unsafe_out(out, loaded.note_set.roots)
     with build_lock(out), Renderer((TEMPLATES, fonts_home)) as renderer:
         while True:
@@ -569,10 +584,14 @@ def build(
     """
     note_set = read_notes(targets)  # no notes: fail before OUT is even created
     refuse_unsafe_out(out, note_set.roots)
-    with build_lock(out), _rendering(note_set, out, options, session) as renderer:
+    with (
+        build_lock(out),
+        Store(out, keep=options.cache) as store,
+        _rendering(note_set, store, options, session) as renderer,
+    ):
         progress("reading notes", 0, 1)
         code = _memo_code()  # what made the memos: each is read with it
-        parsed = read_memo(out / OUTLINE_MEMO, code, outline_from_record)
+        parsed = read_memo(store / OUTLINE_MEMO, code, outline_from_record)
         deck_name = options.deck_options.name
         loaded = load(targets, now, note_set, options.catalog, parsed, deck_name)
         if options.strict:
@@ -584,12 +603,12 @@ def build(
         sheet_options = options.sheet_options
         work = None
         if options.sheets:  # rendered by the workers while this process makes the cards
-            work = _start_sheets(loaded, sheet_options, build_date, out, renderer, code)
+            work = _start_sheets(loaded, sheet_options, build_date, out, store, renderer, code)
         if options.deck:
             progress("making cards", 0, 1)
-            plan, package, card_memo = _deck(loaded, options.deck_options, now, out, code)
+            plan, package, card_memo = _deck(loaded, options.deck_options, now, store, code)
             outputs[out / "deck.apkg"] = package
-            _save_memo(card_memo, list, out / CARD_MEMO, outputs, loaded.notes.every_note)
+            _save_memo(card_memo, list, store, CARD_MEMO, outputs, loaded.notes.every_note)
             lock = record_notes(lock, _notes_by_fact(plan), loaded.identified.scope)
             cards = plan.cards
         else:
@@ -598,13 +617,14 @@ def build(
 
             cards, _ = cards_of_facts(loaded.notes, scoped, options.deck_options)
         outputs[out / "facts.json"] = facts_json(loaded.notes, cards).encode()
-        _save_memo(parsed, outline_record, out / OUTLINE_MEMO, outputs, loaded.notes.every_note)
+        _save_memo(parsed, outline_record, store, OUTLINE_MEMO, outputs, loaded.notes.every_note)
         sheet_output = None
         if work is not None:
             sheet_output = _finish_sheets(work, sheet_options, build_date, out, progress, renderer)
             outputs.update(sheet_output.files)
-            outputs[out / MANIFEST] = manifest_json(sheet_output.manifest).encode()
-            _save_memo(work.memo, sheet_record, out / SHEET_MEMO, outputs, loaded.notes.every_note)
+            if store.keep:
+                outputs[store / MANIFEST] = manifest_json(sheet_output.manifest).encode()
+            _save_memo(work.memo, sheet_record, store, SHEET_MEMO, outputs, loaded.notes.every_note)
             if options.strict:
                 _refuse_warnings(list(sheet_output.warnings))
         result = BuildResult(
@@ -621,13 +641,19 @@ def build(
         lock_text = lock_to_json(lock, loaded.identified.seed) + "\n"
         if lock_text != loaded.lock_text:
             outputs[loaded.lock_path] = lock_text.encode()
-        _write_outputs(outputs, out, loaded, sheet_output)
-        _stamp(result, build_key(loaded.note_set, lock_text, options, out), out, sheet_output)
+        _write_outputs(outputs, out, store, loaded, sheet_output)
+        if store.keep:
+            key = build_key(loaded.note_set, lock_text, options, out)
+            _stamp(result, key, out, sheet_output)
     return result
 
 
 def _write_outputs(
-    outputs: dict[Path, bytes], out: Path, loaded: Loaded, sheets: _SheetOutput | None
+    outputs: dict[Path, bytes],
+    out: Path,
+    store: Store,
+    loaded: Loaded,
+    sheets: _SheetOutput | None,
 ) -> None:
     """Replace the outputs (and the lock) all at once, then remove the sheets of subjects
     that are gone — only files cheatdeck wrote (see :mod:`generator.store.outputs`)."""
@@ -635,7 +661,7 @@ def _write_outputs(
     own = {
         path.relative_to(out).as_posix(): data
         for path, data in outputs.items()
-        if path.is_relative_to(out) and not path.is_relative_to(out / ".cache")
+        if path.is_relative_to(out) and not path.is_relative_to(store.folder)
     }
     ledger.refuse_foreign(out, sorted(own))
     stale: list[str] = []
@@ -652,22 +678,23 @@ def _write_outputs(
     for name in stale:
         (out / name).unlink(missing_ok=True)
     if sheets is not None and loaded.notes.every_note:
-        PieceCache(out / PIECES).keep_only({s.subject.slug for s in sheets.sheets})
+        PieceCache(store / PIECES).keep_only({s.subject.slug for s in sheets.sheets})
 
 
 def _save_memo(
     memo: Memo[Result],
     record: Callable[[Result], Any],
-    path: Path,
+    store: Store,
+    name: Path,
     outputs: dict[Path, bytes],
     every_note: bool,
 ) -> None:
-    """Save ``memo`` with the outputs when it learnt something. A build of some of the
-    notes keeps what builds of the others left in it."""
+    """Save ``memo`` with the outputs when it learnt something (and the store keeps
+    anything). A build of some of the notes keeps what builds of the others left in it."""
     if not every_note:
         memo.keep_known()
-    if memo.changed:
-        outputs[path] = memo.to_json(record).encode()
+    if memo.changed and store.keep:
+        outputs[store / name] = memo.to_json(record).encode()
 
 
 def _stamp(result: BuildResult, key: str, out: Path, sheets: _SheetOutput | None) -> None:
@@ -696,21 +723,21 @@ class Session:
 
 @contextmanager
 def _rendering(
-    note_set: NoteSet, out: Path, options: BuildOptions, session: Session | None
+    note_set: NoteSet, store: Store, options: BuildOptions, session: Session | None
 ) -> Iterator[Renderer]:
     """The build's renderer: the session's, or one of its own, closed after the build."""
     from .sheets.pdf import Renderer
 
-    roots = (*note_set.roots, TEMPLATES, (out / FONTS).resolve())
+    roots = (*note_set.roots, TEMPLATES, (store / FONTS).resolve())
     if session is None:
         with Renderer(roots) as renderer:
-            _warm_up(renderer, out, options)
+            _warm_up(renderer, store, options)
             yield renderer
         return
     if session.renderer is None or session.renderer.roots != roots:
         session.close()
         session.renderer = Renderer(roots)
-        _warm_up(session.renderer, out, options)
+        _warm_up(session.renderer, store, options)
     try:
         yield session.renderer
     except WorkerLost:
@@ -718,14 +745,14 @@ def _rendering(
         raise
 
 
-def _warm_up(renderer: Renderer, out: Path, options: BuildOptions) -> None:
+def _warm_up(renderer: Renderer, store: Store, options: BuildOptions) -> None:
     """Start the workers at once, in parallel with reading the notes and making cards:
-    every one when every sheet will be rendered (no earlier build in ``out``), else one,
+    every one when every sheet will be rendered (no earlier build in the store), else one,
     warmed with the last build's stylesheets (an edit usually changes one sheet; more
     start if needed)."""
     if not options.sheets:
         return
-    previous = read_manifest(out)
+    previous = read_manifest(store.folder)
     if previous.files:
         renderer.warm_up(1, previous.stylesheets)
     else:

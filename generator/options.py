@@ -57,39 +57,9 @@ class SheetOptions:
     columns: int = 3
     large_print: bool = False
     author: str = ""
-    tight: bool = False
-    """Tighter spacing and type, used when a last page would hold only a few lines."""
     booklet: str = "packed"
     """``packed`` (subjects flow on through the columns) or ``one-per-page`` (each subject's
     sheet as printed alone, one after another)."""
-
-    def page_mm(self) -> tuple[float, float]:
-        """Width and height of the paper as printed."""
-        long_side, short_side = PAPER_SIZES[self.paper]
-        return (
-            (long_side, short_side) if self.orientation == "landscape" else (short_side, long_side)
-        )
-
-    def margins_mm(self) -> tuple[float, float, float, float]:
-        """Top, right, bottom, left: room for the running title above, the page number below."""
-        side = 6 if self.tight else 8
-        return side + 4, side, side + 3, side
-
-    def column_count(self) -> int:
-        return max(1, self.columns - 1) if self.large_print else self.columns
-
-    def gap_mm(self) -> float:
-        return 3 if self.tight else 4
-
-    def page_css(self) -> str:
-        (width, height), (top, right, bottom, left) = self.page_mm(), self.margins_mm()
-        body = 11.0 if self.large_print else (7.0 if self.tight else 7.5)
-        return (
-            f"@page {{ size: {width}mm {height}mm; "
-            f"margin: {top}mm {right}mm {bottom}mm {left}mm; }}\n"
-            f":root {{ --columns: {self.column_count()}; --body-size: {body}pt; "
-            f"--gap: {self.gap_mm()}mm; }}\n"
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,3 +87,6 @@ class BuildOptions:
     """Any warning fails the build before anything is written."""
     catalog: CatalogExtension = NO_EXTENSION
     """Services and spellings the user's config adds to the catalog."""
+    cache: bool = True
+    """Keep results for the next build in OUT/.cache (``--no-cache``: make everything anew,
+    keep nothing; the outputs are the same bytes)."""

@@ -109,3 +109,45 @@ def test_every_module_imports(module: str) -> None:
     if module.endswith("preload") or module == "__main__":
         pytest.skip("runs as a fork server's preload or as `python -m generator`")
     importlib.import_module(name.removesuffix(".__init__"))
+
+
+def test_turning_the_store_off_gives_the_same_outputs(tmp_path: Path) -> None:
+    """A rebuild that takes memos, laid-out pieces and cached documents from the store
+    writes what a build that keeps nothing (--no-cache) writes from scratch: the deck,
+    facts.json and the lock byte for byte, every PDF the same pages (``pdftotext -bbox``:
+    two builds from scratch do not give byte-identical PDFs either)."""
+    import shutil
+    import subprocess
+
+    from generator.build import build
+    from generator.options import BuildOptions
+
+    corpus = PACKAGE.parent / "tests" / "corpus"
+    kept, fresh = tmp_path / "kept", tmp_path / "fresh"
+    shutil.copytree(corpus, kept, ignore=shutil.ignore_patterns("cheatdeck.lock.json"))
+    build([kept], tmp_path / "out-kept", 1_800_000_000, BuildOptions())
+    note = kept / "course-ko.md"
+    note.write_text(
+        note.read_text(encoding="utf-8") + "\n- 새로 배운 사실 하나.\n", encoding="utf-8"
+    )
+    shutil.copytree(kept, fresh)  # the same notes and lock, before the second build
+    build([kept], tmp_path / "out-kept", 1_800_000_100, BuildOptions())
+    build([fresh], tmp_path / "out-fresh", 1_800_000_100, BuildOptions(cache=False))
+
+    def outputs(out: Path) -> dict[str, bytes | str]:
+        found: dict[str, bytes | str] = {}
+        for path in sorted(out.rglob("*")):
+            if path.is_file() and ".cache" not in path.parts and not path.name.startswith("."):
+                found[path.relative_to(out).as_posix()] = (
+                    subprocess.run(
+                        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True
+                    ).stdout.decode(errors="replace")
+                    if path.suffix == ".pdf"
+                    else path.read_bytes()
+                )
+        return found
+
+    assert outputs(tmp_path / "out-fresh") == outputs(tmp_path / "out-kept")
+    assert not (tmp_path / "out-fresh" / ".cache").exists()
+    lock = "cheatdeck.lock.json"
+    assert (fresh / lock).read_bytes() == (kept / lock).read_bytes()

@@ -20,7 +20,8 @@ from generator.build import PIECES, Loaded, Session, build
 from generator.options import BuildOptions, SheetOptions
 from generator.sheets.booklet import PieceCache
 from generator.sheets.documents import Sheet, stylesheet
-from generator.sheets.impose import Geometry, pack_sheet
+from generator.sheets.impose import pack_sheet
+from generator.sheets.page import PageSetup
 from generator.sheets.pdf import parse_array_types_once
 from generator.sheets.plan import (
     WORD_JOINER,
@@ -30,6 +31,7 @@ from generator.sheets.plan import (
     sheet_record,
 )
 from generator.sheets.workers import WorkerLost
+from generator.store.cache import Store
 from generator.store.memo import Memo, read_memo
 
 from .conftest import NOW
@@ -161,7 +163,8 @@ def test_sheets_from_the_memo_are_the_sheets_planned_anew(seeds: Loaded, tmp_pat
     """A rebuild takes each unchanged sheet from the memo, exactly as planning would make
     it; an edited fact plans its subject's sheet again, and other code plans every one."""
     options, date = SheetOptions(), "2026-01-01"
-    css, tight = stylesheet(options), stylesheet(replace(options, tight=True))
+    css = stylesheet(PageSetup.of(options))
+    tight = stylesheet(PageSetup.of(options, tight=True))
     memo: Memo[Sheet] = Memo("code")
     planned = plan_sheets(seeds.notes, options, date, {}, memo)
     saved = tmp_path / "sheets.json"
@@ -318,12 +321,12 @@ def test_a_nearly_empty_last_page_is_set_tighter(notes_dir, tmp_path: Path) -> N
     sheet whose second page is well filled keeps the normal setting."""
     fact = "- 시계열 데이터로 수요를 예측하는 완전 관리형 서비스로, 과거 데이터와 변수를 쓴다.\n"
     full = "".join(f"## 섹션 {n}\n\n" + fact * 4 for n in range(15))  # one page, nearly full
-    geometry = Geometry.of(SheetOptions())
+    geometry = PageSetup.of(SheetOptions()).geometry
     for extra, pages, share in (("## 끝\n\n" + fact * 3, 1, (0, 0.06)), (full, 2, (0.3, 1))):
         folder = notes_dir({"f.md": "# Amazon Forecast\n\n" + full + extra})
         out = tmp_path / f"out{pages}"
         result = build([folder], out, NOW, BuildOptions(deck=False))
-        laid = PieceCache(out / PIECES).get("amazon-forecast", _only_key(out))
+        laid = PieceCache(Store(out) / PIECES).get("amazon-forecast", _only_key(out))
         assert laid is not None
         normal = pack_sheet(laid, geometry, "amazon-forecast", "Amazon Forecast")
         last = normal.filled(normal.pages - 1) / (geometry.columns * geometry.column_height)

@@ -61,7 +61,7 @@ def build_and_report(targets: list[Path], options: BuildOptions, settings: dict[
     """Build and print the change report — the last build's, when nothing has changed
     since (see :mod:`generator.store.cache`: no stage is even imported then)."""
     out, started = settings["out"], time.perf_counter()
-    replay = up_to_date(targets, out, options)
+    replay = up_to_date(targets, out, options) if options.cache else None
     if replay is not None:
         took = f"  checking for changes: {time.perf_counter() - started:.2f} s"
         timings = ["took:", took] if settings["verbose"] else []

@@ -192,6 +192,11 @@ _BUILD_OPTIONS = (
         help=f"Card kinds to leave out, comma-separated ({', '.join(CARD_KINDS)}).",
     ),
     click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON."),
+    click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Make everything anew and keep nothing in OUT/.cache (the same outputs, slower).",
+    ),
 )
 
 
@@ -235,6 +240,7 @@ def _options(settings: dict[str, Any], config: Config) -> BuildOptions:
         sheet_options=sheet_options,
         strict=settings.get("strict", False),
         catalog=config.catalog,
+        cache=not settings["no_cache"],
     )
     return options
 

@@ -66,15 +66,13 @@ _WORD = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fff]{2,}|[^\W\u3040-\u30ff\u4e00-\u
 _CJK = re.compile(
     r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u4e00-\u9fff\uac00-\ud7a3\uff00-\uffef]"
 )
-_PARTICLES = re.compile(
-    r"(?:으로|에서|에게|까지|부터|처럼|보다|이다|입니다|을|를|이|가|은|는|의|에|로|와|과|도|만)$"
-)
+_PARTICLES = re.compile(alternation("particles") + "$")
 _SPAN = re.compile(r"<(strong|code|mark)>(.*?)</\1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _ANKI_CLOZE = re.compile(r"\{\{c\d+::")
 _DEFINES = tuple(re.compile(pattern) for pattern in patterns("definitions"))
 """Defining sentences: "RAG란 …", "推論パイプラインとは…", "Precision is the …"."""
-_NOT_A_NOUN = re.compile(r"(?:있|없|하|되|않|많|같|받|주|에|에서|와|과|로|으로|까지|에게|의)$")
+_NOT_A_NOUN = re.compile(alternation("not_a_topic") + "$")
 """Korean "는" after these is a verb ending or a particle ("있는", "에는"), not a topic."""
 _STATEMENT_KINDS = ("item", "statement", "lead", "quote")
 """Fact kinds that say something in a sentence (not a term, code, image, table row or Q&A)."""

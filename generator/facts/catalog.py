@@ -16,6 +16,7 @@ from importlib.resources import files
 
 from rapidfuzz import fuzz, process
 
+from ..lang import alternation
 from ..options import NO_EXTENSION, CatalogExtension
 from ..service import Service
 
@@ -30,7 +31,10 @@ _FUZZY_MIN_LENGTH = 5
 _PREFIX = r"(?:(?:amazon|aws)\s+)"
 _EDGE_BEFORE = r"(?<![A-Za-z0-9_])"
 _EDGE_AFTER = r"(?![A-Za-z0-9_])"
-_PART_SEPARATOR = re.compile(r"\s*(?:&|/|,|\+|、|・|\s및\s|\sand\s|と)\s*", re.IGNORECASE)
+_PART_SEPARATOR = re.compile(
+    r"\s*" + alternation("title_conjunctions", "&", "/", ",", r"\+", "、", "・") + r"\s*",
+    re.IGNORECASE,
+)
 _REMAINDER_SEPARATOR = re.compile(r"^[\s\-–—:：·|>→]+")
 _TRAILING_NOTE = re.compile(r"\s*[(（][^)）]*[)）]\s*$")
 _LEADING_PREFIX = re.compile(rf"^{_PREFIX}", re.IGNORECASE)

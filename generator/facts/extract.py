@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from ..errors import Skipped
+from ..lang import alternation
 from ..notes.inline import fenced_code, inline_tokens, plain_text, tags_in
 from ..notes.parse import (
     ANSWER,
@@ -57,7 +58,7 @@ _TERM_PATTERNS = tuple(
         r"^(?P<term>[^:：\n`*]{1,30}?)\s*(?::\s|：)\s*(?P<definition>.*)$",
     )
 )
-_NOT_A_TERM = re.compile(r"[.。!?]\s|https?$|[.。!?]$|(?:니다|이다|한다|된다|있다|없다)$")
+_NOT_A_TERM = re.compile(r"[.。!?]\s|https?$|[.。!?]$|" + alternation("statement_endings") + "$")
 _SERVICE_LIKE = re.compile(r"^(?:amazon|aws)\s+\w", re.IGNORECASE)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SLUG_DROP = re.compile(r"[^\w]+")
@@ -66,7 +67,7 @@ _TOPIC_HEADING_LEVEL = 2
 _LABEL_MAX = 20
 _SENTENCE_END = (".", "。", "!", "?", "！", "？")
 _ABOUT_WINDOW = 60
-_ENUMERATION = re.compile(r"\s*(?:[,、・/&]|and\s|or\s|및|や)")
+_ENUMERATION = re.compile(r"\s*" + alternation("enumerations", "[,、・/&]"))
 
 SUBJECT_RULES: dict[str, str] = {
     "service title": "the title names a catalog service: the subject of everything below it",

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..errors import Skipped
-from ..lang import alternation
+from ..lang import alternation, words
 from .inline import plain_text
 from .parse import Block, Node
 
@@ -30,10 +30,10 @@ _QUESTION_LABEL = re.compile(
     re.IGNORECASE,
 )
 _OPTION_LABEL = re.compile(
-    r"^\(?(?P<label>[A-Ha-h1-8]|[アイウエオカ]|[가나다라마바]|[①-⑧])[.)．、:：]\s*"
+    r"^\(?(?P<label>" + alternation("option_labels", "[A-Ha-h1-8]", "[①-⑧]") + r")[.)．、:：]\s*"
 )
 _TASK_BOX = re.compile(r"^\[(?P<mark>[ xX])\]\s+")
-_RIGHT_MARKS = ("✅", "✔️", "✔", "✓", "☑️", "☑", "⭕", "(O)", "(정답)", "(正解)", "(correct)")
+_RIGHT_MARKS = ("✅", "✔️", "✔", "✓", "☑️", "☑", "⭕", "(O)", *sorted(words("right_marks")))
 _WRONG_MARKS = ("❌", "✗", "✘", "❎", "×", "(X)")
 _ANSWER_LINE = re.compile(
     r"^(?:\*\*)?" + alternation("answer_labels") + r"(?:\*\*)?\s*[:：]\s*(?:\*\*)?"
@@ -44,7 +44,7 @@ _EXPLANATION_LABEL = re.compile(
     r"^(?:\*\*)?" + alternation("explanation_labels") + r"(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*",
     re.IGNORECASE,
 )
-_ANSWER_SEPARATOR = re.compile(r"\s*(?:,|、|/|\band\b|및)\s*")
+_ANSWER_SEPARATOR = re.compile(r"\s*" + alternation("answer_separators", ",", "、", "/") + r"\s*")
 _MAX_OPTIONS = 8
 _QUESTION_END = ("?", "？")
 

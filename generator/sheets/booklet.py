@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from ..options import SheetOptions
 from ..store.files import write_atomic
 from .documents import Sheet, booklet_frame
-from .impose import Geometry, Imposition, Laid, compose, pack_booklet
+from .impose import Imposition, Laid, compose, pack_booklet
+from .page import PageSetup
 
 if TYPE_CHECKING:
     from .pdf import DocumentJob, Rendered
@@ -88,7 +89,7 @@ def plan_booklet(
     from .pdf import DocumentJob
 
     subjects = [(sheet.subject.slug, sheet.title, pieces[sheet.subject.slug]) for sheet in sheets]
-    imposition = pack_booklet(subjects, Geometry.of(options), front)
+    imposition = pack_booklet(subjects, PageSetup.of(options).geometry, front)
     html, css = booklet_frame(sheets, options, build_date, imposition, front)
     frame = DocumentJob("booklet frame", html, (font_css, *css))
     return BookletPlan(imposition, [*(laid.pdf for _, _, laid in subjects), front.pdf], frame)

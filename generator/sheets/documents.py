@@ -23,6 +23,7 @@ from ..lang import labels
 from ..options import SheetOptions
 from ..resources import TEMPLATES, template_text
 from .impose import Box, Geometry, Imposition, Laid, stack
+from .page import PageSetup
 
 LABELS = labels("sheet_labels")
 """What a sheet prints besides the notes, per language (generator/data/lang/*.toml)."""
@@ -54,9 +55,9 @@ class Sheet:
     boxes: tuple[Markup, ...] = ()
     """Each box of the sheet, in order, for the packed booklet."""
 
-    def stylesheet_for(self, options: SheetOptions) -> str:
-        """The shared print CSS in the setting ``options`` ask for (normal or tight)."""
-        return self.tight_stylesheet if options.tight else self.stylesheet
+    def stylesheet_for(self, tight: bool) -> str:
+        """The shared print CSS, normal or tight."""
+        return self.tight_stylesheet if tight else self.stylesheet
 
     @property
     def digest(self) -> str:
@@ -98,9 +99,9 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def stylesheet(options: SheetOptions) -> str:
+def stylesheet(page: PageSetup) -> str:
     """The print CSS every sheet of a build shares: its rules and the page setup."""
-    return template_text("sheets/sheet.css") + options.page_css()
+    return template_text("sheets/sheet.css") + page.css()
 
 
 def _booklet_document(
@@ -133,7 +134,7 @@ def _booklet_document(
         )
     )
     dated = "@page { @bottom-left { content: " + css_string(build_date) + "; } }\n"
-    return page, (stylesheet(options), dated)
+    return page, (stylesheet(PageSetup.of(options)), dated)
 
 
 def pieces_document(sheet: Sheet) -> str:
@@ -148,10 +149,10 @@ def pieces_document(sheet: Sheet) -> str:
     )
 
 
-def pieces_stylesheet(css: str, options: SheetOptions) -> str:
+def pieces_stylesheet(css: str, page: PageSetup) -> str:
     """A sheet's CSS (``css``, set as ``options`` say) with one piece to a page, a page as
     wide and as tall as a column."""
-    return css + _one_piece_per_page(Geometry.of(options))
+    return css + _one_piece_per_page(page.geometry)
 
 
 def _document_context(sheet: Sheet) -> dict[str, object]:
@@ -183,15 +184,15 @@ _NO_MARGIN_TEXT = " ".join(
 
 
 def sheet_frame(
-    sheet: Sheet, options: SheetOptions, imposition: Imposition
+    sheet: Sheet, options: SheetOptions, tight: bool, imposition: Imposition
 ) -> tuple[str, Stylesheets]:
-    """HTML and CSS of the pages a sheet's pieces are drawn on: running title, sources and
-    page numbers, each page otherwise empty."""
-    geometry = Geometry.of(options)
+    """HTML and CSS of the pages a sheet's pieces are drawn on (set normal or ``tight``):
+    running title, sources and page numbers, each page otherwise empty."""
+    geometry = PageSetup.of(options, tight).geometry
     context = dict(_document_context(sheet), author=options.author)
     pages = _frame_pages(imposition, geometry, booklet=False)
     page = environment().get_template("sheets/frame.html").render(**context, pages=pages)
-    return page, (sheet.stylesheet_for(options) + _frame_css(geometry), sheet.running)
+    return page, (sheet.stylesheet_for(tight) + _frame_css(geometry), sheet.running)
 
 
 def booklet_frame(
@@ -204,7 +205,7 @@ def booklet_frame(
     """HTML and CSS of the packed booklet's pages: the running title of each page (its
     first subject), page numbers, the anchors the contents link to, and over the contents
     (``front``, drawn at the top of the first page) each row's page number and link."""
-    geometry = Geometry.of(options)
+    geometry = PageSetup.of(options).geometry
     pages = _frame_pages(imposition, geometry, booklet=True)
     starts = {mark.anchor: mark.page + 1 for mark in imposition.marks if mark.anchor}
     if pages:
@@ -252,7 +253,7 @@ def booklet_front_alone(
     html, (stylesheet, _dated) = _booklet_document(
         "sheets/front_alone.html", sheets, options, build_date, body_class=_packed_class(options)
     )
-    return html, (pieces_stylesheet(stylesheet, options),)
+    return html, (pieces_stylesheet(stylesheet, PageSetup.of(options)),)
 
 
 def _packed_class(options: SheetOptions) -> str:

@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..options import SheetOptions
-
 MM = 72 / 25.4
 """PDF points per millimetre."""
 PX = 0.75
@@ -42,20 +40,6 @@ class Geometry:
     column_height: float
     columns: int
     gap: float
-
-    @classmethod
-    def of(cls, options: SheetOptions) -> Geometry:
-        (width, height), (top, right, bottom, left) = options.page_mm(), options.margins_mm()
-        return cls(
-            width * MM,
-            height * MM,
-            left * MM,
-            top * MM,
-            (width - left - right) * MM,
-            (height - top - bottom) * MM,
-            options.column_count(),
-            options.gap_mm() * MM,
-        )
 
     @property
     def column_width(self) -> float:

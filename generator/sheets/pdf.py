@@ -35,13 +35,13 @@ from .impose import (
     PX,
     Box,
     Fragment,
-    Geometry,
     Imposition,
     Laid,
     Slot,
     compose,
     pack_sheet,
 )
+from .page import PageSetup
 from .workers import RENDERING, WorkerPool, reporting_lost_workers
 
 if TYPE_CHECKING:
@@ -345,10 +345,10 @@ class _Worker:
 
     @classmethod
     def _pieces(cls, job: SheetJob) -> Rendered:
-        normal = cls._set(job, job.options)
+        normal = cls._set(job, tight=False)
         chosen = normal
         if normal.too_long():
-            tight = cls._set(job, replace(job.options, tight=True))
+            tight = cls._set(job, tight=True)
             if tight.imposition.pages < normal.imposition.pages:
                 chosen = tight
         messages = tuple(cls.state["log"].messages)
@@ -364,12 +364,13 @@ class _Worker:
         return Rendered(job.key, pdf, setting.imposition.pages, messages)
 
     @classmethod
-    def _set(cls, job: SheetJob, options: SheetOptions) -> Setting:
+    def _set(cls, job: SheetJob, tight: bool) -> Setting:
         """The sheet's pieces laid out and packed in one setting (normal or tight)."""
-        css = job.tight_stylesheet if options.tight else job.stylesheet
+        css = job.tight_stylesheet if tight else job.stylesheet
         laid = cls._measured(cls._layout(job.html, (job.font_css, css)))
-        imposition = pack_sheet(laid, Geometry.of(options), job.slug, job.title)
-        return Setting(options, laid, imposition)
+        geometry = PageSetup.of(job.options, tight).geometry
+        imposition = pack_sheet(laid, geometry, job.slug, job.title)
+        return Setting(job.options, tight, laid, imposition)
 
     @staticmethod
     def _measured(document: Any) -> Laid:
@@ -418,15 +419,21 @@ class _Collector(logging.Handler):
 
 @dataclass(frozen=True, slots=True)
 class Setting:
-    """A sheet set one way: its options, its pieces as laid out, and where they go."""
+    """A sheet set one way: its options, tight or not, its pieces as laid out, and where
+    they go."""
 
     options: SheetOptions
+    tight: bool
     laid: Laid
     imposition: Imposition
 
+    @property
+    def page(self) -> PageSetup:
+        return PageSetup.of(self.options, self.tight)
+
     def too_long(self) -> bool:
         """More pages than a sheet should take, or a last page nearly empty."""
-        pages, geometry = self.imposition.pages, Geometry.of(self.options)
+        pages, geometry = self.imposition.pages, self.page.geometry
         full = geometry.columns * geometry.column_height
         return pages > MAX_PAGES or (
             pages > 1 and self.imposition.filled(pages - 1) / full < TIGHTEN_BELOW

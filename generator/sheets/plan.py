@@ -27,6 +27,7 @@ from .._version import __version__
 from ..facts.catalog import Catalog
 from ..facts.extract import Fact, Notes, detect_lang, shared_depth
 from ..facts.subjects import Subject
+from ..lang import alternation, patterns
 from ..notes.inline import (
     fenced_code,
     paragraphs,
@@ -38,6 +39,7 @@ from ..notes.inline import (
 from ..options import SheetOptions
 from ..store.memo import Memo
 from .documents import Sheet, css_string, environment, labels_for, stylesheet
+from .page import PageSetup
 
 DEFINITION_MAX = 160
 MENTION_PLACE_MAX = 40
@@ -279,8 +281,10 @@ def _group_by_place(facts: list[Fact]) -> dict[tuple[str, ...], list[Fact]]:
 
 
 _SAYS_WHAT_IT_IS = re.compile(
-    r"(?:서비스|플랫폼|도구|솔루션|service|platform|tool|サービス|プラットフォーム|ツール)"
-    r"(?:입니다|이다|다|です|である|だ)?[.。]?$|\bis an? |란 |とは",
+    alternation("kind_nouns")
+    + alternation("copulas")
+    + "?[.。]?$|"
+    + "|".join(patterns("defines")),
     re.IGNORECASE,
 )
 
@@ -386,8 +390,8 @@ def plan_sheet(
         title=subject.name,
         lang=lang,
         html=page,
-        stylesheet=stylesheet(options),
-        tight_stylesheet=stylesheet(replace(options, tight=True)),
+        stylesheet=stylesheet(PageSetup.of(options)),
+        tight_stylesheet=stylesheet(PageSetup.of(options, tight=True)),
         running=_running(subject.name, subject.category, ", ".join(sources), build_date),
         build_date=build_date,
         head=head,

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -31,8 +33,36 @@ from ..options import BuildOptions
 from ..resources import TEMPLATES
 from .files import TEMPORARY_PREFIX
 
-MANIFEST = Path(".cache") / "manifest.json"
-STAMP = Path(".cache") / "stamp.json"
+CACHE = Path(".cache")
+"""Where a build keeps what the next one may reuse, inside OUT (see :class:`Store`)."""
+MANIFEST = Path("manifest.json")
+STAMP = CACHE / "stamp.json"
+
+
+class Store:
+    """The one place a build keeps results for the next one and asks for them: memos of
+    pure steps, the manifest, laid-out pieces, font subsets, cached documents — all in
+    ``OUT/.cache``. Turned off (``--no-cache``), it is a temporary folder that starts empty
+    and is deleted after the build: every result is made anew and the outputs are the same
+    bytes (a test checks it). The stages never know which."""
+
+    def __init__(self, out: Path, keep: bool = True) -> None:
+        self.keep = keep
+        self.folder = out / CACHE if keep else Path(tempfile.mkdtemp(prefix="cheatdeck-"))
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def __truediv__(self, name: str | Path) -> Path:
+        """Where the store keeps ``name``."""
+        return self.folder / name
+
+    def close(self) -> None:
+        if not self.keep:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +87,11 @@ class Manifest:
         return found if found is not None and found.key == key and (out / name).is_file() else None
 
 
-def read_manifest(out: Path) -> Manifest:
-    """The last build's manifest; an unreadable one just means rendering everything."""
+def read_manifest(cache: Path) -> Manifest:
+    """The last build's manifest (in the store's folder ``cache``); an unreadable one just
+    means rendering everything."""
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads((cache / MANIFEST).read_text(encoding="utf-8"))
         if data.get("version") != __version__:
             return Manifest()
         return Manifest(
