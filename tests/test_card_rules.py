@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from generator.build import load
-from generator.deck.card_rules import Question
-from generator.deck.cards import _Renderer, corpus_for, plan_questions
+from generator.deck.card_rules import GENERIC_FRONT, Question
+from generator.deck.cards import SAME_QUESTION, _Renderer, corpus_for, plan_questions
 
 from .conftest import NOW
 
@@ -176,9 +176,18 @@ def test_same_front_different_answers_are_dropped(notes_dir) -> None:
     note = "# AI\n\n## 예\n- 비즈니스 가치: 운영 개선\n- 비즈니스 가치: 고객 참여\n"
     found, reasons = questions(notes_dir, {"a.md": note})
     assert by_kind(found, "term") == []
-    assert set(reasons.values()) == {
-        "asks the same question as another card with a different answer"
-    }
+    assert set(reasons.values()) == {GENERIC_FRONT}  # a generic heading is no front
+
+
+def test_same_front_under_two_subjects_with_two_answers_interferes(notes_dir) -> None:
+    """Issue #23: a front only its breadcrumb told apart from another with another answer."""
+    note = (
+        "# Amazon Titan\n\n- 임베딩: 텍스트를 벡터로\n\n"
+        "# Amazon Kendra\n\n- 임베딩: 문서 검색용 표현\n"
+    )
+    found, reasons = questions(notes_dir, {"a.md": note})
+    assert by_kind(found, "term") == []
+    assert set(reasons.values()) >= {SAME_QUESTION}
 
 
 def test_explicit_syntax_always_makes_its_card(notes_dir) -> None:

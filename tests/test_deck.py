@@ -89,25 +89,32 @@ def test_no_position_questions_and_no_sentence_completion(seed_cards) -> None:
     }
 
 
-def test_most_facts_are_on_a_card_and_the_deck_stays_small(seed_build) -> None:
+def test_many_facts_are_on_a_card_and_the_deck_stays_small(seed_build) -> None:
+    """Issue #23: quality first (no open sets, no interfering fronts), but never below
+    0.4 cards per fact: a card is fixed rather than knowledge dropped."""
     document = json.loads((seed_build[1] / "facts.json").read_text(encoding="utf-8"))
     facts = document["facts"]
     on_card = [fact for fact in facts if fact["cards"]]
-    assert len(on_card) >= 0.6 * len(facts)
+    assert len(on_card) >= 0.4 * len(facts)
     deck = seed_build[0].deck
     assert deck is not None
-    assert sum(card_count(note) for note in deck.notes) <= 1.3 * len(facts)
+    cards = sum(card_count(note) for note in deck.notes)
+    assert 0.4 * len(facts) <= cards <= 1.3 * len(facts)
     assert set(deck.no_card) == {fact["id"] for fact in facts if not fact["cards"]}
 
 
-def test_list_cards_are_whole_short_sets(seed_build) -> None:
+def test_list_cards_are_whole_short_closed_sets(seed_build) -> None:
+    """Issue #23: a list card asks for a set a learner recalls whole (kinds, steps, roles),
+    never for examples, use cases, tasks or benefits."""
     deck = seed_build[0].deck
     assert deck is not None
     lists = [note for note in deck.notes if note.kind in ("list", "ordered")]
-    assert len(lists) >= 15
+    assert len(lists) >= 4
     for note in lists:
         items = note.field("Back").count("<li>")
         assert 3 <= items <= 7, note.field("Front")
+        shown = f"{note.field('Context')} {note.field('Front')}"
+        assert not re.search(r"사례|예시|이점|태스크|use case|example", shown), shown
 
 
 def test_answers_are_short(seed_cards) -> None:

@@ -115,7 +115,7 @@ def test_a_list_card_updates_when_an_item_is_removed(tmp_path: Path) -> None:
     folder = tmp_path / "notes"
     folder.mkdir()
     items = (
-        "# Amazon Polly\n\n## 사용 사례\n- 뉴스 낭독\n- 전화 응답\n- 오디오북 제작\n- 안내 방송\n"
+        "# Amazon Polly\n\n## 음성 유형\n- 뉴스 낭독\n- 전화 응답\n- 오디오북 제작\n- 안내 방송\n"
     )
     write(folder, {"polly.md": items})
     build([folder], tmp_path / "out", 1_000, NO_SHEETS)

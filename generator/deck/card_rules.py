@@ -77,6 +77,12 @@ _NOT_A_NOUN = re.compile(alternation("not_a_topic") + "$")
 _STATEMENT_KINDS = ("item", "statement", "lead", "quote")
 """Fact kinds that say something in a sentence (not a term, code, image, table row or Q&A)."""
 _GENERIC_TERMS = words_of("generic_terms")
+_GENERIC_HEADINGS = words_of("generic_headings")
+"""Attribute headings ("위험", "Purpose") that repeat under many subjects: a front that
+only its breadcrumb tells apart from others with other answers."""
+_GENERIC_SPELLINGS = frozenset(heading.replace(" ", "") for heading in _GENERIC_HEADINGS)
+_CLOSED_SET = re.compile(alternation("closed_sets"), re.IGNORECASE)
+_OPEN_SET = re.compile(alternation("open_sets"), re.IGNORECASE)
 """Sentence subjects too generic to ask about ("사용자는 …" is not a definition)."""
 
 
@@ -204,7 +210,11 @@ def term(fact: Fact, corpus: Corpus) -> Question | None:
         return None
     words = plain_text(fact.term)
     if not fact.explicit and (
-        len(words) > TERM_MAX_CHARS or leans_on_context(words) or _names_subject(fact, corpus)
+        len(words) > TERM_MAX_CHARS
+        or leans_on_context(words)
+        or _names_subject(fact, corpus)
+        or generic_heading(words)
+        or restates(words, plain_text(fact.definition))
     ):
         return None
     front = f"<b>{corpus.render(fact.term)}</b>"
@@ -500,7 +510,9 @@ def list_question(items: list[Fact], corpus: Corpus) -> Question | None:
         or sum(map(len, labels)) > LIST_MAX_CHARS
     ):  # statements are not members of a set (SuperMemo rule 9: avoid sets)
         return None
-    ordered = place.ordered or bool(_STEP_WORDS.search(title))
+    if not closed_set(title, path):
+        return None
+    ordered = bool(_STEP_WORDS.search(title))
     kind = "ordered" if ordered else "list"
     tag = "ol" if ordered else "ul"
     shown = [corpus.render(f.term) if terms else corpus.render(f.markdown) for f in items]
@@ -514,6 +526,42 @@ def list_question(items: list[Fact], corpus: Corpus) -> Question | None:
         label(kind, lang, n=len(items)),
         context_html((first.subject, *path[:-1])) if path else "",
     )
+
+
+GENERIC_FRONT = (
+    "its term repeats under many subjects (위험, Purpose…): a card would interfere; "
+    "write Q:/A: to ask something specific"
+)
+
+
+def generic_heading(title: str) -> bool:
+    """An attribute heading that repeats under many subjects ("위험", "사용사례", "Purpose")."""
+    return title.casefold().strip(" :：").replace(" ", "") in _GENERIC_SPELLINGS
+
+
+RESTATED_MIN_CHARS = 2
+
+
+def restates(front: str, answer: str) -> bool:
+    """Whether the answer only restates the front: the front's words, whole, inside it
+    ("제품 리뷰 요약" → "AI는 … 제품 리뷰 요약을 생성할 수 있습니다") — it teaches nothing the
+    front did not say (SuperMemo: a card must make the learner recall something)."""
+    said = " ".join(front.split()).casefold()
+    if len(said) < RESTATED_MIN_CHARS or _LATIN_TOKEN.fullmatch(said):
+        return False  # "SSML" in "SSML로 발음을 조정한다" names the term, it does not restate it
+    return said in " ".join(answer.split()).casefold()
+
+
+_LATIN_TOKEN = re.compile(r"[a-z0-9_.\-]+")
+
+
+def closed_set(title: str, path: tuple[str, ...]) -> bool:
+    """Whether a list titled ``title`` (under ``path``) is a set a learner recalls whole —
+    types, kinds, steps, components, "N가지" — and not examples, use cases, benefits or
+    tasks anywhere above it (SuperMemo rule 9: avoid sets, unless they are closed)."""
+    if _OPEN_SET.search(" ".join((*path, title))):
+        return False
+    return bool(_CLOSED_SET.search(title) or _STEP_WORDS.search(title))
 
 
 HEADING_MAX_FACTS = 3
@@ -535,7 +583,9 @@ def heading_question(facts: list[Fact], corpus: Corpus) -> Question | None:
     ):
         return None
     title = first.path[-1] if first.path else first.subject
-    if is_sentence(title) or title.casefold() in _GENERIC_TERMS:
+    if is_sentence(title) or title.casefold() in _GENERIC_TERMS or generic_heading(title):
+        return None
+    if restates(title, " ".join(f.text for f in facts)):
         return None
     shown = [corpus.render(f.markdown) for f in facts]
     back = (
@@ -570,6 +620,8 @@ def why_no_card(fact: Fact) -> str:
         return f"a {fact.kind} is for the sheet"
     if leans_on_context(fact.text):
         return "starts by pointing at an earlier sentence (이는/これは/This…)"
+    if fact.kind == "term" and generic_heading(plain_text(fact.term)):
+        return GENERIC_FRONT
     if len(fact.text) > FACT_MAX_CHARS:
         return "too long for one card: split it, or write Q:/A:"
     return "no term, keyword or short list to ask about: write Q:/A:, X :: Y or ==keyword=="

@@ -422,18 +422,24 @@ def _question_key(question: Question) -> str:
 
 def _one_answer_per_question(questions: list[Question]) -> tuple[list[Question], set[str]]:
     """Questions two cards would ask with different answers are dropped (unless the user
-    wrote them): the learner could not tell which answer is wanted."""
+    wrote them): the learner could not tell which answer is wanted — nor when the only
+    difference is the breadcrumb above the same front ("비즈니스 가치" under six subjects:
+    studied in a mixed review, they interfere)."""
     answers: dict[str, set[str]] = defaultdict(set)
+    bare: dict[tuple[str, str], set[str]] = defaultdict(set)
     for question in questions:
         answers[_question_key(question)].add(question.back)
+        if question.model != "cloze":
+            bare[(question.label, question.front)].add(question.back)
     kept: list[Question] = []
     clashes: set[str] = set()
     seen: set[str] = set()
     for question in questions:
         key = _question_key(question)
+        interferes = question.model != "cloze" and len(bare[(question.label, question.front)]) > 1
         if question.explicit:
             kept.append(question)
-        elif len(answers[key]) > 1:
+        elif len(answers[key]) > 1 or interferes:
             clashes.update(fact.id for fact in question.facts)
         elif key not in seen or question.model == "cloze":
             kept.append(question)
