@@ -34,6 +34,7 @@ def languages() -> tuple[str, ...]:
     return tuple(_languages())
 
 
+@cache
 def labels(table: str) -> dict[str, dict[str, str]]:
     """``card_labels`` or ``sheet_labels``: label key → language → text."""
     found: dict[str, dict[str, str]] = {}

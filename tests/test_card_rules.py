@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from generator.build import load
-from generator.deck.card_rules import GENERIC_FRONT, Question
+from generator.deck.card_rules import COURSE_REMARK, GENERIC_FRONT, Question
 from generator.deck.cards import SAME_QUESTION, _Renderer, corpus_for, plan_questions
 
 from .conftest import NOW
@@ -234,3 +234,39 @@ def test_bullets_that_are_sentences_make_no_list_card(notes_dir) -> None:
     note = "# Forecast\n\n## 특징\n- 매우 정확하다.\n- 시간을 줄여준다.\n- 완전 관리형이다.\n"
     found, _ = questions(notes_dir, {"a.md": note})
     assert by_kind(found, "list") == []
+
+
+def test_a_course_remark_makes_no_card(notes_dir) -> None:
+    """Issue #23: cloze `등등등.... 검색,챗봇,…,[...],예측에 제공하는 서비스들이있음` → 생성형AI."""
+    note = (
+        "# AI 서비스\n\n## 개념\n"
+        "- 등등등.... 검색,챗봇,추천,**생성형AI**,예측에 제공하는 서비스들이있음\n"
+        "- **RAG**: 검색한 문서로 답을 보강하는 기법\n"
+    )
+    found, reasons = questions(notes_dir, {"a.md": note})
+    assert [text(q.front) for q in found if q.kind == "cloze"] == []
+    assert COURSE_REMARK in reasons.values()
+    assert [text(q.front) for q in by_kind(found, "term")] == ["RAG"]
+
+
+def test_a_which_clue_with_two_features_masked_makes_no_card(notes_dir) -> None:
+    """Issue #23: `＿＿＿ 을 ＿＿＿ 와 통합하여 …` asked for one of two masked features."""
+    note = (
+        "# Amazon Bedrock\n\n- Guardrails for Amazon Bedrock을 Agents for Amazon Bedrock와 "
+        "통합하여 책임감 있는 AI 정책에 부합하는 생성형 AI 애플리케이션을 구축할 수 있다.\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert by_kind(found, "which") == []
+
+
+def test_a_cloze_breadcrumb_holding_the_blank_is_left_out(notes_dir) -> None:
+    """Issue #23: `Features › 비정형 텍스트 입력 가능` above the blank
+    `비정형 텍스트 입력(Unstructured text input)`."""
+    note = (
+        "# Amazon Personalize\n\n## Features\n\n### 비정형 텍스트 입력 가능\n"
+        "- 항목의 설명이나 제목과 같은 **비정형 텍스트 입력(Unstructured text input)** "
+        "을 지원한다\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    (cloze,) = by_kind(found, "cloze")
+    assert "비정형" not in text(cloze.context) and "Features" in text(cloze.context)

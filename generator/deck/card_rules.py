@@ -70,6 +70,8 @@ _PARTICLES = re.compile(alternation("particles") + "$")
 _SPAN = re.compile(r"<(strong|code|mark)>(.*?)</\1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _ANKI_CLOZE = re.compile(r"\{\{c\d+::")
+_MAY_BLANK = re.compile(r"\{\{c\d|==|<mark", re.IGNORECASE)
+"""What a fact's Markdown must hold for the user to have written a blank."""
 _DEFINES = tuple(re.compile(pattern) for pattern in patterns("definitions"))
 """Defining sentences: "RAG란 …", "推論パイプラインとは…", "Precision is the …"."""
 _NOT_A_NOUN = re.compile(alternation("not_a_topic") + "$")
@@ -81,6 +83,8 @@ _GENERIC_HEADINGS = words_of("generic_headings")
 """Attribute headings ("위험", "Purpose") that repeat under many subjects: a front that
 only its breadcrumb tells apart from others with other answers."""
 _GENERIC_SPELLINGS = frozenset(heading.replace(" ", "") for heading in _GENERIC_HEADINGS)
+_COURSE_REMARK = re.compile(alternation("course_remarks"), re.IGNORECASE)
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _CLOSED_SET = re.compile(alternation("closed_sets"), re.IGNORECASE)
 _OPEN_SET = re.compile(alternation("open_sets"), re.IGNORECASE)
 """Sentence subjects too generic to ask about ("사용자는 …" is not a definition)."""
@@ -184,8 +188,8 @@ def question_answer(fact: Fact, corpus: Corpus) -> Question | None:
 
 def written_cloze(fact: Fact, corpus: Corpus) -> Question | None:
     """``{{c1::…}}`` or ``==highlight==`` written by the user: every span is a blank."""
-    if fact.kind in ("image", "code", "qa"):
-        return None
+    if fact.kind in ("image", "code", "qa") or not _MAY_BLANK.search(fact.markdown):
+        return None  # most facts: no need to render them to know
     rendered = corpus.render(fact.markdown)
     if _ANKI_CLOZE.search(rendered):
         text = rendered
@@ -379,6 +383,9 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
         not _names_service(service.name, named, catalog) for _, _, named in catalog.mentions(source)
     ):
         return None  # another service or feature named: a mask there would mislead
+    features = {named.name for _, _, named in catalog.mentions(source)} - {owner.name}
+    if len(features) > 1:
+        return None  # "＿＿＿ 을 ＿＿＿ 와 통합하여": two blanks, one answer
     names = [*catalog.names_of(owner), *_short_forms(catalog.names_of(owner))]
     masked = mask_names(source, names)
     left = masked.replace(MASK, "").strip(" :：,、")
@@ -612,10 +619,20 @@ def _list_path(fact: Fact) -> tuple[str, ...]:
 # --- why not -----------------------------------------------------------------------------
 
 
+def course_remark(fact: Fact) -> bool:
+    """A course remark or aside ("등등등… 서비스들이있음"), or a URL: nothing to recall."""
+    return bool(_COURSE_REMARK.search(fact.text) or _URL.search(plain_text(fact.term or "")))
+
+
+COURSE_REMARK = "a course remark, an aside or a link, not knowledge: write Q:/A: if it is"
+
+
 def why_no_card(fact: Fact) -> str:
     """Why a fact got no card, in words that say what to write to get one."""
     if fact.no_card:
         return "marked nocard"
+    if course_remark(fact):
+        return COURSE_REMARK
     if fact.kind in ("image", "code", "html", "row"):
         return f"a {fact.kind} is for the sheet"
     if leans_on_context(fact.text):

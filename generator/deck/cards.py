@@ -214,7 +214,17 @@ def _answers(question: Question) -> list[str]:
         found = [
             _visible(question.back.split(" · ")[0] if question.kind == "which" else question.back)
         ]
-    return [answer for answer in found if len(answer) >= ANSWER_MIN_CHARS]
+    glossed = [answer for answer in found if len(answer) <= GLOSSED_MAX_CHARS]
+    found += [part for answer in glossed for part in _GLOSS.split(answer)]  # 입력(input)
+    return [answer.strip() for answer in found if len(answer.strip()) >= ANSWER_MIN_CHARS]
+
+
+GLOSSED_MAX_CHARS = 60
+"""A name or keyword with a gloss; a longer answer is a sentence, whose parentheses hold
+asides (a subject named in the context must stay)."""
+_GLOSS = re.compile(r"[()（）]")
+"""An answer with a gloss, ``비정형 텍스트 입력(Unstructured text input)``, shows itself by
+either of its parts."""
 
 
 _TELLING_WORD = re.compile(r"[a-z][a-z0-9]{4,}")
@@ -362,7 +372,7 @@ def plan_questions(
         return replace(question, rule=name, context=context)
 
     for fact in notes.facts:
-        if fact.no_card:
+        if fact.no_card or (not fact.explicit and card_rules.course_remark(fact)):
             continue
         recall = next(
             (q for name, rule in RECALL_RULES if (q := asked(name, rule(fact, corpus)))), None
