@@ -71,6 +71,8 @@ _SPAN = re.compile(r"<(strong|code|mark)>(.*?)</\1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _ANKI_CLOZE = re.compile(r"\{\{c\d+::")
 _MAY_BLANK = re.compile(r"\{\{c\d|==|<mark", re.IGNORECASE)
+_MAY_STAND_OUT = re.compile(r"\*\*|__|`|==|<(?:b|strong|code|mark)\b", re.IGNORECASE)
+"""What a fact's Markdown must hold for a word of it to be bold, code or marked."""
 """What a fact's Markdown must hold for the user to have written a blank."""
 _DEFINES = tuple(re.compile(pattern) for pattern in patterns("definitions"))
 """Defining sentences: "RAG란 …", "推論パイプラインとは…", "Precision is the …"."""
@@ -263,7 +265,7 @@ def keyword_cloze(fact: Fact, corpus: Corpus) -> Question | None:
     yes/no, a gloss in parentheses, or most of the sentence)."""
     if fact.kind not in _STATEMENT_KINDS or len(fact.text) > FACT_MAX_CHARS:
         return None
-    if leans_on_context(fact.text) or _is_title(fact):
+    if leans_on_context(fact.text) or _is_title(fact) or not _MAY_STAND_OUT.search(fact.markdown):
         return None
     rendered = corpus.render(fact.markdown)
     spans = [(tag, inner) for tag, inner in _SPAN.findall(rendered) if _is_keyword(tag, inner)]

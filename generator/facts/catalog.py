@@ -171,10 +171,14 @@ class Catalog:
 
     def names_of(self, service: Service) -> list[str]:
         """Every spelling of a service and of its features, longest first (for masking)."""
-        family = [s for s in self.services.values() if service.name in (s.name, s.parent)]
+        return list(self._names_of(service.name))
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one catalog per process; asked once per fact
+    def _names_of(self, name: str) -> tuple[str, ...]:
+        family = [s for s in self.services.values() if name in (s.name, s.parent)]
         names = {n for s in family for n in (s.name, *s.aliases, *s.words)}
         names |= {_LEADING_PREFIX.sub("", n) for n in names}
-        return sorted(names, key=len, reverse=True)
+        return tuple(sorted(names, key=len, reverse=True))
 
     @lru_cache(maxsize=16384)  # noqa: B019 - one catalog per process; titles repeat a lot
     def match_title(self, title: str) -> TitleMatch | None:
