@@ -565,12 +565,14 @@ _LATIN_TOKEN = re.compile(r"[a-z0-9_.\-]+")
 
 
 def closed_set(title: str, path: tuple[str, ...]) -> bool:
-    """Whether a list titled ``title`` (under ``path``) is a set a learner recalls whole —
-    types, kinds, steps, components, "N가지" — and not examples, use cases, benefits or
-    tasks anywhere above it (SuperMemo rule 9: avoid sets, unless they are closed)."""
+    """Whether a list titled ``title`` (under ``path``, which ends with it) is a set a
+    learner recalls whole — its heading, or the one above, names types, kinds, steps,
+    components, "N가지" — and not examples, use cases, benefits or tasks anywhere above it
+    (SuperMemo rule 9: avoid sets, unless they are closed)."""
     if _OPEN_SET.search(" ".join((*path, title))):
         return False
-    return bool(_CLOSED_SET.search(title) or _STEP_WORDS.search(title))
+    named = (title, *path[-2:-1])  # or the heading above it: "組み込みアルゴリズム › 分類・回帰"
+    return any(_CLOSED_SET.search(head) or _STEP_WORDS.search(head) for head in named)
 
 
 HEADING_MAX_FACTS = 3
