@@ -636,7 +636,7 @@ def build(
             {name: r.pages for name, r in sheet_output.manifest.files.items()}
             if sheet_output
             else {},
-            sheet_output.warnings if sheet_output else (),
+            (*_lost_lock(loaded, out), *(sheet_output.warnings if sheet_output else ())),
         )
         lock_text = lock_to_json(lock, loaded.identified.seed) + "\n"
         if lock_text != loaded.lock_text:
@@ -646,6 +646,18 @@ def build(
             key = build_key(loaded.note_set, lock_text, options, out)
             _stamp(result, key, out, sheet_output)
     return result
+
+
+def _lost_lock(loaded: Loaded, out: Path) -> tuple[str, ...]:
+    """A warning when the notes have no lock but OUT holds an earlier build of them: the
+    lock was deleted or never committed, and every card is about to get a new identity."""
+    if loaded.lock_path.exists() or not (out / LEDGER).is_file():
+        return ()
+    return (
+        f"{LOCK_NAME}: warning: no lock beside the notes, but {out}/ holds an earlier build: "
+        "every card gets a new identity and re-importing duplicates the cards of facts "
+        "edited since; restore the lock from version control (git checkout) and build again",
+    )
 
 
 def _write_outputs(

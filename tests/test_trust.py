@@ -855,3 +855,45 @@ def test_a_lock_that_is_a_folder_or_a_config_not_in_utf8(notes_dir, tmp_path) ->
     (folder / "cheatdeck.toml").write_bytes('deck_name = "시험"\n'.encode("cp949"))
     code, err = run("build", str(folder), "-o", str(tmp_path / "out"), "--no-sheets")
     assert (code, err) == (1, "cheatdeck.toml:1: not UTF-8 text; save the note as UTF-8\n")
+
+
+def test_without_its_ledger_an_out_trusts_only_what_reads_as_cheatdecks(
+    notes_dir, tmp_path: Path
+) -> None:
+    """With OUT/.cheatdeck-outputs.json gone but OUT/.cache there, a user's own sheet was
+    overwritten, and an annotated one deleted when its subject went."""
+    folder = notes_dir({"polly.md": NOTE})
+    out = tmp_path / "out"
+    assert run("build", str(folder), "-o", str(out))[0] == 0
+    mine = out / "sheets" / "amazon-polly.pdf"
+    mine.write_bytes(b"my own precious sheet")
+    (out / ".cheatdeck-outputs.json").unlink()
+    (folder / "polly.md").write_text(NOTE + "- 어휘 목록으로 발음을 정한다.\n", encoding="utf-8")
+    code, err = run("build", str(folder), "-o", str(out))
+    assert code == 1 and f"{mine}: not written by cheatdeck" in err
+    assert mine.read_bytes() == b"my own precious sheet"
+    mine.unlink()
+    assert run("build", str(folder), "-o", str(out))[0] == 0  # the others were its own
+
+
+def test_an_unreadable_ledger_is_named(notes_dir, tmp_path: Path) -> None:
+    folder = notes_dir({"polly.md": NOTE})
+    out = tmp_path / "out"
+    assert run("build", str(folder), "-o", str(out), "--no-sheets")[0] == 0
+    (out / ".cheatdeck-outputs.json").write_text("{")
+    (folder / "polly.md").write_text(NOTE + "- 어휘 목록으로 발음을 정한다.\n", encoding="utf-8")
+    code, err = run("build", str(folder), "-o", str(out), "--no-sheets")
+    assert (
+        code == 1 and "(its record of what it wrote, .cheatdeck-outputs.json, is unreadable)" in err
+    )
+
+
+def test_a_lost_lock_is_a_warning_before_cards_get_new_identities(notes_dir, tmp_path) -> None:
+    """A deleted (or never committed) lock gave 8 duplicate notes and no word about it."""
+    folder = notes_dir({"polly.md": NOTE})
+    out = tmp_path / "out"
+    assert run("build", str(folder), "-o", str(out), "--no-sheets")[0] == 0
+    (folder / "cheatdeck.lock.json").unlink()
+    code, err = run("build", str(folder), "-o", str(out), "--no-sheets")
+    assert code == 0
+    assert "cheatdeck.lock.json: warning: no lock beside the notes, but" in err

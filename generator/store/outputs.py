@@ -60,6 +60,8 @@ class Ledger:
     """Output path (relative to OUT, ``/`` separators) → digest of the bytes written."""
 
     files: dict[str, str] = field(default_factory=dict)
+    damaged: bool = False
+    """The ledger file could not be read: nothing in OUT is known to be cheatdeck's."""
 
     def owns(self, out: Path, name: str) -> bool:
         """Whether ``OUT/name`` is absent or still the file cheatdeck wrote there."""
@@ -79,6 +81,8 @@ class Ledger:
                     if name in self.files
                     else ("not written by cheatdeck")
                 )
+                if self.damaged:
+                    why += f" (its record of what it wrote, {LEDGER}, is unreadable)"
                 raise ForeignFile(
                     f"{out / name}: {why}; move it away or build into another folder "
                     "(-o): nothing was written"
@@ -93,14 +97,16 @@ class Ledger:
 
 def read_ledger(out: Path) -> Ledger:
     """The outputs cheatdeck wrote in ``out``. An OUT an earlier cheatdeck built (its cache
-    is there, the ledger is not) is trusted with the outputs it always wrote, as they are."""
+    is there, the ledger never was) is trusted with the outputs it always wrote — only
+    those that read as cheatdeck's own (a sheet whose PDF names cheatdeck its creator, a
+    deck that is an Anki package, facts.json of cheatdeck's shape)."""
     try:
         data = json.loads((out / LEDGER).read_text(encoding="utf-8"))
         return Ledger({str(name): str(value) for name, value in data["files"].items()})
     except FileNotFoundError:
         return _earlier_ledger(out)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return Ledger()  # unreadable: nothing in OUT is known to be cheatdeck's
+        return Ledger(damaged=True)  # nothing in OUT is known to be cheatdeck's
 
 
 def _earlier_ledger(out: Path) -> Ledger:
@@ -112,11 +118,35 @@ def _earlier_ledger(out: Path) -> Ledger:
         names += [str(name) for name in manifest["files"]]
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    present = {name: out / name for name in names if (out / name).is_file()}
-    return Ledger({name: digest(path.read_bytes()) for name, path in present.items()})
+    present = {name: (out / name).read_bytes() for name in names if (out / name).is_file()}
+    return Ledger({name: digest(data) for name, data in present.items() if _made_here(name, data)})
+
+
+def _made_here(name: str, data: bytes) -> bool:
+    """Whether an output of an earlier cheatdeck reads as one: what its files always hold."""
+    if name.endswith(".pdf"):
+        return data.startswith(b"%PDF") and _made_by_cheatdeck(data)
+    if name.endswith(".apkg"):
+        return data.startswith(b"PK") and b"collection.anki2" in data
+    return data.lstrip().startswith(b'{"version"') and b'"facts"' in data
 
 
 def removable(ledger: Ledger, out: Path, names: list[str]) -> list[str]:
     """Of ``names`` (outputs a build no longer makes), those still as cheatdeck wrote
     them: the others became the user's and stay."""
     return [name for name in names if (out / name).is_file() and ledger.owns(out, name)]
+
+
+def _made_by_cheatdeck(pdf: bytes) -> bool:
+    """A PDF whose document information names cheatdeck (its creator or producer)."""
+    import io
+
+    import pikepdf  # only for an OUT an earlier cheatdeck built
+
+    try:
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            info = document.docinfo
+            said = " ".join(str(info.get(key, "")) for key in ("/Creator", "/Producer"))
+    except (pikepdf.PdfError, ValueError):
+        return False
+    return "cheatdeck" in said
