@@ -897,3 +897,21 @@ def test_a_lost_lock_is_a_warning_before_cards_get_new_identities(notes_dir, tmp
     code, err = run("build", str(folder), "-o", str(out), "--no-sheets")
     assert code == 0
     assert "cheatdeck.lock.json: warning: no lock beside the notes, but" in err
+
+
+def test_every_note_not_in_utf8_is_named_at_once(notes_dir, tmp_path: Path) -> None:
+    """With a cp949 and a Shift-JIS note, each build named only the first of them."""
+    folder = notes_dir(
+        {
+            "a.md": NOTE,
+            "b.md": "# Amazon Lex\n- 한국어\n".encode("cp949"),
+            "c.md": "# Amazon Kendra\n\n- 日本語\n".encode("shift_jis"),
+        }
+    )
+    code, err = run("build", str(folder), "-o", str(tmp_path / "out"), "--no-sheets")
+    assert code == 1
+    assert err.splitlines() == [
+        "b.md:2: not UTF-8 text; save the note as UTF-8",
+        "c.md:3: not UTF-8 text; save the note as UTF-8",
+    ]
+    assert not (tmp_path / "out").exists()

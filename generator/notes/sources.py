@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import NotesError, SourceError
+from ..errors import CheatdeckError, NotesError, SourceError
 
 LOCK_NAME = "cheatdeck.lock.json"
 """The identity lock, kept beside the notes (see :mod:`generator.facts.identity`)."""
@@ -123,6 +123,7 @@ def read_notes(targets: list[Path]) -> NoteSet:
     roots: list[Path] = []
     present: set[str] = set()
     owner: dict[str, Path] = {}
+    unreadable: list[NotesError] = []
     for target in targets:
         root = notes_folder_of(target)
         roots.append(root)
@@ -142,10 +143,19 @@ def read_notes(targets: list[Path]) -> NoteSet:
                     f"the same note path in two notes folders ({owner[relative]} and {root}): "
                     "build them separately or rename one",
                 )
-            notes.append(NoteFile(root, relative, decode(relative, path.read_bytes())))
+            try:
+                notes.append(NoteFile(root, relative, decode(relative, path.read_bytes())))
+            except NotesError as error:
+                unreadable.append(error)  # every such note is named, not one per build
         present |= {unicodedata.normalize("NFC", p.relative_to(root).as_posix()) for p in on_disk}
         assets |= {
             (root, p.relative_to(root).as_posix()) for p in _files_under(root, IMAGE_SUFFIXES)
         }
+    if unreadable:
+        raise (
+            unreadable[0]
+            if len(unreadable) == 1
+            else CheatdeckError("\n".join(str(error) for error in unreadable))
+        )
     notes = list({(note.root, note.file): note for note in notes}.values())
     return NoteSet(tuple(notes), frozenset(assets), tuple(dict.fromkeys(roots)), frozenset(present))
