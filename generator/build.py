@@ -9,6 +9,7 @@ the notes is saved last.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -91,12 +92,14 @@ def load(
     catalog: CatalogExtension = NO_EXTENSION,
     parsed: Memo[Outline] | None = None,
     deck_name: str = DEFAULT_DECK,
+    kept_lock: str = "",
 ) -> Loaded:
     """Read, parse, extract and identify the notes named by ``targets`` (or ``note_set``,
     when they were read already), with the catalog the user's config extends; a note
     whose text ``parsed`` knows is not parsed again. ``deck_name`` is the deck a lock
     made before GUID seeds was most likely built for (see
-    :func:`generator.facts.identity.migrated`)."""
+    :func:`generator.facts.identity.migrated`). ``kept_lock``: the last build's copy of the
+    lock, read when the notes have none (deleted, never committed)."""
     note_set = note_set or read_notes(targets)
     outlines = _parse_all(note_set, parsed if parsed is not None else Memo(""))
     images = frozenset(
@@ -107,7 +110,9 @@ def load(
     )
     notes = extract(outlines, images, load_catalog(catalog))
     lock_path, lock_text = read_lock(note_set)
-    lock, seed = lock_from_json(lock_text, LOCK_NAME) if lock_path.is_file() else ({}, "")
+    lock_text = lock_text if lock_path.exists() else kept_lock
+    found = lock_path.exists() or bool(kept_lock)  # an empty lock file is an error, not none
+    lock, seed = lock_from_json(lock_text, LOCK_NAME) if found else ({}, "")
     seed, lock = migrated(lock, seed, (deck_name, DEFAULT_DECK))
     read = {note.file for note in note_set.notes}
     identified = assign_ids(notes.facts, lock, now, note_set.present - read, seed)
@@ -593,7 +598,8 @@ def build(
         code = _memo_code()  # what made the memos: each is read with it
         parsed = read_memo(store / OUTLINE_MEMO, code, outline_from_record)
         deck_name = options.deck_options.name
-        loaded = load(targets, now, note_set, options.catalog, parsed, deck_name)
+        kept = _kept_lock(store, note_set)
+        loaded = load(targets, now, note_set, options.catalog, parsed, deck_name, kept)
         if options.strict:
             _refuse_warnings([s.warning() for s in loaded.notes.skipped if s.warn])
         outputs: dict[Path, bytes] = {}
@@ -636,10 +642,13 @@ def build(
             {name: r.pages for name, r in sheet_output.manifest.files.items()}
             if sheet_output
             else {},
-            (*_lost_lock(loaded, out), *(sheet_output.warnings if sheet_output else ())),
+            (*_lost_lock(loaded, out, kept), *(sheet_output.warnings if sheet_output else ())),
         )
         lock_text = lock_to_json(lock, loaded.identified.seed) + "\n"
-        if lock_text != loaded.lock_text:
+        if store.keep and lock_text != kept:
+            copy = {"notes": str(note_set.roots[0]), "lock": lock_text}
+            outputs[store / KEPT_LOCK] = json.dumps(copy, ensure_ascii=False).encode()
+        if lock_text != loaded.lock_text or not loaded.lock_path.exists():
             outputs[loaded.lock_path] = lock_text.encode()
         _write_outputs(outputs, out, store, loaded, sheet_output)
         if store.keep:
@@ -648,11 +657,30 @@ def build(
     return result
 
 
-def _lost_lock(loaded: Loaded, out: Path) -> tuple[str, ...]:
+KEPT_LOCK = Path("lock.json")
+"""The last build's copy of the lock, in the store, with the notes folder it belongs to."""
+
+
+def _kept_lock(store: Store, note_set: NoteSet) -> str:
+    """The lock the last build of these notes into this OUT wrote ('' when none)."""
+    try:
+        kept = json.loads((store / KEPT_LOCK).read_text(encoding="utf-8"))
+        return str(kept["lock"]) if kept["notes"] == str(note_set.roots[0]) else ""
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+
+
+def _lost_lock(loaded: Loaded, out: Path, kept: str) -> tuple[str, ...]:
     """A warning when the notes have no lock but OUT holds an earlier build of them: the
-    lock was deleted or never committed, and every card is about to get a new identity."""
+    lock was deleted or never committed. With the copy the last build kept, the cards keep
+    their identities and the lock is written again; without, every card gets a new one."""
     if loaded.lock_path.exists() or not (out / LEDGER).is_file():
         return ()
+    if kept:
+        return (
+            f"{LOCK_NAME}: warning: no lock beside the notes: restored from the copy the "
+            f"last build kept in {out}/.cache; commit it with your notes",
+        )
     return (
         f"{LOCK_NAME}: warning: no lock beside the notes, but {out}/ holds an earlier build: "
         "every card gets a new identity and re-importing duplicates the cards of facts "

@@ -888,12 +888,26 @@ def test_an_unreadable_ledger_is_named(notes_dir, tmp_path: Path) -> None:
     )
 
 
-def test_a_lost_lock_is_a_warning_before_cards_get_new_identities(notes_dir, tmp_path) -> None:
+def test_a_lost_lock_is_restored_from_the_last_builds_copy(notes_dir, tmp_path) -> None:
     """A deleted (or never committed) lock gave 8 duplicate notes and no word about it."""
-    folder = notes_dir({"polly.md": NOTE})
+    folder = notes_dir({"polly.md": NOTE, "rekognition.md": LISTS})
     out = tmp_path / "out"
-    assert run("build", str(folder), "-o", str(out), "--no-sheets")[0] == 0
+    first = build([folder], out, 1_000, NO_SHEETS).deck
+    lock = (folder / "cheatdeck.lock.json").read_bytes()
     (folder / "cheatdeck.lock.json").unlink()
+    (folder / "polly.md").write_text(NOTE.replace("딥러닝", "최신 딥러닝"), encoding="utf-8")
+    code, err = run("build", str(folder), "-o", str(out), "--no-sheets")
+    assert code == 0
+    assert "cheatdeck.lock.json: warning: no lock beside the notes: restored from the copy" in err
+    assert (folder / "cheatdeck.lock.json").is_file()
+    again = build([folder], out, 1_002, NO_SHEETS).deck
+    assert {n.guid for n in again.notes} == {n.guid for n in first.notes}
+    assert (
+        json.loads((folder / "cheatdeck.lock.json").read_bytes())["guid_seed"]
+        == (json.loads(lock)["guid_seed"])
+    )
+    (folder / "cheatdeck.lock.json").unlink()
+    shutil.rmtree(out / ".cache")  # no copy either: a warning before new identities
     code, err = run("build", str(folder), "-o", str(out), "--no-sheets")
     assert code == 0
     assert "cheatdeck.lock.json: warning: no lock beside the notes, but" in err
