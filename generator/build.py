@@ -110,8 +110,9 @@ def load(
     )
     notes = extract(outlines, images, load_catalog(catalog))
     lock_path, lock_text = read_lock(note_set)
-    lock_text = lock_text if lock_path.exists() else kept_lock
-    found = lock_path.exists() or bool(kept_lock)  # an empty lock file is an error, not none
+    beside = lock_path.exists()
+    lock_text = lock_text if beside else kept_lock
+    found = beside or bool(kept_lock)  # an empty lock file is an error, not none
     lock, seed = lock_from_json(lock_text, LOCK_NAME) if found else ({}, "")
     seed, lock = migrated(lock, seed, (deck_name, DEFAULT_DECK))
     read = {note.file for note in note_set.notes}
@@ -584,7 +585,7 @@ def build(
     render workers for the next build (``watch``).
 
     Outputs are rendered in memory, then all of them and the lock beside the notes are
-    replaced at once (:func:`generator.writers.replace_all`), and only files cheatdeck
+    replaced at once (:func:`generator.store.files.replace_all`), and only files cheatdeck
     wrote are ever replaced or removed. One build at a time per ``out``.
     """
     note_set = read_notes(targets)  # no notes: fail before OUT is even created

@@ -8,18 +8,15 @@ A title's line answers for the facts whose subject that title chose.
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 from ..deck.cards import CLOZE_SPAN, CardNote, DeckPlan
 from ..errors import CheatdeckError
 from ..facts.extract import SUBJECT_RULES, Fact
-from ..notes.inline import shorten
+from ..notes.inline import html_text, shorten
 from ..report import counted
 from ..results import Loaded
 
-_TAG = re.compile(r"<[^>]+>")
 _WIDTH = 96
 
 
@@ -107,8 +104,7 @@ def _quoted(text: str) -> str:
 
 
 def _visible(rendered: str) -> str:
-    spaced = rendered.replace("<br>", " / ").replace("<li>", " • ")
-    return " ".join(html.unescape(_TAG.sub(" ", spaced)).split())
+    return html_text(rendered.replace("<br>", " / ").replace("<li>", " • "))
 
 
 def parse_place(place: str, default_notes: Path) -> tuple[Path, int]:

@@ -19,7 +19,6 @@ its cards. Facts gone from the notes are listed apart, never on the sheet.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -41,7 +40,7 @@ from ..deck.card_rules import LABELS
 from ..errors import CheatdeckError
 from ..facts.extract import Fact
 from ..facts.identity import Entry
-from ..notes.inline import shorten
+from ..notes.inline import html_text, shorten
 from ..options import DeckOptions
 from ..report import counted
 from ..results import Loaded
@@ -54,7 +53,6 @@ EASE_STEP = 400
 AGAIN = 1
 _LAPSE, _MANUAL = 1, 4  # revlog types: 0 learn, 1 review, 2 relearn, 3 filtered, 4 manual
 _RELEARNING = 3  # card type
-_TAGS = re.compile(r"<[^>]+>")
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
 _CHEATDECK_CARDS = "tag:cheatdeck::*"
 
@@ -246,7 +244,9 @@ def _gone(card: CardHistory, entry: Entry | None, fails: int) -> Gone:
         return Gone(entry.text, f"{entry.file}:{entry.line}", fails)
     for names in (BASIC_FIELDS, CLOZE_FIELDS):
         if len(names) == len(card.fields):
-            fields = {name: _plain(value) for name, value in zip(names, card.fields, strict=True)}
+            fields = {
+                name: html_text(value) for name, value in zip(names, card.fields, strict=True)
+            }
             answer = fields.get("Back", "")
             flagged = {
                 label for kind in ("removed", "retired", "off") for label in LABELS[kind].values()
@@ -254,11 +254,7 @@ def _gone(card: CardHistory, entry: Entry | None, fails: int) -> Gone:
             answer = "" if answer in flagged else answer  # flagged no longer made
             text = " → ".join(f for f in (fields.get("Front"), answer) if f)
             return Gone(text or _CLOZE.sub(r"\1", fields["Text"]), fields["Source"], fails)
-    return Gone(_plain(card.fields[0] if card.fields else ""), "", fails)
-
-
-def _plain(value: str) -> str:
-    return " ".join(html.unescape(_TAGS.sub(" ", value)).split())
+    return Gone(html_text(card.fields[0] if card.fields else ""), "", fails)
 
 
 def guid_facts(lock: dict[str, Entry]) -> dict[str, str]:

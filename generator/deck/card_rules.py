@@ -71,9 +71,9 @@ _SPAN = re.compile(r"<(strong|code|mark)>(.*?)</\1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _ANKI_CLOZE = re.compile(r"\{\{c\d+::")
 _MAY_BLANK = re.compile(r"\{\{c\d|==|<mark", re.IGNORECASE)
+"""What a fact's Markdown must hold for the user to have written a blank."""
 _MAY_STAND_OUT = re.compile(r"\*\*|__|`|==|<(?:b|strong|code|mark)\b", re.IGNORECASE)
 """What a fact's Markdown must hold for a word of it to be bold, code or marked."""
-"""What a fact's Markdown must hold for the user to have written a blank."""
 _DEFINES = tuple(re.compile(pattern) for pattern in patterns("definitions"))
 """Defining sentences: "RAG란 …", "推論パイプラインとは…", "Precision is the …"."""
 _NOT_A_NOUN = re.compile(alternation("not_a_topic") + "$")
@@ -81,6 +81,7 @@ _NOT_A_NOUN = re.compile(alternation("not_a_topic") + "$")
 _STATEMENT_KINDS = ("item", "statement", "lead", "quote")
 """Fact kinds that say something in a sentence (not a term, code, image, table row or Q&A)."""
 _GENERIC_TERMS = words_of("generic_terms")
+"""Sentence subjects too generic to ask about ("사용자는 …" is not a definition)."""
 _GENERIC_HEADINGS = words_of("generic_headings")
 """Attribute headings ("위험", "Purpose") that repeat under many subjects: a front that
 only its breadcrumb tells apart from others with other answers."""
@@ -89,7 +90,6 @@ _COURSE_REMARK = re.compile(alternation("course_remarks"), re.IGNORECASE)
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _CLOSED_SET = re.compile(alternation("closed_sets"), re.IGNORECASE)
 _OPEN_SET = re.compile(alternation("open_sets"), re.IGNORECASE)
-"""Sentence subjects too generic to ask about ("사용자는 …" is not a definition)."""
 
 
 @dataclass(frozen=True, slots=True)

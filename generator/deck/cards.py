@@ -3,7 +3,7 @@
 Input: :class:`~generator.facts.extract.Notes` with ids, the lock (for change times and the notes
 each fact had before) and deck options. Output: :class:`DeckPlan` — plain notes with
 sanitized HTML fields, GUIDs, tags and modification times, plus, for every fact, the kinds
-of its cards or why it has none; :mod:`generator.writers` turns it into an ``.apkg``.
+of its cards or why it has none; :mod:`generator.deck.apkg` turns it into an ``.apkg``.
 
 Which facts make which cards is decided by the rules in :mod:`generator.deck.card_rules`; this
 module runs them, drops questions that two cards would ask with different answers, and
@@ -22,9 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..facts.extract import Fact, Notes
-from ..facts.identity import Entry, NoteRecord, note_guid
+from ..facts.identity import NAMESPACE_KINDS, Entry, NoteRecord, note_guid
 from ..notes.inline import (
     fenced_code,
+    html_text,
     inline_tokens,
     paragraphs,
     render_tokens_html,
@@ -57,17 +58,20 @@ class CardNote:
     modified: int
     """Modification time: kept while the note reads the same, later when it changes
     (Anki's default "update if newer" import compares it)."""
-    key_fact: str
-    """The first fact the note asks about."""
     digest: str = ""
     """Hash of the fields and tags (set with the modification time)."""
     namespace: str = ""
     """The kind of question, as GUIDs know it (see :data:`generator.facts.identity.NAMESPACES`)."""
     facts: tuple[str, ...] = ()
-    """Every fact the note asks about: each one's lock entry remembers the note, so a list
-    keeps its note whichever item comes first or is rewritten."""
+    """Every fact the note asks about, the first first: each one's lock entry remembers
+    the note, so a list keeps its note whichever item comes first or is rewritten."""
     rule: str = ""
     """The card rule that asked its question (see :data:`generator.deck.card_rules.CARD_RULES`)."""
+
+    @property
+    def key_fact(self) -> str:
+        """The first fact the note asks about."""
+        return self.facts[0]
 
     def field(self, name: str) -> str:
         return dict(self.fields)[name]
@@ -196,13 +200,12 @@ def _namespace(question: Question) -> str:
 CLOZE_SPAN = re.compile(r"\{\{c\d+::([^{}]*?)(?:::[^{}]*)?\}\}")
 """A blank, ``{{c1::answer::hint}}``; no braces inside, so a line of unclosed openings
 is read in one pass (``.*?`` scanned to its end from each: 8 s for 1,000)."""
-_TAG = re.compile(r"<[^>]+>")
 ANSWER_MIN_CHARS = 2
 """Shorter answers (a letter, a digit) are not looked for in the context."""
 
 
 def _visible(rendered: str) -> str:
-    return " ".join(html.unescape(_TAG.sub(" ", rendered)).split()).casefold()
+    return html_text(rendered).casefold()
 
 
 def _answers(question: Question) -> list[str]:
@@ -276,7 +279,6 @@ def _note(question: Question, guid: str, options: DeckOptions, moved: frozenset[
         fields=fields,
         tags=_tags(question.facts, question.kind, moved),
         modified=0,
-        key_fact=first.id,
         namespace=_namespace(question),
         facts=tuple(fact.id for fact in question.facts),
         rule=question.rule,
@@ -544,15 +546,6 @@ def _stamp(card: CardNote, before: NoteRecord | None, now: int) -> CardNote:
     return replace(card, digest=digest, modified=modified)
 
 
-NAMESPACE_KINDS = {
-    "term": ("term", "qa"),
-    "item": ("term",),
-    "reverse": ("reverse",),
-    "cloze": ("cloze",),
-    "which": ("which",),
-    "list": ("list", "ordered"),
-}
-"""The card kinds a GUID namespace's notes can be (see :data:`_NAMESPACES`)."""
 NO_LONGER_MADE_DECK = "No longer made"
 """Where a note marking a card cheatdeck no longer makes lands if Anki does not have it
 yet (a card Anki has stays in its deck): one subdeck to delete, never mixed with cards
@@ -584,7 +577,7 @@ def _why_gone(found: list[tuple[str, Entry, NoteRecord]], skipped: frozenset[str
 
 def _removed_note(found: list[tuple[str, Entry, NoteRecord]], options: DeckOptions) -> CardNote:
     """The note marking that a card is no longer made, and why (see :func:`_why_gone`)."""
-    fact_id, entry, note = found[0]
+    _, entry, note = found[0]
     kind = _why_gone(found, options.skip_kinds)
     label = html.escape(LABELS[kind]["en"])
     text = html.escape(entry.text)
@@ -610,7 +603,6 @@ def _removed_note(found: list[tuple[str, Entry, NoteRecord]], options: DeckOptio
         fields=fields,
         tags=(REMOVED_TAG,),
         modified=0,
-        key_fact=fact_id,
         namespace=note.namespace,
         facts=tuple(fact for fact, _, _ in found),
     )

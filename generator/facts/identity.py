@@ -43,8 +43,17 @@ from .extract import Fact
 LOCK_VERSION = 2
 """2: note records name their namespace and the lock keeps its GUID seed (1 hashed GUIDs
 from the deck name of the day: renaming the deck re-keyed every note)."""
-NAMESPACES = ("term", "item", "reverse", "cloze", "which", "list")
-"""The kinds of question a GUID is made for (qa shares term's, ordered shares list's)."""
+NAMESPACE_KINDS = {
+    "term": ("term", "qa"),
+    "item": ("term",),
+    "reverse": ("reverse",),
+    "cloze": ("cloze",),
+    "which": ("which",),
+    "list": ("list", "ordered"),
+}
+"""The kinds of question a GUID is made for, and the card kinds of each (qa shares term's,
+ordered shares list's; ``item``: a defining sentence asked as a term)."""
+NAMESPACES = tuple(NAMESPACE_KINDS)
 _CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
 RELINK_THRESHOLD = 70
 """Minimum rapidfuzz ratio (0–100) for an edited fact to keep its recorded id."""

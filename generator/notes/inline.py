@@ -397,6 +397,14 @@ def fenced_code(markdown: str) -> str | None:
     return body.rsplit("```", 1)[0]
 
 
+_ANY_TAG = re.compile(r"<[^>]+>")
+
+
+def html_text(rendered: str) -> str:
+    """What a reader sees of HTML: tags as spaces, entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(_ANY_TAG.sub(" ", rendered)).split())
+
+
 def shorten(text: str, width: int) -> str:
     """``text`` cut to ``width`` characters, an ellipsis marking the cut."""
     return text if len(text) <= width else text[: width - 1] + "…"
