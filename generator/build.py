@@ -675,13 +675,15 @@ def _lost_lock(loaded: Loaded, out: Path, kept: str) -> tuple[str, ...]:
     """A warning when the notes have no lock but OUT holds an earlier build of them: the
     lock was deleted or never committed. With the copy the last build kept, the cards keep
     their identities and the lock is written again; without, every card gets a new one."""
-    if loaded.lock_path.exists() or not (out / LEDGER).is_file():
+    if loaded.lock_path.exists():
         return ()
-    if kept:
+    if kept:  # said whenever it happens: the lock about to be written is the copy
         return (
             f"{LOCK_NAME}: warning: no lock beside the notes: restored from the copy the "
             f"last build kept in {out}/.cache; commit it with your notes",
         )
+    if not (out / LEDGER).is_file():
+        return ()
     return (
         f"{LOCK_NAME}: warning: no lock beside the notes, but {out}/ holds an earlier build: "
         "every card gets a new identity and re-importing duplicates the cards of facts "

@@ -907,6 +907,10 @@ def test_a_lost_lock_is_restored_from_the_last_builds_copy(notes_dir, tmp_path) 
         == (json.loads(lock)["guid_seed"])
     )
     (folder / "cheatdeck.lock.json").unlink()
+    (out / ".cheatdeck-outputs.json").unlink()  # the copy alone is still said to be used
+    code, err = run("build", str(folder), "-o", str(out), "--no-sheets")
+    assert "cheatdeck.lock.json: warning: no lock beside the notes: restored from the copy" in err
+    (folder / "cheatdeck.lock.json").unlink()
     shutil.rmtree(out / ".cache")  # no copy either: a warning before new identities
     code, err = run("build", str(folder), "-o", str(out), "--no-sheets")
     assert code == 0
