@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import re
 import sys
 import tempfile
 import time
@@ -40,6 +41,15 @@ def _drawn(cards: list[dict[str, str]], arguments: argparse.Namespace) -> list[d
     ]
 
 
+_SOURCE = re.compile(r'<div class="cd-source">(.*?)</div>', re.DOTALL)
+
+
+def _marked(answer: str) -> str:
+    """The note file printed small under every answer, said for what it is: in text
+    alone it reads as part of the answer."""
+    return _SOURCE.sub(r"<div>[source note: \1]</div>", answer)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("package", type=Path)
@@ -61,13 +71,13 @@ def main() -> None:
         writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
         writer.writerow(["n", "kind", "deck", "front", "back"])
         for number, card in enumerate(sample, 1):
-            front, back = visible_text(card["question"]), answer_only(card["answer"])
+            front, back = visible_text(card["question"]), answer_only(_marked(card["answer"]))
             writer.writerow([number, card["kind"], card["deck"], front, back])
     else:
         for number, card in enumerate(sample, 1):
             print(f"#{number} [{card['kind']}] {card['deck']}")
             print(f"  Q: {visible_text(card['question'])}")
-            print(f"  A: {answer_only(card['answer'])}")
+            print(f"  A: {answer_only(_marked(card['answer']))}")
     print(f"{len(sample)} of {len(cards)} cards (seed {arguments.seed})", file=sys.stderr)
 
 

@@ -52,9 +52,13 @@ def visible_text(rendered: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
+_BELOW_THE_RULE = re.compile(r'<hr id="answer"[^>]*>')
+
+
 def answer_only(rendered_answer: str) -> str:
     """The part of an answer shown after the question (below the rule, or the clozes)."""
-    if 'id="answer"' in rendered_answer:
-        return visible_text(rendered_answer.split('id="answer"', 1)[1])
+    below = _BELOW_THE_RULE.split(rendered_answer, maxsplit=1)
+    if len(below) == 2:
+        return visible_text(below[1])
     clozes = re.findall(r'<span class="cloze"[^>]*>(.*?)</span>', rendered_answer, re.DOTALL)
     return " ".join(visible_text(c) for c in clozes)
