@@ -270,3 +270,196 @@ def test_a_cloze_breadcrumb_holding_the_blank_is_left_out(notes_dir) -> None:
     found, _ = questions(notes_dir, {"a.md": note})
     (cloze,) = by_kind(found, "cloze")
     assert "비정형" not in text(cloze.context) and "Features" in text(cloze.context)
+
+
+# --- issue #23: every card the blind audit deleted, verbatim --------------------------------
+
+
+def fronts(found: list[Question]) -> list[str]:
+    return [text(q.front) for q in found]
+
+
+def test_examples_under_a_defined_term_are_no_set(notes_dir) -> None:
+    """`인공지능` (3가지를 모두 말해 보세요) → 전문가 시스템 • AI 냉장고 • 항생제 처방."""
+    note = (
+        "# ML 1일차\n\n### AI 기술의 발전 및 계층 구조\n\n"
+        "- 인공지능 : 인간의 지능 모방\n    - 전문가 시스템\n    - AI 냉장고\n    - 항생제 처방\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert by_kind(found, "list") == []
+    assert fronts(by_kind(found, "term")) == ["인공지능"]  # the definition stays
+
+
+def test_a_list_of_named_terms_under_a_defined_term_is_a_set(notes_dir) -> None:
+    """`Recipes (레시피): …` over four `RECIPE: meaning` items: AWS names, recalled whole."""
+    note = (
+        "# Amazon Personalize\n\n## Terminology (용어)\n"
+        "- Recipes (레시피): AWS가 제공하는 사전 구성된 ML 알고리즘\n"
+        "    - USER_PERSONALIZATION: 사용자별 개인화 추천\n"
+        "    - PERSONALIZED_RANKING: 제공된 항목을 개인화 순위로 정렬\n"
+        "    - RELATED_ITEMS: 유사 아이템 추천\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert fronts(by_kind(found, "list")) == ["Recipes (레시피)"]
+
+
+def test_use_case_examples_make_no_card(notes_dir) -> None:
+    """`소매` (4가지…) → 제품 리뷰 요약 • …; `가격 최적화` → "AI는 …"; `뉴스 생성` → its answer
+    restates it."""
+    note = (
+        "# Exploring AI\n\n- 실제 사용 사례의 예\n  - 소매\n"
+        "    - 제품 리뷰 요약: AI는 소비자가 관련 정보를 빠르게 찾을 수 있도록 제품 리뷰 요약을 "
+        "생성할 수 있습니다.\n"
+        "    - 가격 최적화: AI는 다양한 가격 책정 시나리오를 모델링하여 최적의 가격 책정 전략을 "
+        "결정할 수 있습니다.\n"
+        "    - 가상 피팅: AI는 고객의 가상 모델을 생성하여 온라인 쇼핑 경험을 개선합니다.\n"
+        "  - 미디어 및 엔터테인먼트\n"
+        "    - 뉴스 생성: AI는 원시 데이터 또는 이벤트를 기반으로 기사 또는 요약을 생성할 수 "
+        "있습니다.\n"
+        "  - 사기 행위 탐지\n"
+        "    - 사기 행위 탐지는 거래에서 사기 행위를 식별하고 방지하는 프로세스를 말합니다.\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert by_kind(found, "list") == []
+    assert fronts(by_kind(found, "term")) == ["사기 행위 탐지"]  # a definition is no example
+
+
+def test_tasks_and_use_cases_of_models_are_no_sets(notes_dir) -> None:
+    """`태스크` (6가지…) under Amazon Titan, Claude and Llama: interfering open sets."""
+    models = {"Amazon Titan": ["텍스트 요약", "분류", "임베딩"], "Claude": ["콘텐츠 생성", "번역"]}
+    note = "# 모델 선택\n\n" + "".join(
+        f"## {name}\n- 태스크\n" + "".join(f"  - {task}\n" for task in tasks)
+        for name, tasks in models.items()
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert found == []
+
+
+def test_one_of_several_considerations_is_no_answer(notes_dir) -> None:
+    """`생성형 AI 모델 선택 시 고려해야 할 요소` → 성능 요구 사항 (one of five sub-items)."""
+    note = (
+        "# AI\n\n- 생성형 AI 모델 선택 시 고려해야 할 요소\n  - 성능 요구 사항\n  - 기능\n"
+        "    - 다양한 태스크를 수행할 수 있습니다\n  - 제약 조건\n    - 컴퓨팅 리소스\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert "성능 요구 사항" not in [text(q.back) for q in found]
+
+
+def test_course_aims_and_remarks_make_no_card(notes_dir) -> None:
+    """`과정 목표` → "어떻게하면 … 구현할 수 있을까?의 전체 과정"; `ML기계학습 소개` →
+    "사실상 SageMaker AI만 이야기함"; `개발자` → "y=2x+1 이런식으로 …"."""
+    note = (
+        "# ML 1일차\n\n### 과정 목표\n"
+        "> 어떻게하면 AWS에서 머신러닝을 구현할 수 있을까?의 전체 과정\n\n"
+        "### ML기계학습 소개\n> 사실상 SageMaker AI만 이야기함\n\n"
+        "### ML 프로젝트 수명 주기\n`개발자` -> `y=2x+1` 이런식으로 1차함수를 짠다.\n\n"
+        "### ML 모델 비교\n- 생성형 AI -> Foundation 기반 모델\n"
+        "    - 그렇다면 Foundation 기반 모델은 `LLM`일까?\n    - 포함이다\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert found == []
+
+
+def test_a_which_clue_names_the_specific_service(notes_dir) -> None:
+    """`＿＿＿で構築した機械学習モデル用に独自のワークフローを作成…人を介したレビュー` →
+    Amazon SageMaker: wrong, it describes Amazon A2I."""
+    note = (
+        "# AI サービス\n\n### Amazon Augmented AI (Amazon A2I)\n\n"
+        "Amazon SageMakerで構築した機械学習モデル用に独自のワークフローを作成することができ、"
+        "モデルが信頼性の高い予測を作成できない場合に、人を介したレビューを行うことができる。\n\n"
+        "### Amazon SageMaker\n\nフルマネージド型の機械学習サービス。\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    (which,) = [q for q in by_kind(found, "which") if "レビュー" in q.front]
+    assert text(which.back) == "Amazon Augmented AI (Amazon A2I)"
+    assert "Amazon SageMaker" in text(which.front)  # the tool it names stays visible
+
+
+def test_a_which_clue_that_fits_many_services_makes_no_card(notes_dir) -> None:
+    """`Java, Python 지원` → Amazon CodeGuru; `이해하는 서비스이다` → Comprehend;
+    `예측을 도와주는 기능이다` → Forecast; a negation; an arrow continuing the line above."""
+    note = (
+        "# 서비스\n\n## Amazon CodeGuru\n- Java, Python 지원\n"
+        "- 자동 코드 리뷰 및 성능 문제 탐지\n\n"
+        "## Amazon Comprehend\n- 이해하는 서비스이다.\n\n"
+        "## Amazon Forecast\n- 예측을 도와주는 기능이다.\n\n"
+        "## Amazon Rekognition\n- 画像検品ソリューションに特化したサービスではない\n\n"
+        "## Amazon SageMaker\n- → sagemaker로 해결 가능함.\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert fronts(by_kind(found, "which")) == ["자동 코드 리뷰 및 성능 문제 탐지"]
+
+
+def test_which_back_category_is_in_the_notes_language(notes_dir) -> None:
+    note = "# 서비스\n\n## Amazon Translate\n- 대량의 텍스트를 효율적으로 번역할 수 있다.\n"
+    found, _ = questions(notes_dir, {"a.md": note})
+    (which,) = by_kind(found, "which")
+    assert text(which.extra).startswith("AI 서비스")
+
+
+def test_members_of_an_enumeration_are_no_cloze(notes_dir) -> None:
+    """`[...] , item_metadata_hidden_dim` and `item_id_hidden_dim , [...]`: each card showed
+    the other member beside its blank; blanked together, `[...] , [...] 범위안에서의 훈련이
+    필요하다` was all blank."""
+    note = (
+        "# Personalize\n\n"
+        "- `item_id_hidden_dim`, `item_metadata_hidden_dim` 은 학습 차원 수를 정한다\n"
+        "- **법적인**, **인간의 윤리** 범위안에서의 훈련이 필요하다.\n"
+        "- 추천의 **관련성**을 높이려면 최신 상호 작용 데이터를 계속 넣는다\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    (cloze,) = by_kind(found, "cloze")
+    assert "{{c1::관련성}}" in cloze.front
+
+
+def test_scenario_lines_ask_for_their_service(notes_dir) -> None:
+    """All ten `scenario → service` lines of a cram note got no card (a new user's trial)."""
+    note = (
+        "# 시험 직전\n\n## 시나리오\n"
+        "- 실시간 추천이 필요하다 → Amazon Personalize\n"
+        "- 신뢰도 낮은 예측을 사람이 검토 -> Amazon Augmented AI (A2I)\n"
+        "- 工場の製品の傷検出 → Lookout for Vision\n"
+        "- Personalize로 추천 → Amazon Personalize\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    asked = {text(q.front): text(q.back) for q in by_kind(found, "which")}
+    assert asked == {
+        "실시간 추천이 필요하다": "Amazon Personalize",
+        "신뢰도 낮은 예측을 사람이 검토": "Amazon Augmented AI (Amazon A2I)",
+        "工場の製品の傷検出": "Amazon Lookout for Vision",
+    }  # a scenario naming its service gives itself away
+
+
+def test_a_definition_is_its_first_sentence(notes_dir) -> None:
+    """Overfitting had no card (underfitting had one): its sentence went on."""
+    note = (
+        "# ML\n\n- 기계 학습 모델 성능 평가\n"
+        "  - 과대 적합은 모델이 훈련 데이터에서 제대로 작동하지만 평가 데이터에서는 제대로 "
+        "작동하지 않는 경우입니다. 과대 적합과 과소 적합은 모델의 편향 및 분산과 관련이 "
+        "있습니다.\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    (term,) = by_kind(found, "term")
+    assert text(term.front) == "과대 적합" and text(term.back).endswith("경우입니다.")
+
+
+def test_a_sentence_about_a_repeated_topic_defines_nothing(notes_dir) -> None:
+    """`생성형 AI 모델은 …` opens five statements: none defines it; their headings ask."""
+    note = "# AI\n\n## 생성형 AI\n" + "".join(
+        f"- {head}\n  - 생성형 AI 모델은 {body} 가능하게 합니다.\n"
+        for head, body in (("응답성", "실시간 상호 작용을"), ("확장성", "대규모 제작을"))
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert sorted(fronts(by_kind(found, "term"))) == ["응답성", "확장성"]
+
+
+def test_lookout_members_get_which_cards(notes_dir) -> None:
+    """Lookout for Equipment/Metrics/Vision had no card: `Equipment: …` names its service."""
+    note = (
+        "# 기타 ML 서비스\n\n**Amazon Lookout 시리즈**\n\n- **Lookout for Equipment / Vision**\n"
+        "    - Equipment: 센서 데이터 이상 감지, 설비 이상 예측\n"
+        "    - Vision: 컴퓨터 비전을 사용하여 반도체, 회로 기판 결함 탐지\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    answers = sorted(text(q.back) for q in by_kind(found, "which"))
+    assert answers == ["Amazon Lookout for Equipment", "Amazon Lookout for Vision"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -228,3 +229,84 @@ def test_cards_from_the_memo_are_the_cards_made_anew(notes_dir, tmp_path: Path) 
     assert again.deck is not None and fresh.deck is not None
     assert again.deck.notes == fresh.deck.notes and again.deck.media == ("pics/face.png",)
     assert (out / "deck.apkg").read_bytes() == (tmp_path / "fresh" / "deck.apkg").read_bytes()
+
+
+# --- issue #23: the mechanical rules, on the deck a fresh clone builds (with its lock) ------
+
+
+@pytest.fixture(scope="session")
+def bundled_cards(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str]]:
+    """The cards a learner studies from the bundled notes and their committed lock, as
+    Anki renders them (cards no longer made arrive suspended: not studied, left out)."""
+    from .conftest import SOURCE_NOTES
+
+    folder = tmp_path_factory.mktemp("bundled")
+    shutil.copytree(SOURCE_NOTES, folder / "notes")
+    build([folder / "notes"], folder / "out", NOW, NO_SHEETS)
+    cards = rendered_cards(folder / "out" / "deck.apkg", folder / "anki")
+    return [card for card in cards if "cheatdeck::removed" not in card["tags"]]
+
+
+def part(card: dict[str, str], name: str, side: str = "question") -> str:
+    """The visible text of one block of a card (``context``, ``front``, ``back``, ``extra``)."""
+    found = re.search(
+        rf'<div class="cd-{name}">(.*?)</div>\s*(?:<div class="cd-|</div>)', card[side], re.DOTALL
+    )
+    return visible_text(found.group(1)) if found else ""
+
+
+def test_no_two_fronts_differ_only_by_their_breadcrumb(bundled_cards) -> None:
+    """Studied in a mixed review, `비즈니스 가치` under six subjects with six answers
+    interfere: the learner cannot tell which answer is wanted."""
+    answers: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for card in bundled_cards:
+        if card["kind"] != "cloze":
+            answers[(part(card, "label"), part(card, "front"))].add(part(card, "back", "answer"))
+    assert [front for front, found in answers.items() if len(found) > 1] == []
+
+
+def test_every_answer_teaches_something(bundled_cards) -> None:
+    """No empty answer; no front that is a link; no answer that restates its front."""
+    for card in bundled_cards:
+        answer = answer_only(card["answer"])
+        front = part(card, "front")
+        assert answer.strip(), front
+        assert not re.match(r"https?://|www\.", front), front
+        if card["kind"] == "term":
+            assert normal(front) not in normal(part(card, "back", "answer")) or (
+                re.fullmatch(r"[\w.\-()/ ]+", front)  # a name the answer uses, e.g. "SSML"
+                or part(card, "back", "answer").startswith(front)  # "X는 …" defines X
+            ), (front, answer)
+
+
+def test_no_list_card_under_examples_use_cases_or_benefits(bundled_cards) -> None:
+    for card in bundled_cards:
+        if card["kind"] in ("list", "ordered"):
+            shown = f"{part(card, 'context')} {part(card, 'front')}"
+            assert not re.search(r"사례|예시|의 예|이점|태스크|例|ユースケース|メリット", shown), (
+                shown
+            )
+
+
+def test_which_backs_name_the_category_in_the_notes_language(bundled_cards) -> None:
+    which = [card for card in bundled_cards if card["kind"] == "which"]
+    assert len(which) >= 80
+    for card in which:
+        category = part(card, "extra", "answer").split(" ")[0]
+        if "어떤 AWS 서비스" in part(card, "label"):
+            assert re.search(r"[\uac00-\ud7a3]|^AI$", category), category
+        assert not re.search(r"services|platform|tools", part(card, "extra", "answer")[:30])
+
+
+def test_no_breadcrumb_shows_the_answer(bundled_cards) -> None:
+    for card in bundled_cards:
+        context = normal(part(card, "context")).casefold()
+        if card["kind"] == "cloze":
+            blanks = re.findall(r'<span class="cloze"[^>]*>(.*?)</span>', card["answer"], re.DOTALL)
+            shown = [normal(visible_text(blank)).casefold() for blank in blanks]
+        else:
+            shown = [normal(part(card, "back", "answer").split(" · ")[0]).casefold()]
+        assert not [answer for answer in shown if len(answer) >= 2 and answer in context], (
+            context,
+            shown,
+        )

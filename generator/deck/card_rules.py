@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..facts.catalog import Catalog
 from ..facts.extract import Fact
@@ -26,6 +27,8 @@ from ..notes.inline import plain_text
 from ..service import Service
 
 LABELS = labels("card_labels")
+_CATEGORIES = labels("categories")
+"""A service category in the note's language (English, as the catalog has it, if none)."""
 """Each card kind's prompt, per language (generator/data/lang/*.toml)."""
 WHICH_DECK = "Which service?"
 """The shared subdeck of which-service cards: a deck named for the answer would give it away."""
@@ -51,14 +54,29 @@ MASK = "＿＿＿"
 
 BACK_REFERENCE = re.compile("^" + alternation("back_references"), re.IGNORECASE)
 """Openings that lean on a sentence the card would not show (rule: no orphan context)."""
+_NEGATION = re.compile(alternation("negations"), re.IGNORECASE)
+"""What a service is not ("…に特化したサービスではない"): never a clue to it."""
+_POINTS_BACK = re.compile(alternation("points_back"), re.IGNORECASE)
+"""A pronoun inside a clue ("… 데이터를 이를 사용해 구조화한다"): it needs a sentence the card
+does not show."""
+_CONTINUES = re.compile(r"^\s*(?:→|-+>|=>)")
+"""An arrow that carries on from the line above: no clue to a service on its own."""
 _BOILERPLATE = re.compile(alternation("boilerplate"), re.IGNORECASE)
 """What many services share (pricing, logging, security plumbing): never a which-card clue."""
 _THIS_SERVICE = re.compile("^" + alternation("this_service"), re.IGNORECASE)
 """An opening that names the service the fact sits under: masked like its name."""
 _SENTENCE_END = re.compile(alternation("sentence_ends", "[.。!?！？]") + "$")
 _STEP_WORDS = re.compile(alternation("step_words"), re.IGNORECASE)
+_SEQUENCE_WORDS = re.compile(alternation("sequence_words"), re.IGNORECASE)
+"""Step words a sentence must use to announce a sequence ("포함되는 단계는 다음과 같습니다");
+"ML 수명 주기 전체에서 … 다음과 같은 접점이 필요합니다" announces a set."""
 _INTRODUCES = re.compile(alternation("introduces", "[:：]") + "[.。]?$", re.IGNORECASE)
 """A first list item that announces the others: the question, not a member."""
+_ANNOUNCES = re.compile(alternation("announces"), re.IGNORECASE)
+"""A sentence that announces what follows ("… 다음과 같은 접점이 필요합니다."): alone on a
+card it answers nothing."""
+_QUESTION_END = re.compile(r"[?？]\s*$")
+"""A note's own musing ("… LLM 일까?"): a question is never an answer."""
 _EXAMPLE_VALUE = re.compile(r"[=<>+*/^]|^[\d\s.,%:-]+$")
 _YES_NO = words_of("yes_no")
 _WORD = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fff]{2,}|[^\W\u3040-\u30ff\u4e00-\u9fff][\w\-]+")
@@ -76,6 +94,8 @@ _MAY_STAND_OUT = re.compile(r"\*\*|__|`|==|<(?:b|strong|code|mark)\b", re.IGNORE
 """What a fact's Markdown must hold for a word of it to be bold, code or marked."""
 _DEFINES = tuple(re.compile(pattern) for pattern in patterns("definitions"))
 """Defining sentences: "RAG란 …", "推論パイプラインとは…", "Precision is the …"."""
+_LOOSE_DEFINES = tuple(re.compile(pattern) for pattern in patterns("loose_definitions"))
+"""Statements that define only when no other opens with their subject."""
 _NOT_A_NOUN = re.compile(alternation("not_a_topic") + "$")
 """Korean "는" after these is a verb ending or a particle ("있는", "에는"), not a topic."""
 _STATEMENT_KINDS = ("item", "statement", "lead", "quote")
@@ -90,6 +110,8 @@ _COURSE_REMARK = re.compile(alternation("course_remarks"), re.IGNORECASE)
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _CLOSED_SET = re.compile(alternation("closed_sets"), re.IGNORECASE)
 _OPEN_SET = re.compile(alternation("open_sets"), re.IGNORECASE)
+_EXAMPLES = re.compile(alternation("example_headings"), re.IGNORECASE)
+_USE_CASES = re.compile(alternation("use_case_headings"), re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +155,12 @@ class Corpus:
     had_which: Callable[[Fact], bool]
     """Whether the last build gave the fact a which card: corpus-wide distinctiveness may
     change with any edit, but a card once made is never taken away."""
+    defined_titles: frozenset[tuple[str, str, tuple[str, ...]]] = frozenset()
+    """(file, subject, path) of list items that define themselves and hold a list
+    ("인공지능 : 인간의 지능 모방" over its examples): the list elaborates a term."""
+    topics: Counter[str] = field(default_factory=Counter)
+    """How many statements open with each topic ("생성형 AI 모델은 …" five times): a term
+    several sentences open with is what they talk about, not what one of them defines."""
     every_note: bool = True
     """Whether the facts are all the notes' (see :attr:`generator.facts.extract.Notes.every_note`):
     a build of some notes cannot tell a distinctive capability, and makes no new which
@@ -162,7 +190,8 @@ def _lang(fact: Fact, corpus: Corpus) -> str:
 
 
 def leans_on_context(text: str) -> bool:
-    return bool(BACK_REFERENCE.match(text.strip()))
+    """An opening that points back ("이는 …") or an arrow carrying on from the line above."""
+    return bool(BACK_REFERENCE.match(text.strip()) or _CONTINUES.match(text))
 
 
 def _ask(kind: str, fact: Fact, corpus: Corpus, front: str, back: str, **more: object) -> Question:
@@ -221,6 +250,8 @@ def term(fact: Fact, corpus: Corpus) -> Question | None:
         or _names_subject(fact, corpus)
         or generic_heading(words)
         or restates(words, plain_text(fact.definition))
+        or only_an_example(fact.path, words, plain_text(fact.definition))
+        or open_enumeration(plain_text(fact.definition))
     ):
         return None
     front = f"<b>{corpus.render(fact.term)}</b>"
@@ -240,24 +271,63 @@ def _names_subject(fact: Fact, corpus: Corpus) -> bool:
 def definition(fact: Fact, corpus: Corpus) -> Question | None:
     """A sentence that defines its own subject ("효율성 지표는 …", "XとはY", "X is Y"):
     the subject asks, the sentence answers."""
+    found = defined_term(fact)
+    if found is None:
+        return None
+    subject, whole, strict = found
+    named = corpus.catalog.lookup(subject)
+    if (not strict and corpus.topics[subject] > 1) or (
+        named is not None and _names_service(fact.subject, named, corpus.catalog)
+    ):  # "Amazon Q Business는 …" ten times over: that is the which card's job
+        return None
+    markdown = fact.markdown if whole else _first_sentence_of(fact.markdown)
+    return _ask("term", fact, corpus, f"<b>{html.escape(subject)}</b>", corpus.render(markdown))
+
+
+_TOPIC = tuple(re.compile(pattern) for pattern in patterns("topics"))
+
+
+def topic(fact: Fact) -> str | None:
+    """What a statement opens by talking about ("생성형 AI 모델은 …" → 생성형 AI 모델)."""
+    if fact.kind not in _STATEMENT_KINDS:
+        return None
+    found = next((m for p in _TOPIC if (m := p.match(fact.text))), None)
+    return found.group("term").strip() if found else None
+
+
+def defined_term(fact: Fact) -> tuple[str, bool, bool] | None:
+    """The term a statement defines; whether all of it is the definition (or, shorter,
+    its first sentence: "과대 적합은 … 경우입니다. 과대 적합과 과소 적합은 …"); and whether it
+    says so in words that always define ("…을 말합니다", "…입니다"), not only a verb."""
     if fact.kind not in _STATEMENT_KINDS or len(fact.text) > FACT_MAX_CHARS:
         return None
-    for pattern in _DEFINES:
-        match = pattern.match(fact.text)
+    first = _FIRST_SENTENCE.match(fact.text)
+    sentences = (*([(first.group(0), False)] if first else []), (fact.text, True))
+    tried = [(p, s, True) for s in sentences for p in _DEFINES]
+    tried += [(p, s, False) for s in sentences for p in _LOOSE_DEFINES]
+    for pattern, (sentence, whole), strict in tried:
+        match = pattern.match(sentence)
         if match is None:
             continue
         subject = match.group("term").strip()
-        named = corpus.catalog.lookup(subject)
         if (
             subject.casefold() in _GENERIC_TERMS
             or _NOT_A_NOUN.search(subject)
             or leans_on_context(subject)
-            or (named is not None and _names_service(fact.subject, named, corpus.catalog))
-        ):  # "Amazon Q Business는 …" ten times over: that is the which card's job
+        ):
             return None
-        front = f"<b>{html.escape(subject)}</b>"
-        return _ask("term", fact, corpus, front, corpus.render(fact.markdown))
+        return subject, whole, strict
     return None
+
+
+def _first_sentence_of(markdown: str) -> str:
+    first = _FIRST_SENTENCE.match(markdown)
+    return first.group(0) if first else markdown
+
+
+_FIRST_SENTENCE = re.compile(r".+?[.。](?=\s+\S)")
+"""The first of several sentences: "과대 적합은 … 경우입니다. 과대 적합과 과소 적합은 …"
+defines by its first."""
 
 
 def keyword_cloze(fact: Fact, corpus: Corpus) -> Question | None:
@@ -269,7 +339,7 @@ def keyword_cloze(fact: Fact, corpus: Corpus) -> Question | None:
         return None
     rendered = corpus.render(fact.markdown)
     spans = [(tag, inner) for tag, inner in _SPAN.findall(rendered) if _is_keyword(tag, inner)]
-    if not spans:
+    if not spans or _ENUMERATED.search(rendered):
         return None
     rest = len(fact.text) - sum(len(_words_of(inner)) for _, inner in spans)
     if rest < CLOZE_MIN_REST:
@@ -349,19 +419,51 @@ def _blanks(
     return _SPAN.sub(wrap, rendered)
 
 
+_ENUMERATED = re.compile(
+    r"</(?:strong|code|mark)>\s*"
+    + alternation("joins", "[,、・/&]")
+    + r"?\s*<(?:strong|code|mark)>",
+    re.IGNORECASE,
+)
+"""Two keywords side by side ("`a`, `b`", "**법적인**, **인간의 윤리**"): members of a set.
+Blanked one at a time each card shows the other; blanked together the sentence is gone."""
+
+
 # --- which service ------------------------------------------------------------------------
 
 
 def answer_service(fact: Fact, catalog: Catalog) -> Service | None:
     """The service — or feature, where the note names one — a fact is a capability of."""
-    if fact.about:
+    if fact.about and not _tool_it_opens_with(fact, catalog):
         return catalog.services[fact.about]
     if fact.subject_kind != "service":
         return None
     feature = catalog.lookup(fact.path[0]) if len(fact.path) == 1 else None
     if feature is not None and feature.parent == fact.subject:
         return feature
-    return catalog.services.get(fact.subject) if not fact.path else None
+    return catalog.services.get(fact.subject) if _own_description(fact) else None
+
+
+def _own_description(fact: Fact) -> bool:
+    """Right under the service's title, or under sentences of its description ("머신 러닝을
+    사용하여 텍스트에서 인사이트와 관계를 파악한다." over what it extracts): the note
+    describing the service itself, not one of its sections."""
+    return all(is_sentence(part) for part in fact.path)
+
+
+_TOOL_PARTICLE = re.compile(r"\s*" + alternation("tool_particles"), re.IGNORECASE)
+
+
+def _tool_it_opens_with(fact: Fact, catalog: Catalog) -> str:
+    """The other service a sentence right under a service's title opens with as a tool
+    ("Amazon SageMakerで構築した…モデル用に…人を介したレビュー" under Amazon A2I): the
+    sentence describes the title's service, not the one it opens with."""
+    if fact.subject_kind != "service" or fact.path:
+        return ""
+    first = catalog.mentions(fact.text)[:1]
+    if not first or first[0][0] > 0 or first[0][2].name == fact.subject:
+        return ""
+    return first[0][2].name if _TOOL_PARTICLE.match(fact.text, first[0][1]) else ""
 
 
 def which_service(fact: Fact, corpus: Corpus) -> Question | None:
@@ -371,18 +473,32 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
     note's own description of it); never boilerplate many services share, never a fact
     that leans on an earlier sentence. Answered at feature level where the note names one.
     """
-    if fact.kind not in (*_STATEMENT_KINDS, "term") or (fact.kind == "term" and (not fact.about)):
+    if fact.kind not in (*_STATEMENT_KINDS, "term") or (
+        fact.kind == "term" and not (fact.about or _names_subject(fact, corpus))
+    ):  # "Equipment: 센서 데이터 이상 감지" under Lookout for Equipment: the term is the name
         return None
     catalog = corpus.catalog
     service = answer_service(fact, catalog)
-    direct = bool(fact.about) or not fact.path  # the note's own description of the service
+    direct = bool(fact.about) or _own_description(fact)
     source = plain_text(fact.definition) if fact.kind == "term" else fact.text
     source = _THIS_SERVICE.sub(MASK, source)
-    if service is None or leans_on_context(source) or _BOILERPLATE.search(source):
+    if (
+        service is None
+        or _scenario(fact, catalog) is not None  # the scenario rule asks it
+        or leans_on_context(source)
+        or _BOILERPLATE.search(source)
+        or _CONTINUES.match(source)
+        or source.rstrip().endswith((",", "、", "，"))  # "의사 소견서, 퇴원서,": cut off
+        or _NEGATION.search(source)
+        or _POINTS_BACK.search(source)
+        or says_nothing_alone(fact)
+    ):
         return None
     owner = catalog.owner(service)
+    tool = _tool_it_opens_with(fact, catalog)
     if any(
-        not _names_service(service.name, named, catalog) for _, _, named in catalog.mentions(source)
+        not _names_service(service.name, named, catalog) and named.name != tool
+        for _, _, named in catalog.mentions(source)
     ):
         return None  # another service or feature named: a mask there would mislead
     features = {named.name for _, _, named in catalog.mentions(source)} - {owner.name}
@@ -390,17 +506,21 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
         return None  # "＿＿＿ 을 ＿＿＿ 와 통합하여": two blanks, one answer
     names = [*catalog.names_of(owner), *_short_forms(catalog.names_of(owner))]
     masked = mask_names(source, names)
+    if _titles_the_service(fact, masked):
+        return None
     left = masked.replace(MASK, "").strip(" :：,、")
     if not WHICH_MIN_CHARS <= _width(left) <= 2 * WHICH_MAX_CHARS or _names_any(masked, names):
         return None
-    if not _distinctive(fact, owner.name, corpus, 1 if direct else WHICH_MIN_DISTINCT_WORDS):
+    if not clue_words(left) or not _distinctive(
+        fact, owner.name, corpus, 1 if direct else WHICH_MIN_DISTINCT_WORDS
+    ):  # "이해하는 서비스이다": nothing that tells this service from another
         return None
     context = context_html(tuple(p for p in fact.path if not _names_any(p, names)))
     front = html.escape(masked).replace(MASK, f'<span class="mask">{MASK}</span>')
     back = f"<b>{html.escape(service.name)}</b>"
     if service is not owner:
         back += f" · {html.escape(owner.name)}"
-    extra = html.escape(owner.category) + "<br>" + corpus.render(fact.markdown)
+    extra = html.escape(_category(owner, fact, corpus)) + "<br>" + corpus.render(fact.markdown)
     return Question(
         "which",
         (fact,),
@@ -411,6 +531,22 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
         extra=extra,
         deck=WHICH_DECK,
     )
+
+
+def _category(owner: Service, fact: Fact, corpus: Corpus) -> str:
+    return _CATEGORIES.get(owner.category, {}).get(_lang(fact, corpus), owner.category)
+
+
+def _titles_the_service(fact: Fact, masked: str) -> bool:
+    """A title about the service, "＿＿＿ 에 대해 염두에 두어야 할 점", "＿＿＿ 의 이점": it
+    names what follows, it describes nothing."""
+    if fact.kind != "lead" or not masked.startswith(MASK) or _SENTENCE_END.search(masked):
+        return False
+    last = masked.split()[-1]
+    return last in _TITLE_NOUNS or generic_heading(last)
+
+
+_TITLE_NOUNS = words_of("title_nouns")
 
 
 def _names_service(name: str, named: Service, catalog: Catalog) -> bool:
@@ -431,8 +567,20 @@ def _distinctive(fact: Fact, service: str, corpus: Corpus, needed: int) -> bool:
         return True
     if not corpus.every_note:  # the other notes' services may use these words too
         return False
-    unique = [w for w in words(fact.text) if corpus.words_by_service.get(w) == {service}]
+    unique = [w for w in clue_words(fact.text) if corpus.words_by_service.get(w) == {service}]
     return len(unique) >= needed
+
+
+_GENERIC_CLUE_WORDS = words_of("generic_clue_words")
+_VERB_FORM = re.compile(
+    "[\uac00-\ud7a3]*(?:" + "|".join(map(re.escape, sorted(words_of("verb_endings")))) + ")"
+)
+
+
+def clue_words(text: str) -> set[str]:
+    """The words of a clue that can tell a service apart: not a verb form, not a word most
+    services' descriptions share ("지원", "Java")."""
+    return {w for w in words(text) if w not in _GENERIC_CLUE_WORDS and not _VERB_FORM.fullmatch(w)}
 
 
 def _width(text: str) -> int:
@@ -482,8 +630,49 @@ def words(text: str) -> set[str]:
 # --- lists -------------------------------------------------------------------------------
 
 
+_SCENARIO = re.compile(r"^(?P<scenario>.+?)\s*(?:→|-+>|=>|⇒)\s*(?P<answer>[^→>]+?)\s*[.。]?$")
+"""A scenario and the service for it ("실시간 추천이 필요하다 → Amazon Personalize")."""
+SCENARIO_MIN_WIDTH = 8
+
+
+def scenario_service(fact: Fact, corpus: Corpus) -> Question | None:
+    """ "Scenario → Service", the shape exam-cram notes write the most: the scenario asks,
+    the service answers (a which card, unless the scenario names the service)."""
+    found = _scenario(fact, corpus.catalog)
+    if found is None:
+        return None
+    clue, service = found
+    owner = corpus.catalog.owner(service)
+    if _names_any(clue, [*corpus.catalog.names_of(owner), *_short_forms([owner.name])]):
+        return None
+    back = f"<b>{html.escape(service.name)}</b>"
+    if service is not owner:
+        back += f" · {html.escape(owner.name)}"
+    return Question(
+        "which",
+        (fact,),
+        html.escape(clue),
+        back,
+        label("which", _lang(fact, corpus)),
+        context_html(tuple(p for p in fact.path if not _names_any(p, [service.name]))),
+        extra=html.escape(_category(owner, fact, corpus)),
+        deck=WHICH_DECK,
+    )
+
+
+def _scenario(fact: Fact, catalog: Catalog) -> tuple[str, Service] | None:
+    if fact.kind not in _STATEMENT_KINDS or len(fact.text) > FACT_MAX_CHARS:
+        return None
+    found = _SCENARIO.match(fact.text)
+    if found is None or _width(found.group("scenario")) < SCENARIO_MIN_WIDTH:
+        return None
+    service = catalog.lookup(found.group("answer").strip())
+    return (found.group("scenario").strip(), service) if service is not None else None
+
+
 EXTRA_RULES: tuple[tuple[str, Callable[[Fact, Corpus], Question | None]], ...] = (
     ("reverse", reverse),
+    ("scenario", scenario_service),
     ("which service", which_service),
 )
 """Cards a fact gets beside its recall card: other skills than recalling it."""
@@ -519,9 +708,15 @@ def list_question(items: list[Fact], corpus: Corpus) -> Question | None:
         or sum(map(len, labels)) > LIST_MAX_CHARS
     ):  # statements are not members of a set (SuperMemo rule 9: avoid sets)
         return None
-    if not closed_set(title, path):
-        return None
-    ordered = bool(_STEP_WORDS.search(title))
+    elaborates = not terms and (first.file, first.subject, path) in corpus.defined_titles
+    if is_sentence(title):
+        if not announces_a_closed_set(title):
+            return None  # "… 관리하려면 다음과 같은 접점이 필요합니다.": touch points, no set
+    elif not closed_set(title, path[-1:] if elaborates else path):
+        return None  # "인공지능 : 인간의 지능 모방" over three examples: not a set of "계층"
+    ordered = bool(
+        place.ordered or (_SEQUENCE_WORDS if is_sentence(title) else _STEP_WORDS).search(title)
+    )
     kind = "ordered" if ordered else "list"
     tag = "ol" if ordered else "ul"
     shown = [corpus.render(f.term) if terms else corpus.render(f.markdown) for f in items]
@@ -564,6 +759,33 @@ def restates(front: str, answer: str) -> bool:
 _LATIN_TOKEN = re.compile(r"[a-z0-9_.\-]+")
 
 
+_OPEN_ENUMERATION = re.compile(
+    r"(?:[^,、]+[,、]\s*){2,}[^,、]+?\s*" + alternation("open_enumerations"), re.IGNORECASE
+)
+"""A list that ends in "등"/"など"/"etc." (".PDF, .CSV, .DOCX … 등"): an open set, not an
+answer to recall."""
+
+
+OPEN_ENUMERATION_SHARE = 0.4
+"""An open list this much of an answer is what the answer is ("… .PDF, .CSV … 등 여러
+문서 유형을 지원합니다"); less, and it is an example inside a definition."""
+
+
+def open_enumeration(answer: str) -> bool:
+    found = _OPEN_ENUMERATION.search(answer)
+    return found is not None and len(found.group(0)) >= OPEN_ENUMERATION_SHARE * len(answer)
+
+
+def only_an_example(path: tuple[str, ...], front: str, answer: str) -> bool:
+    """A use case under "실제 사용 사례의 예 › 소매" ("가격 최적화" → "AI는 … 결정할 수
+    있습니다"): an example among many, not a term the answer defines (SuperMemo rule 9:
+    examples are not sets to memorise). "사기 행위 탐지는 …를 말합니다" defines: kept."""
+    under_examples = any(_EXAMPLES.search(part) for part in path) or bool(
+        path and _USE_CASES.search(path[-1].strip())
+    )
+    return under_examples and not answer.strip().startswith(front)
+
+
 def closed_set(title: str, path: tuple[str, ...]) -> bool:
     """Whether a list titled ``title`` (under ``path``, which ends with it) is a set a
     learner recalls whole — its heading, or the one above, names types, kinds, steps,
@@ -575,8 +797,43 @@ def closed_set(title: str, path: tuple[str, ...]) -> bool:
     return any(_CLOSED_SET.search(head) or _STEP_WORDS.search(head) for head in named)
 
 
+ANNOUNCED_WINDOW = 12
+"""Characters around "다음과 같습니다" where a sentence names what it announces."""
+
+
+def announces_a_closed_set(sentence: str) -> bool:
+    """Whether a sentence announcing a list names a closed set right before or after its
+    announcing words ("포함되는 단계는 다음과 같습니다"), not a topic in passing ("ML 수명 주기
+    전체에서 … 다음과 같은 접점이 필요합니다")."""
+    found = _INTRODUCES.search(sentence) or _ANNOUNCES.search(sentence)
+    if found is None:
+        return False
+    window = sentence[max(0, found.start() - ANNOUNCED_WINDOW) : found.end() + ANNOUNCED_WINDOW]
+    named = _CLOSED_SET.search(window) or _SEQUENCE_WORDS.search(window)
+    return bool(named) and not _OPEN_SET.search(window)
+
+
 HEADING_MAX_FACTS = 3
-HEADING_MAX_CHARS = 220
+HEADING_RESTATES_WITHIN = 4
+"""A heading's sentences may name it ("배치 변환" → "… 경우 배치 변환을 사용합니다."); they
+only restate it when they say little else (under this many times its length)."""
+_SAYS_WHAT_IT_IS = re.compile(alternation("says_what_it_is"))
+"""A first sentence that says what the heading is ("…를 감지하는 기능이다."): it answers
+the heading even when more sentences follow."""
+HEADING_MAX_CHARS = 200
+
+
+def _first_says_what_it_is(facts: list[Fact]) -> bool:
+    """Too much under a heading for one card, but its first sentence says what the heading
+    is ("…를 감지하는 기능이다.") or names it ("배치 변환" → "… 배치 변환을 사용합니다.")."""
+    first = facts[0]
+    too_much = len(facts) > HEADING_MAX_FACTS or sum(len(f.text) for f in facts) > HEADING_MAX_CHARS
+    title = first.path[-1] if first.path else ""
+    return (
+        too_much
+        and len(first.text) <= HEADING_MAX_CHARS
+        and bool(_SAYS_WHAT_IT_IS.search(first.text) or (title and title in first.text))
+    )
 
 
 def heading_question(facts: list[Fact], corpus: Corpus) -> Question | None:
@@ -584,19 +841,28 @@ def heading_question(facts: list[Fact], corpus: Corpus) -> Question | None:
     its one or two sentences): a node with a short child is a term and its definition.
     A sentence that points back ("이를 통해 …") is answered together with the one before."""
     first = facts[0]
+    says_what_it_is = _first_says_what_it_is(facts)
+    if says_what_it_is:
+        facts = facts[:1]  # "콘텐츠 조정 기능" → "… 콘텐츠를 감지하는 기능이다." and more
     if (
         len(facts) > HEADING_MAX_FACTS
         or (not first.path and first.subject_kind == "service")
         or any(f.no_card or f.kind not in _STATEMENT_KINDS for f in facts)
-        or any(_is_title(f) for f in facts)
+        or any(_is_title(f) or says_nothing_alone(f) for f in facts)
         or sum(len(f.text) for f in facts) > HEADING_MAX_CHARS
         or leans_on_context(first.text)
+        or (_part_of_a_list(facts) and not says_what_it_is)
     ):
         return None
     title = first.path[-1] if first.path else first.subject
     if is_sentence(title) or title.casefold() in _GENERIC_TERMS or generic_heading(title):
         return None
-    if restates(title, " ".join(f.text for f in facts)):
+    said = " ".join(f.text for f in facts)
+    if (
+        (restates(title, said) and len(said) < HEADING_RESTATES_WITHIN * len(title))
+        or only_an_example(first.path[:-1], title, said)
+        or open_enumeration(said)
+    ):
         return None
     shown = [corpus.render(f.markdown) for f in facts]
     back = (
@@ -612,10 +878,31 @@ def heading_question(facts: list[Fact], corpus: Corpus) -> Question | None:
     )
 
 
+def says_nothing_alone(fact: Fact) -> bool:
+    """A course remark, a sentence announcing what follows, or the note's own question."""
+    return course_remark(fact) or bool(
+        _ANNOUNCES.search(fact.text) or _QUESTION_END.search(fact.text)
+    )
+
+
+def _part_of_a_list(facts: list[Fact]) -> bool:
+    """Items that are only some of their list ("성능 요구 사항" beside three siblings with
+    bullets of their own): one of four considerations is not what the heading asks for."""
+    shown = Counter(f.list_place.list for f in facts if f.list_place is not None)
+    return any(
+        f.list_place is not None and shown[f.list_place.list] < f.list_place.size for f in facts
+    )
+
+
+def holds_its_list(fact: Fact) -> bool:
+    """An item with sub-items: its own name ends its path (see :func:`_list_path`)."""
+    return bool(fact.path) and fact.path[-1] == plain_text(fact.term)
+
+
 def _list_path(fact: Fact) -> tuple[str, ...]:
     """The path of the list a fact is an item of: an item with sub-items (``- 비지도 학습 :
     …`` over its own bullets) puts its own name on its path; the list is one level up."""
-    if fact.path and fact.kind == "term" and fact.path[-1] == plain_text(fact.term):
+    if fact.kind == "term" and holds_its_list(fact):
         return fact.path[:-1]
     return fact.path
 

@@ -21,6 +21,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from rapidfuzz import fuzz
+
 from ..facts.extract import Fact, Notes
 from ..facts.identity import NAMESPACE_KINDS, Entry, NoteRecord, note_guid
 from ..notes.inline import (
@@ -247,11 +249,13 @@ def _gives_away(part: str, answers: list[str], blanks: bool) -> bool:
 
 
 def _context_keeping_the_answer_back(question: Question) -> str:
-    """The heading path without the titles that show the answer (rule: a front never
-    shows its answer — `Amazon Comprehend` above "… Which service?", ``exploration_weight``
-    above the blank "탐색(Exploration)" give it away)."""
+    """The heading path without the titles that show the answer or repeat the front (a
+    front never shows its answer: `Amazon Comprehend` above "… Which service?",
+    ``exploration_weight`` above the blank "탐색(Exploration)" give it away)."""
     answers = _answers(question)
     parts = question.context.split(" › ") if question.context else []
+    if parts and _visible(parts[-1]) == _visible(question.front):
+        parts.pop()  # "… › 분류" above the front "분류" says it twice
     blanks = question.model == "cloze"
     return " › ".join(part for part in parts if not _gives_away(part, answers, blanks))
 
@@ -319,11 +323,11 @@ def _guids(questions: list[Question], lock: dict[str, Entry], seed: str) -> list
 
 def _service_words(notes: Notes) -> dict[str, set[str]]:
     """Which services' facts use each word (to tell distinctive facts): facts filed under a
-    service or about one (``also``). Other topic prose is left out: course notes use every
-    word once, and a word only one *service* uses still singles it out."""
+    service, or, in a topic, about one (``also``). Other topic prose is left out: course
+    notes use every word once, and a word only one *service* uses still singles it out."""
     found: dict[str, set[str]] = defaultdict(set)
     for fact in notes.facts:
-        services = {*fact.also, *([fact.subject] if fact.subject_kind == "service" else [])}
+        services = {fact.subject} if fact.subject_kind == "service" else set(fact.also)
         for word in card_rules.words(fact.text):
             found[word].update(services)
     return found
@@ -442,21 +446,35 @@ def _one_answer_per_question(questions: list[Question]) -> tuple[list[Question],
     for question in questions:
         answers[_question_key(question)].add(question.back)
         if question.model != "cloze":
-            bare[(question.label, question.front)].add(question.back)
+            bare[_bare_front(question)].add(question.back)
     kept: list[Question] = []
     clashes: set[str] = set()
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for question in questions:
-        key = _question_key(question)
-        interferes = question.model != "cloze" and len(bare[(question.label, question.front)]) > 1
+        cloze, front = question.model == "cloze", _bare_front(question)
         if question.explicit:
             kept.append(question)
-        elif len(answers[key]) > 1 or interferes:
+        elif _several(answers[_question_key(question)]) or (not cloze and _several(bare[front])):
             clashes.update(fact.id for fact in question.facts)
-        elif key not in seen or question.model == "cloze":
-            kept.append(question)
-        seen.add(key)
+        elif cloze or front not in seen:
+            kept.append(question)  # not the same card twice (a paragraph in two sections)
+        seen.add(front)
     return kept, clashes
+
+
+def _bare_front(question: Question) -> tuple[str, str]:
+    """A front as read without its breadcrumb: `생성형 AI` bold or in code is one question."""
+    return question.label, html_text(question.front).casefold()
+
+
+SAME_ANSWER_RATIO = 90
+"""Answers this similar (rapidfuzz ratio, 0–100) are one answer written twice."""
+
+
+def _several(backs: set[str]) -> bool:
+    """Whether the answers differ, beyond a word changed in a copied paragraph."""
+    texts = sorted(html_text(back) for back in backs)
+    return any(fuzz.ratio(texts[0], text) < SAME_ANSWER_RATIO for text in texts[1:])
 
 
 def corpus_for(notes: Notes, lock: dict[str, Entry], renderer: _Renderer) -> Corpus:
@@ -466,6 +484,12 @@ def corpus_for(notes: Notes, lock: dict[str, Entry], renderer: _Renderer) -> Cor
         _service_words(notes),
         _file_languages(notes.facts),
         _had_which(lock),
+        frozenset(
+            (fact.file, fact.subject, fact.path)
+            for fact in notes.facts
+            if fact.kind == "term" and fact.definition and card_rules.holds_its_list(fact)
+        ),
+        Counter(found for fact in notes.facts if (found := card_rules.topic(fact))),
         notes.every_note,
     )
 
