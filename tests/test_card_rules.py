@@ -463,3 +463,48 @@ def test_lookout_members_get_which_cards(notes_dir) -> None:
     found, _ = questions(notes_dir, {"a.md": note})
     answers = sorted(text(q.back) for q in by_kind(found, "which"))
     assert answers == ["Amazon Lookout for Equipment", "Amazon Lookout for Vision"]
+
+
+def test_benefits_and_comments_on_a_heading_make_no_card(notes_dir) -> None:
+    """Round two of the blind audit: "MLOps의 이점 › 신뢰성 → CI/CD 사례를 통합하면 …" (one of
+    several benefits), "공정성 → … 공정성이 매우 중요합니다" (says it matters, not what it is)."""
+    note = (
+        "# MLOps\n\n- MLOps의 이점\n  - 신뢰성\n"
+        "    - CI/CD 사례를 통합하면 개발자는 향상된 품질과 일관성으로 빠르게 배포할 수 있습니다.\n"
+        "- 핵심 요소\n  - 공정성\n"
+        "    - 책임감 있는 AI 시스템을 개발하기 위해서는 공정성이 매우 중요합니다.\n"
+        "  - 투명성\n"
+        "    - 투명성은 AI 시스템에 대한 정보를 전달하므로 이해 관계자가 사용 여부를 선택할 수 "
+        "있습니다.\n"
+        "- 배포 옵션\n  - 배치 변환\n"
+        "    - 대규모 데이터세트에서 추론해야 하고 영구 엔드포인트가 필요하지 않은 경우 배치 "
+        "변환을 사용합니다.\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert sorted(fronts(by_kind(found, "term"))) == ["배치 변환", "투명성"]
+
+
+def test_a_feature_clue_keeps_its_parent_and_drops_its_own_heading(notes_dir) -> None:
+    """`MLOps용 AWS 서비스 › 파이프라인` above "＿＿＿ 를 사용하여 ＿＿＿ 작업을 …" gave
+    Pipelines away and hid the SageMaker the clue is about."""
+    note = (
+        "# ML 솔루션\n\n- MLOps용 AWS 서비스\n  - 파이프라인\n"
+        "    - Amazon SageMaker Pipelines를 사용하여 SageMaker 작업을 관리하고 배포하는 엔드 투 "
+        "엔드 워크플로를 생성할 수 있습니다.\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    (which,) = by_kind(found, "which")
+    assert text(which.front).count("＿＿＿") == 1 and "SageMaker 작업" in text(which.front)
+    assert "파이프라인" not in text(which.context)
+    assert text(which.back) == "Amazon SageMaker Pipelines · Amazon SageMaker"
+
+
+def test_a_cloze_whose_sentence_points_back_makes_no_card(notes_dir) -> None:
+    """`사용자는 … 없이 [...] 을 통해 이 기능을 활용할 수 있다` → API 접근."""
+    note = (
+        "# Amazon Personalize\n\n## 실시간 적응성\n"
+        "- 사용자는 복잡한 인프라 관리나 ML 모델 개발 없이 **API 접근**을 통해 이 기능을 활용할 "
+        "수 있다.\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert by_kind(found, "cloze") == []

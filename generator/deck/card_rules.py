@@ -112,6 +112,7 @@ _CLOSED_SET = re.compile(alternation("closed_sets"), re.IGNORECASE)
 _OPEN_SET = re.compile(alternation("open_sets"), re.IGNORECASE)
 _EXAMPLES = re.compile(alternation("example_headings"), re.IGNORECASE)
 _USE_CASES = re.compile(alternation("use_case_headings"), re.IGNORECASE)
+_BENEFITS = re.compile(alternation("benefit_headings"), re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +336,12 @@ def keyword_cloze(fact: Fact, corpus: Corpus) -> Question | None:
     yes/no, a gloss in parentheses, or most of the sentence)."""
     if fact.kind not in _STATEMENT_KINDS or len(fact.text) > FACT_MAX_CHARS:
         return None
-    if leans_on_context(fact.text) or _is_title(fact) or not _MAY_STAND_OUT.search(fact.markdown):
+    if (
+        leans_on_context(fact.text)
+        or _POINTS_BACK.search(fact.text)
+        or _is_title(fact)
+        or not _MAY_STAND_OUT.search(fact.markdown)
+    ):
         return None
     rendered = corpus.render(fact.markdown)
     spans = [(tag, inner) for tag, inner in _SPAN.findall(rendered) if _is_keyword(tag, inner)]
@@ -504,10 +510,10 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
     features = {named.name for _, _, named in catalog.mentions(source)} - {owner.name}
     if len(features) > 1:
         return None  # "＿＿＿ 을 ＿＿＿ 와 통합하여": two blanks, one answer
-    names = [*catalog.names_of(owner), *_short_forms(catalog.names_of(owner))]
+    names = answer_names(service, catalog)
     masked = mask_names(source, names)
-    if _titles_the_service(fact, masked):
-        return None
+    if _titles_the_service(fact, masked) or _TWO_MASKS.search(masked):
+        return None  # "＿＿＿ 을 ＿＿＿ 와 통합하여": two names side by side, one answer
     left = masked.replace(MASK, "").strip(" :：,、")
     if not WHICH_MIN_CHARS <= _width(left) <= 2 * WHICH_MAX_CHARS or _names_any(masked, names):
         return None
@@ -515,7 +521,8 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
         fact, owner.name, corpus, 1 if direct else WHICH_MIN_DISTINCT_WORDS
     ):  # "이해하는 서비스이다": nothing that tells this service from another
         return None
-    context = context_html(tuple(p for p in fact.path if not _names_any(p, names)))
+    titles = fact.path[:-1] if service is not owner else fact.path  # "› 파이프라인"
+    context = context_html(tuple(p for p in titles if not _names_any(p, names)))
     front = html.escape(masked).replace(MASK, f'<span class="mask">{MASK}</span>')
     back = f"<b>{html.escape(service.name)}</b>"
     if service is not owner:
@@ -547,6 +554,24 @@ def _titles_the_service(fact: Fact, masked: str) -> bool:
 
 
 _TITLE_NOUNS = words_of("title_nouns")
+
+
+def answer_names(service: Service, catalog: Catalog) -> list[str]:
+    """Every spelling that gives a which card's answer away: the service's (with its
+    features) and its leading short forms ("Amazon Q" of "Amazon Q Business"). For a
+    feature, its parent's own name stays: "＿＿＿ 는 … Amazon SageMaker 모델의 품질을
+    모니터링합니다" asks which SageMaker feature, and the title above its description
+    ("MLOps용 AWS 서비스 › 파이프라인") is its name in the note's words."""
+    names = catalog.names_of(service)
+    owner = catalog.owner(service)
+    if service is owner:
+        return [*names, *_short_forms(names)]
+    parent = {n.casefold() for n in (owner.name, *owner.aliases, *owner.words)}
+    parent |= {_LEADING_VENDOR.sub("", n) for n in parent}
+    return [*names, *(f for f in _short_forms(names) if f.casefold() not in parent)]
+
+
+_LEADING_VENDOR = re.compile(r"^(?:amazon|aws)\s+")
 
 
 def _names_service(name: str, named: Service, catalog: Catalog) -> bool:
@@ -610,6 +635,7 @@ def mask_names(text: str, names: list[str]) -> str:
     return _PREFIXED_MASK.sub(MASK, masked)
 
 
+_TWO_MASKS = re.compile(MASK + r"\s*\S{0,3}\s*" + MASK)
 _PREFIXED_MASK = re.compile(r"(?:(?:amazon|aws)\s*)+" + MASK, re.IGNORECASE)
 _MASK_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
 
@@ -645,6 +671,13 @@ def scenario_service(fact: Fact, corpus: Corpus) -> Question | None:
     owner = corpus.catalog.owner(service)
     if _names_any(clue, [*corpus.catalog.names_of(owner), *_short_forms([owner.name])]):
         return None
+    return _service_question(fact, corpus, clue, service)
+
+
+def _service_question(fact: Fact, corpus: Corpus, clue: str, service: Service) -> Question:
+    """A which card whose clue is written apart from its service (a scenario line, a table
+    row): the clue as written, the service (and its parent) as the answer."""
+    owner = corpus.catalog.owner(service)
     back = f"<b>{html.escape(service.name)}</b>"
     if service is not owner:
         back += f" · {html.escape(owner.name)}"
@@ -778,9 +811,10 @@ def open_enumeration(answer: str) -> bool:
 
 def only_an_example(path: tuple[str, ...], front: str, answer: str) -> bool:
     """A use case under "실제 사용 사례의 예 › 소매" ("가격 최적화" → "AI는 … 결정할 수
-    있습니다"): an example among many, not a term the answer defines (SuperMemo rule 9:
-    examples are not sets to memorise). "사기 행위 탐지는 …를 말합니다" defines: kept."""
-    under_examples = any(_EXAMPLES.search(part) for part in path) or bool(
+    있습니다") or a benefit under "MLOps의 이점" ("신뢰성" → "CI/CD 사례를 통합하면 …"): one
+    of many, not a term the answer defines (SuperMemo rule 9: examples are not sets to
+    memorise). "사기 행위 탐지는 …를 말합니다" defines: kept."""
+    under_examples = any(_EXAMPLES.search(part) or _BENEFITS.search(part) for part in path) or bool(
         path and _USE_CASES.search(path[-1].strip())
     )
     return under_examples and not answer.strip().startswith(front)
@@ -823,6 +857,15 @@ the heading even when more sentences follow."""
 HEADING_MAX_CHARS = 200
 
 
+def _as_topic(title: str, said: str) -> bool:
+    """Whether the sentences only comment on the heading as their subject ("공정성이 매우
+    중요합니다"), rather than define or use it ("… 경우 배치 변환을 사용합니다")."""
+    return bool(re.search(re.escape(title) + _TOPIC_PARTICLE, said))
+
+
+_TOPIC_PARTICLE = alternation("topic_particles")
+
+
 def _first_says_what_it_is(facts: list[Fact]) -> bool:
     """Too much under a heading for one card, but its first sentence says what the heading
     is ("…를 감지하는 기능이다.") or names it ("배치 변환" → "… 배치 변환을 사용합니다.")."""
@@ -859,7 +902,10 @@ def heading_question(facts: list[Fact], corpus: Corpus) -> Question | None:
         return None
     said = " ".join(f.text for f in facts)
     if (
-        (restates(title, said) and len(said) < HEADING_RESTATES_WITHIN * len(title))
+        (
+            restates(title, said)
+            and (len(said) < HEADING_RESTATES_WITHIN * len(title) or _as_topic(title, said))
+        )
         or only_an_example(first.path[:-1], title, said)
         or open_enumeration(said)
     ):
@@ -907,6 +953,71 @@ def _list_path(fact: Fact) -> tuple[str, ...]:
     return fact.path
 
 
+# --- tables ------------------------------------------------------------------------------
+
+
+SERVICE_COLUMN_SHARE = 0.6
+"""A column this much of whose cells are service names is the table's answer column."""
+_CLUE_HEADER = re.compile(alternation("clue_headers"), re.IGNORECASE)
+
+
+def table_questions(rows: list[Fact], corpus: Corpus) -> list[Question]:
+    """Cards from a table where a row is a question: a column of services beside a column
+    of scenarios or use cases ("When to use what?") asks "which service?" per row; a
+    two-column table of terms and meanings asks each term. A comparison matrix (services
+    × attributes) makes no card per cell: it is read as a table, on the sheet."""
+    headers = [header for header, _ in rows[0].cells]
+    if any(len(row.cells) != len(headers) for row in rows):
+        return []
+    columns = [[plain_text(row.cells[i][1]) for row in rows] for i in range(len(headers))]
+    services = [i for i, column in enumerate(columns) if _service_column(column, corpus.catalog)]
+    if len(services) == 1:
+        clues = [i for i in range(len(headers)) if i != services[0]]
+        named = [i for i in clues if _CLUE_HEADER.search(plain_text(headers[i]))]
+        clue = named[0] if named else clues[0] if len(clues) == 1 else None
+        if clue is None:
+            return []
+        found = (_table_which(row, clue, services[0], corpus) for row in rows)
+    elif not services and len(headers) == 2:
+        found = (_table_term(row, corpus) for row in rows)
+    else:
+        return []
+    return [question for question in found if question is not None]
+
+
+def _service_column(column: list[str], catalog: Catalog) -> bool:
+    named = sum(catalog.lookup(cell) is not None for cell in column)
+    return named >= SERVICE_COLUMN_SHARE * len(column)
+
+
+def _table_which(row: Fact, clue: int, answer: int, corpus: Corpus) -> Question | None:
+    """One row of a scenario → service table: the scenario asks for the service."""
+    service = corpus.catalog.lookup(plain_text(row.cells[answer][1]))
+    text = plain_text(row.cells[clue][1])
+    if service is None or _width(text) < SCENARIO_MIN_WIDTH:
+        return None
+    owner = corpus.catalog.owner(service)
+    if _names_any(text, [*corpus.catalog.names_of(owner), *_short_forms([owner.name])]):
+        return None  # the scenario names its service
+    return _service_question(row, corpus, text, service)
+
+
+def _table_term(row: Fact, corpus: Corpus) -> Question | None:
+    """One row of a term | meaning table."""
+    (_, term_cell), (_, meaning) = row.cells
+    words, said = plain_text(term_cell), plain_text(meaning)
+    if (
+        not words
+        or not said
+        or len(words) > TERM_MAX_CHARS
+        or generic_heading(words)
+        or restates(words, said)
+    ):
+        return None
+    front = f"<b>{corpus.render(term_cell)}</b>"
+    return _ask("term", row, corpus, front, corpus.render(meaning))
+
+
 # --- why not -----------------------------------------------------------------------------
 
 
@@ -915,6 +1026,10 @@ def course_remark(fact: Fact) -> bool:
     return bool(_COURSE_REMARK.search(fact.text) or _URL.search(plain_text(fact.term or "")))
 
 
+TABLE_ROW = (
+    "a table row is for the sheet, unless its table pairs scenarios with services or terms "
+    "with meanings (two columns)"
+)
 COURSE_REMARK = "a course remark, an aside or a link, not knowledge: write Q:/A: if it is"
 
 
@@ -924,7 +1039,9 @@ def why_no_card(fact: Fact) -> str:
         return "marked nocard"
     if course_remark(fact):
         return COURSE_REMARK
-    if fact.kind in ("image", "code", "html", "row"):
+    if fact.kind == "row":
+        return TABLE_ROW
+    if fact.kind in ("image", "code", "html"):
         return f"a {fact.kind} is for the sheet"
     if leans_on_context(fact.text):
         return "starts by pointing at an earlier sentence (이는/これは/This…)"
@@ -940,5 +1057,5 @@ GROUP_RULES: tuple[tuple[str, Callable[[list[Fact], Corpus], Question | None]], 
     ("heading", heading_question),
 )
 """Cards about several facts at once: a whole Markdown list, the facts under one heading."""
-CARD_RULES = tuple(name for name, _ in (*RECALL_RULES, *EXTRA_RULES, *GROUP_RULES))
+CARD_RULES = (*(name for name, _ in (*RECALL_RULES, *EXTRA_RULES, *GROUP_RULES)), "table")
 """Every card rule's name, in the order the planner asks them."""

@@ -37,7 +37,15 @@ from ..notes.inline import (
 from ..options import REMOVED_TAG, DeckOptions
 from ..store.memo import Memo
 from . import card_rules
-from .card_rules import EXTRA_RULES, GROUP_RULES, LABELS, RECALL_RULES, Corpus, Question
+from .card_rules import (
+    EXTRA_RULES,
+    GROUP_RULES,
+    LABELS,
+    RECALL_RULES,
+    Corpus,
+    Question,
+    table_questions,
+)
 
 MOVED_TAG = "cheatdeck::moved"
 SAME_QUESTION = "asks the same question as another card with a different answer"
@@ -393,6 +401,10 @@ def plan_questions(
         if found is not None:
             questions.append(found)
             recalled.update(fact.id for fact in items)
+    for rows in _tables(notes.facts):
+        questions.extend(
+            q for found in table_questions(rows, corpus) if (q := asked("table", found))
+        )
     for facts in _under_headings(notes.facts):
         if not any(fact.id in recalled for fact in facts):
             found = asked(heading_rule, under_heading(facts, corpus))
@@ -419,6 +431,15 @@ def _lists(facts: tuple[Fact, ...]) -> list[list[Fact]]:
     for fact in facts:
         if fact.list_place is not None:
             found[(fact.file, fact.list_place.list)].append(fact)
+    return list(found.values())
+
+
+def _tables(facts: tuple[Fact, ...]) -> list[list[Fact]]:
+    """The rows of each Markdown table, in note order."""
+    found: dict[tuple[str, int], list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.cells:
+            found[(fact.file, fact.table)].append(fact)
     return list(found.values())
 
 

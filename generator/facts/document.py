@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..notes.inline import plain_text
 from .extract import Notes
 
 FACTS_VERSION = 1
@@ -37,11 +38,21 @@ def facts_document(notes: Notes, cards: CardsOfFacts | None = None) -> dict[str,
                 "also": list(f.also),
                 "tags": list(f.tags),
                 "subject_by": {"rule": f.subject_by[0], "line": f.subject_by[1]},
+                **({"cells": _cells(f.cells)} if f.cells else {}),
                 **(_cards(cards.get(f.id, ())) if cards is not None else {}),
             }
             for f in notes.facts
         ],
         "skipped": [{"file": s.file, "line": s.line, "reason": s.reason} for s in notes.skipped],
+    }
+
+
+def _cells(cells: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """A table row's cells as plain text, keyed by header in column order (an unnamed
+    column is keyed by its number)."""
+    return {
+        (header and plain_text(header)) or str(n): plain_text(cell)
+        for n, (header, cell) in enumerate(cells, 1)
     }
 
 

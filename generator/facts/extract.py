@@ -125,6 +125,10 @@ class Fact:
     """1-based line where it ends."""
     list_place: ListPlace | None = None
     """For a list item: its Markdown list and position (list cards need whole lists)."""
+    cells: tuple[tuple[str, str], ...] = ()
+    """For a table row: (header, cell Markdown) per column, in column order."""
+    table: int = 0
+    """For a table row: ordinal of its table in the note: the rows of one table."""
     about: str = ""
     """The catalog service or feature the fact opens with (``SageMaker Model Monitor를
     사용하면 …``) or whose name is its term; empty if none."""
@@ -369,6 +373,9 @@ class _Extractor:
     ) -> None:
         current: _Context | None = None  # rule 4: the member a term switched to
         for child in self.quizzes.read(_join_questions(node.children), question):
+            if isinstance(child, Block) and child.kind == "row":
+                self.emit(child, current or context, None)  # its cells, not "Header: cell"
+                continue
             if isinstance(child, Block):
                 term = split_term(child.markdown)
                 opening = term[0] if term else self._opening(child, context)
@@ -585,7 +592,11 @@ class _Extractor:
     ) -> None:
         subject = context.subject or self.fallback_topic
         self.used_titles.update(context.anchors)
-        about = self._about(text, term if kind in ("term", "qa") else None, context, kind)
+        about = (
+            self._row_service(block)
+            if block.cells
+            else self._about(text, term if kind in ("term", "qa") else None, context, kind)
+        )
         also = () if not about else (self.catalog.owner(self.catalog.services[about]).name,)
         self.facts.append(
             Fact(
@@ -603,6 +614,8 @@ class _Extractor:
                 line=block.line,
                 end_line=block.end_line,
                 list_place=block.list_place,
+                cells=block.cells,
+                table=block.table,
                 about=about,
                 also=tuple(name for name in also if name != subject.name),
                 explicit=explicit,
@@ -634,6 +647,14 @@ class _Extractor:
         if service is None:
             return ""
         return subject if subject.startswith(service.name + " ") else service.name
+
+    def _row_service(self, block: Block) -> str:
+        """The service a table row is about: the first cell that is a service's name."""
+        for _, cell in block.cells:
+            service = self.catalog.lookup(plain_text(cell))
+            if service is not None:
+                return service.name
+        return ""
 
     def emit_images(self, block: Block, context: _Context) -> None:
         """Local images inside the notes folder become image facts; others are reported."""

@@ -69,6 +69,10 @@ class Block:
     """1-based last line."""
     list_place: ListPlace | None = None
     """Set for a list item: its list and position."""
+    cells: tuple[tuple[str, str], ...] = ()
+    """Set for a table row: (header, cell Markdown) per column, in column order."""
+    table: int = 0
+    """For a table row: ordinal of its table in the note (1-based): rows of one table."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +224,7 @@ class _Builder:
         self.front_matter: list[tuple[str, str]] = []
         self.tags: list[str] = []
         self.lists = 0
+        self.tables = 0
 
     def skip(self, line: int, reason: str, warn: bool = False) -> None:
         self.skipped.append(Skipped(self.file, line, reason, warn))
@@ -397,12 +402,15 @@ class _Builder:
         if not rows:
             return []
         header = [_inline_source(cell) for cell in rows[0].children]
+        self.tables += 1
         blocks: list[_Draft | Block] = []
         for row in rows[1:]:
             cells = [_inline_source(cell) for cell in row.children]
             pairs = [f"**{h}**: {c}" if h else c for h, c in zip(header, cells, strict=False)]
+            keyed = tuple(zip(header, cells, strict=False))
             line, end = _lines(row)
-            blocks.append(Block("row", " · ".join(p for p in pairs if p), line, end))
+            text = " · ".join(p for p in pairs if p)
+            blocks.append(Block("row", text, line, end, cells=keyed, table=self.tables))
         return blocks
 
 
@@ -587,7 +595,17 @@ def outline_from_record(record: dict[str, Any]) -> Outline:
 def _record(part: Node | Block) -> list[Any]:
     place = astuple(part.list_place) if part.list_place else None
     if isinstance(part, Block):
-        return ["block", part.kind, part.markdown, part.line, part.end_line, place]
+        cells = [list(cell) for cell in part.cells]
+        return [
+            "block",
+            part.kind,
+            part.markdown,
+            part.line,
+            part.end_line,
+            place,
+            cells,
+            part.table,
+        ]
     children = [_record(child) for child in part.children]
     return [
         "node",
@@ -604,8 +622,9 @@ def _record(part: Node | Block) -> list[Any]:
 
 def _from_record(record: list[Any]) -> Node | Block:
     if record[0] == "block":
-        _, kind, markdown, line, end_line, place = record
-        return Block(kind, markdown, line, end_line, _list_place(place))
+        _, kind, markdown, line, end_line, place, cells, table = record
+        keyed = tuple((header, cell) for header, cell in cells)
+        return Block(kind, markdown, line, end_line, _list_place(place), keyed, table)
     _, kind, title, line, level, children, directives, place, tags = record
     parts = tuple(_from_record(child) for child in children)
     return Node(kind, title, line, level, parts, tuple(directives), _list_place(place), tuple(tags))

@@ -165,6 +165,7 @@ def _rows(facts: list[Fact], depth: int, images: dict[str, str]) -> list[Row]:
     rows: list[Row] = []
     shown: tuple[str, ...] = ()
     lead = ""  # the text of the lead fact just printed, if the last row was one
+    table = ("", 0)  # the table of the last row printed, if it was a table's
     for fact in facts:
         sub = fact.path[depth:]
         for level in range(shared_depth(shown, sub), len(sub)):
@@ -181,9 +182,32 @@ def _rows(facts: list[Fact], depth: int, images: dict[str, str]) -> list[Row]:
                 )
             )
         shown = sub
-        rows.append(_row(fact, len(sub), images))
+        if fact.cells and rows and rows[-1]["kind"] == "table" and table == (fact.file, fact.table):
+            rows[-1]["html"] += _table_row(fact, images)  # the next row of the same table
+        else:
+            rows.append(
+                _table(fact, len(sub), images) if fact.cells else _row(fact, len(sub), images)
+            )
+        table = (fact.file, fact.table)
         lead = fact.text if fact.kind == "lead" else ""
     return rows
+
+
+def _table(fact: Fact, depth: int, images: dict[str, str]) -> Row:
+    """A table's header and its first row; the rows after it are added as they come."""
+    header = "".join(f"<th>{fact_html(name, images)}</th>" for name, _ in fact.cells)
+    return Row(
+        kind="table",
+        depth=depth,
+        lang=fact.lang,
+        html=Markup(f"<thead><tr>{header}</tr></thead>") + _table_row(fact, images),
+        term=Markup(""),
+    )
+
+
+def _table_row(fact: Fact, images: dict[str, str]) -> Markup:
+    cells = "".join(f"<td>{fact_html(cell, images)}</td>" for _, cell in fact.cells)
+    return Markup(f"<tr>{cells}</tr>")
 
 
 def _row(fact: Fact, depth: int, images: dict[str, str]) -> Row:

@@ -1,0 +1,100 @@
+"""Tables are data (issue 22): one fact per row with its cells keyed by header, printed as
+a real table on the sheet, and cards only where a row is a question."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+from generator.build import build
+from generator.options import BuildOptions
+
+from .anki_helpers import answer_only, rendered_cards, visible_text
+from .conftest import NOW
+
+NOTE = """# AI services cheat sheet
+
+## Quick Service Comparison
+
+| Service | Category | Input | Output |
+|---|---|---|---|
+| Amazon Translate | NLP | Text | Text in another language |
+| Amazon Polly | Speech | Text | Lifelike speech audio |
+| Amazon Transcribe | Speech | Audio | Text transcript |
+
+## When to use what?
+
+| Scenario | Service |
+|---|---|
+| Convert call-center recordings into searchable text | Amazon Transcribe |
+| Detect the sentiment of customer reviews | Amazon Comprehend |
+| Add human review to low-confidence predictions | Amazon A2I |
+| Give Amazon Polly a custom lexicon | Amazon Polly |
+
+## 용어
+
+| 용어 | 설명 |
+|---|---|
+| 과적합 | 훈련 데이터에는 잘 맞지만 새로운 데이터에는 성능이 떨어지는 상태 |
+| 정밀도 | 양성으로 예측한 것 중 실제 양성의 비율 |
+"""
+
+
+def _build(notes_dir, tmp_path: Path, sheets: bool = False) -> Path:
+    out = tmp_path / "out"
+    build([notes_dir({"services.md": NOTE})], out, NOW, BuildOptions(sheets=sheets))
+    return out
+
+
+def test_a_row_is_one_fact_with_its_cells_keyed_by_header(notes_dir, tmp_path: Path) -> None:
+    facts = json.loads((_build(notes_dir, tmp_path) / "facts.json").read_text())["facts"]
+    rows = [fact for fact in facts if "cells" in fact]
+    assert len(rows) == 9
+    assert list(rows[0]["cells"].items()) == [
+        ("Service", "Amazon Translate"),
+        ("Category", "NLP"),
+        ("Input", "Text"),
+        ("Output", "Text in another language"),
+    ]
+    assert rows[0]["also"] == ["Amazon Translate"]  # the row reaches the service's sheet
+    assert {fact["kind"] for fact in rows} == {"row"}  # never "Service: …" as a term
+
+
+def test_rows_that_ask_make_cards_a_comparison_matrix_does_not(notes_dir, tmp_path: Path) -> None:
+    out = _build(notes_dir, tmp_path)
+    cards = rendered_cards(out / "deck.apkg", tmp_path / "anki")
+    which = {
+        visible_text(card["question"].split('class="cd-front"', 1)[1]).lstrip("> "): answer_only(
+            card["answer"]
+        ).split(" ")[:2]
+        for card in cards
+        if card["kind"] == "which"
+    }
+    assert which == {
+        "Convert call-center recordings into searchable text": ["Amazon", "Transcribe"],
+        "Detect the sentiment of customer reviews": ["Amazon", "Comprehend"],
+        "Add human review to low-confidence predictions": ["Amazon", "Augmented"],
+    }  # "Give Amazon Polly a custom lexicon" names its answer: no card
+    terms = sorted(
+        visible_text(card["question"].split('class="cd-front"', 1)[1]).lstrip("> ")
+        for card in cards
+        if card["kind"] == "term"
+    )
+    assert terms == ["과적합", "정밀도"]
+    assert not [card for card in cards if "Translate" in answer_only(card["answer"])]
+
+
+def test_a_table_prints_as_a_table(notes_dir, tmp_path: Path) -> None:
+    """Each row's cells side by side on one line of the page, not "Service: … · …"."""
+    sheet = _build(notes_dir, tmp_path, sheets=True) / "sheets" / "quick-service-comparison.pdf"
+    words = subprocess.run(
+        ["pdftotext", "-bbox", str(sheet), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    top = {word: float(y) for y, word in re.findall(r'yMin="([\d.]+)"[^>]*>([^<]+)</word>', words)}
+    assert abs(top["Polly"] - top["Lifelike"]) < 1
+    assert abs(top["Transcribe"] - top["transcript"]) < 1
+    assert abs(top["Category"] - top["Output"]) < 1  # the header row
+    assert top["Category"] < top["Polly"]
+    assert "Service:" not in words
