@@ -21,3 +21,6 @@ class Service:
     """Spellings that are ordinary words: they name the service only alone or prefixed."""
     parent: str | None
     """For a feature, the service it belongs to."""
+    clues: tuple[str, ...] = ()
+    """Words of what it does ("번역", "translat", "翻訳"): a which card's clue must hold one,
+    or it describes what many services do. Empty: not checked."""

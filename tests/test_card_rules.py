@@ -508,3 +508,33 @@ def test_a_cloze_whose_sentence_points_back_makes_no_card(notes_dir) -> None:
     )
     found, _ = questions(notes_dir, {"a.md": note})
     assert by_kind(found, "cloze") == []
+
+
+def test_a_which_clue_must_say_what_its_service_does(notes_dir) -> None:
+    """Round three: "＿＿＿ 는 관리 제어 및 가드레일에 대한 간단한 구성을 제공합니다" → Amazon Q
+    Business taught the wrong link (guardrails are Bedrock's); the catalog says what each
+    service does, and a clue holds one of those words or makes no card."""
+    note = (
+        "# Amazon Q Business\n\n"
+        "- Amazon Q Business는 관리 제어 및 가드레일에 대한 간단한 구성을 제공합니다.\n"
+        "- Amazon Q Business는 기업 데이터에 연결된 생성형 AI 어시스턴트입니다.\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert fronts(by_kind(found, "which")) == [
+        "＿＿＿ 는 기업 데이터에 연결된 생성형 AI 어시스턴트입니다."
+    ]
+
+
+def test_a_term_two_notes_define_is_one_card_with_both_answers(notes_dir) -> None:
+    """ "비지도 학습" was defined in two notes: two cards that interfered, so neither was made."""
+    found, _ = questions(
+        notes_dir,
+        {
+            "a.md": "# 기계 학습\n\n## 기법\n"
+            "- 비지도 학습은 레이블 미지정 데이터로 학습하는 알고리즘을 말합니다.\n",
+            "b.md": "# 1일차\n\n## 훈련 방식\n- 비지도 학습 : 은닉 패턴이나 구조를 찾는다\n",
+        },
+    )
+    (term,) = by_kind(found, "term")
+    assert text(term.front) == "비지도 학습"
+    assert "레이블 미지정" in term.back and "은닉 패턴" in term.back and len(term.facts) == 2

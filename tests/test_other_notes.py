@@ -194,3 +194,20 @@ def test_emoji_and_symbols_are_drawn_with_real_glyphs(corpus_build) -> None:
                     assert outline, (sheet.name, char)  # an empty outline draws nothing
             seen.add(char)
     assert {"✅", "⚠", "★", "🔥", "→"} <= seen
+
+
+def test_a_nested_quote_answer_with_a_counter_marks_the_option(corpus_build) -> None:
+    """Issue 22: `>> 정답: 2번` was not read: the question and its options were dropped."""
+    result, _ = corpus_build
+    quiz = by_text(result, "quiz-blockquote-ko.md", "텍스트에서 감정을")
+    assert (quiz.kind, quiz.definition) == ("qa", "Amazon Comprehend")
+    explained = by_text(result, "quiz-blockquote-ko.md", "Comprehend는 텍스트에서")
+    assert not explained.text.startswith("해설")
+
+
+def test_a_stem_that_asks_among_its_options_keeps_them(corpus_build) -> None:
+    """ "다음 중 … 올바른 조합은 무엇인가?" → "Polly - 음성 합성" lost what it chose among."""
+    result, _ = corpus_build
+    quiz = by_text(result, "quiz-blockquote-ko.md", "다음 중 서비스와")
+    assert quiz.kind == "qa" and quiz.definition == "Amazon Polly - 음성 합성"
+    assert "B. Amazon Lex - 이미지 분석" in quiz.term and "C. Amazon Textract" in quiz.term

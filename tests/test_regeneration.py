@@ -32,7 +32,7 @@ POLLY = (
 )
 LEX = (
     "# Amazon Lex\n\n- 챗봇을 만드는 대화형 인터페이스 서비스이다.\n"
-    "- 음성과 텍스트를 모두 이해한다.\n"
+    "- 음성과 텍스트로 말한 의도를 이해한다.\n"
 )
 
 
@@ -130,9 +130,9 @@ def test_change_report_for_add_edit_delete_move(notes_dir, tmp_path: Path) -> No
     assert len(first["added"]) == 4 and first["updated"] == first["removed"] == []
     edited = (
         POLLY.replace("SSML로 발음을 조정한다.", "SSML 태그로 발음을 조정한다.")
-        + "- 뉴스 낭독에 쓴다.\n"
+        + "- 뉴스 기사를 음성으로 읽어 준다.\n"
         + "\n"
-        + LEX.replace("- 음성과 텍스트를 모두 이해한다.\n", "")
+        + LEX.replace("- 음성과 텍스트로 말한 의도를 이해한다.\n", "")
         + "- 텍스트를 음성으로 변환하는 딥러닝 서비스이다.\n"  # moved from Polly to Lex
     ).replace("- 텍스트를 음성으로 변환하는 딥러닝 서비스이다.\n", "", 1)
     (folder / "speech.md").write_text(edited, encoding="utf-8")
@@ -141,14 +141,14 @@ def test_change_report_for_add_edit_delete_move(notes_dir, tmp_path: Path) -> No
     deck = report["deck"]
     assert deck["added_notes"] >= 1 and deck["updated_notes"] >= 1 and deck["removed_notes"] >= 1
     assert [(f["file"], f["line"], f["text"]) for f in facts["added"]] == [
-        ("speech.md", 4, "뉴스 낭독에 쓴다.")
+        ("speech.md", 4, "뉴스 기사를 음성으로 읽어 준다.")
     ]
     assert [f["text"] for f in facts["updated"]] == [
         "SSML 태그로 발음을 조정한다.",
         "텍스트를 음성으로 변환하는 딥러닝 서비스이다.",
     ]
     assert [(f["file"], f["text"]) for f in facts["removed"]] == [
-        ("speech.md", "음성과 텍스트를 모두 이해한다.")
+        ("speech.md", "음성과 텍스트로 말한 의도를 이해한다.")
     ]
     assert [(f["from"], f["subject"], f["line"]) for f in facts["moved"]] == [
         ("Amazon Polly", "Amazon Lex", 9)

@@ -62,7 +62,8 @@ does not show."""
 _CONTINUES = re.compile(r"^\s*(?:→|-+>|=>)")
 """An arrow that carries on from the line above: no clue to a service on its own."""
 _BOILERPLATE = re.compile(alternation("boilerplate"), re.IGNORECASE)
-"""What many services share (pricing, logging, security plumbing): never a which-card clue."""
+"""What many services share (pricing, logging, security plumbing): never a which-card clue
+(the answer's own name aside: "IAM" in "IAM Identity Center")."""
 _THIS_SERVICE = re.compile("^" + alternation("this_service"), re.IGNORECASE)
 """An opening that names the service the fact sits under: masked like its name."""
 _SENTENCE_END = re.compile(alternation("sentence_ends", "[.。!?！？]") + "$")
@@ -492,7 +493,7 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
         service is None
         or _scenario(fact, catalog) is not None  # the scenario rule asks it
         or leans_on_context(source)
-        or _BOILERPLATE.search(source)
+        or _BOILERPLATE.search(mask_names(source, answer_names(service, catalog)))
         or _CONTINUES.match(source)
         or source.rstrip().endswith((",", "、", "，"))  # "의사 소견서, 퇴원서,": cut off
         or _NEGATION.search(source)
@@ -517,8 +518,10 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
     left = masked.replace(MASK, "").strip(" :：,、")
     if not WHICH_MIN_CHARS <= _width(left) <= 2 * WHICH_MAX_CHARS or _names_any(masked, names):
         return None
-    if not clue_words(left) or not _distinctive(
-        fact, owner.name, corpus, 1 if direct else WHICH_MIN_DISTINCT_WORDS
+    if (
+        not clue_words(left)
+        or not says_what_it_does(left, service)
+        or not _distinctive(fact, owner.name, corpus, 1 if direct else WHICH_MIN_DISTINCT_WORDS)
     ):  # "이해하는 서비스이다": nothing that tells this service from another
         return None
     titles = fact.path[:-1] if service is not owner else fact.path  # "› 파이프라인"
@@ -594,6 +597,13 @@ def _distinctive(fact: Fact, service: str, corpus: Corpus, needed: int) -> bool:
         return False
     unique = [w for w in clue_words(fact.text) if corpus.words_by_service.get(w) == {service}]
     return len(unique) >= needed
+
+
+def says_what_it_does(clue: str, service: Service) -> bool:
+    """Whether a clue holds a word of what the service does (its catalog ``clues``): "관리
+    제어 및 가드레일에 대한 간단한 구성을 제공합니다" fits many services, not Amazon Q Business."""
+    folded = clue.casefold()
+    return not service.clues or any(word.casefold() in folded for word in service.clues)
 
 
 _GENERIC_CLUE_WORDS = words_of("generic_clue_words")
@@ -857,6 +867,18 @@ the heading even when more sentences follow."""
 HEADING_MAX_CHARS = 200
 
 
+def _defines_its_heading(fact: Fact, title: str) -> bool:
+    """ "책임감 있는 AI의 개인 정보 보호 및 보안은 … 방지를 의미합니다" under "개인 정보 보호 및
+    보안": the heading, defined — whatever its words, not a restatement."""
+    said = _FIRST_SENTENCE.match(fact.text)
+    sentence = said.group(0) if said else fact.text
+    return bool(re.search(re.escape(title) + _NAMES_ITS_TERM + ".{4,}" + _DEFINING_END, sentence))
+
+
+_NAMES_ITS_TERM = alternation("defined_markers")
+_DEFINING_END = alternation("defining_ends") + r"[.。]?\s*$"
+
+
 def _as_topic(title: str, said: str) -> bool:
     """Whether the sentences only comment on the heading as their subject ("공정성이 매우
     중요합니다"), rather than define or use it ("… 경우 배치 변환을 사용합니다")."""
@@ -904,6 +926,7 @@ def heading_question(facts: list[Fact], corpus: Corpus) -> Question | None:
     if (
         (
             restates(title, said)
+            and not _defines_its_heading(first, title)
             and (len(said) < HEADING_RESTATES_WITHIN * len(title) or _as_topic(title, said))
         )
         or only_an_example(first.path[:-1], title, said)

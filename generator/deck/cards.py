@@ -409,7 +409,7 @@ def plan_questions(
         if not any(fact.id in recalled for fact in facts):
             found = asked(heading_rule, under_heading(facts, corpus))
             questions.extend([found] if found is not None else [])
-    kept, clashes = _one_answer_per_question(questions)
+    kept, clashes = _one_answer_per_question(_merged_definitions(questions))
     on_cards = {fact.id for question in kept for fact in question.facts}
     reasons = {
         fact.id: _why_not(fact, clashes, turned_off)
@@ -481,6 +481,56 @@ def _one_answer_per_question(questions: list[Question]) -> tuple[list[Question],
             kept.append(question)  # not the same card twice (a paragraph in two sections)
         seen.add(front)
     return kept, clashes
+
+
+MERGED_MAX_CHARS = 200
+"""Two definitions of one term are one card only while they stay short together."""
+
+
+def _merged_definitions(questions: list[Question]) -> list[Question]:
+    """A term two notes define in their own words ("비지도 학습" → "레이블 미지정 데이터로 학습
+    하는 알고리즘" here, "은닉 패턴이나 구조를 찾는다" there) is one card with both answers,
+    not two cards that interfere (or none)."""
+    groups: dict[tuple[str, str], list[Question]] = defaultdict(list)
+    for question in questions:
+        if question.kind == "term" and not question.explicit:
+            groups[_bare_front(question)].append(question)
+    merged: dict[int, Question | None] = {}
+    for first, *rest in groups.values():
+        answers = [first.back, *(q.back for q in rest)]
+        if len(rest) != 1 or not _several(set(answers)):
+            continue
+        if sum(len(html_text(answer)) for answer in answers) > MERGED_MAX_CHARS:
+            continue
+        (second,) = rest
+        if not _one_concept(first, second):
+            continue
+        merged[id(first)] = replace(
+            first,
+            facts=first.facts + second.facts,
+            back="<ul>" + "".join(f"<li>{answer}</li>" for answer in answers) + "</ul>",
+            context=_shared_context(first.context, second.context),
+        )
+        merged[id(second)] = None
+    found = (merged.get(id(question), question) for question in questions)
+    return [question for question in found if question is not None]
+
+
+def _one_concept(first: Question, second: Question) -> bool:
+    """Both define one concept: under one subject, or in topics (course notes). Under two
+    services ("임베딩" of Titan, of Kendra) the same word means two things: no merged card."""
+    one, other = first.facts[0], second.facts[0]
+    return one.subject == other.subject or "service" not in (one.subject_kind, other.subject_kind)
+
+
+def _shared_context(first: str, second: str) -> str:
+    """The titles two contexts start with (either card's own would mislead for the other)."""
+    shared = []
+    for one, other in zip(first.split(" › "), second.split(" › "), strict=False):
+        if one != other:
+            break
+        shared.append(one)
+    return " › ".join(shared)
 
 
 def _bare_front(question: Question) -> tuple[str, str]:

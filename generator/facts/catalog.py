@@ -272,7 +272,8 @@ def _remainder(title: str, end: int) -> str:
 
 
 def entry_service(entry: dict[str, object]) -> Service:
-    """A service from a catalog table (``[[service]]``: name, category, aliases, words, parent)."""
+    """A service from a catalog table (``[[service]]``: name, category, aliases, words,
+    parent, clues)."""
 
     def strings(key: str) -> tuple[str, ...]:
         value = entry.get(key, [])
@@ -285,6 +286,7 @@ def entry_service(entry: dict[str, object]) -> Service:
         aliases=strings("aliases"),
         words=strings("words"),
         parent=str(parent) if parent else None,
+        clues=strings("clues"),
     )
 
 

@@ -45,6 +45,11 @@ _EXPLANATION_LABEL = re.compile(
     re.IGNORECASE,
 )
 _ANSWER_SEPARATOR = re.compile(r"\s*" + alternation("answer_separators", ",", "、", "/") + r"\s*")
+_COUNTER = re.compile(alternation("option_counters") + r"$")
+"""A counter after an option's number ("2번", "3番"): the number names the option."""
+_NEEDS_ITS_OPTIONS = re.compile(alternation("asks_among_options"), re.IGNORECASE)
+"""A stem that asks among its options ("다음 중 올바른 조합은 무엇인가?"): it is no question
+without them, so the card shows them."""
 _MAX_OPTIONS = 8
 _QUESTION_END = ("?", "？")
 
@@ -133,7 +138,8 @@ def _has_quiz(children: list[Node | Block]) -> bool:
 def _by_answer_line(options: list[_Option], answer: str) -> list[_Option]:
     """The options an answer line names, by label ("B", "2", "ア") or by their words."""
     chosen: list[_Option] = []
-    for wanted in (w.strip(" .)") for w in _ANSWER_SEPARATOR.split(answer) if w.strip()):
+    split = (_COUNTER.sub("", w.strip(" .)")) for w in _ANSWER_SEPARATOR.split(answer))
+    for wanted in (w for w in split if w):
         for index, option in enumerate(options):
             by_label = wanted.casefold() in (option.label.casefold(), str(index + 1))
             by_text = plain_text(wanted).casefold() == plain_text(option.text).casefold()
@@ -221,7 +227,11 @@ class QuizReader:
                 )
         answers = ", ".join(option.text for option in right)
         end = max(option.block.end_line for option in right)
-        markdown = f"Q: {_question_text(question.markdown)}\nA: {answers}"
+        asked = _question_text(question.markdown)
+        if _NEEDS_ITS_OPTIONS.search(plain_text(asked)):  # "다음 중 올바른 조합은?"
+            listed = " / ".join(f"{o.label or n}. {o.text}" for n, o in enumerate(options, 1))
+            asked = f"{asked} ({listed})"
+        markdown = f"Q: {asked}\nA: {answers}"
         result.append(Block("paragraph", markdown, question.line, end))
         if rest is not None:
             result.append(rest)
