@@ -211,3 +211,31 @@ def test_passing_mentions_are_not_about_the_service(seeds: Loaded) -> None:
     assert listed.also == ()  # an enumeration of integrations
     later = next(f for f in seeds.notes.facts if f.text.startswith("이러한 보호 기능 외에도"))
     assert later.also == ()  # the name comes late in the sentence
+
+
+def test_structural_headings_and_sentences_are_never_subjects() -> None:
+    """Issue 22: Overview, 목차, 関連ノート, Section 2, 例, 先生のコメント and a whole title
+    sentence were subjects: sheets, decks and bookmarks of their own."""
+    notes = extract(
+        [
+            parse_note(
+                "a.md",
+                "# MLOps 정리\n\n## 개요\n- 모델 운영을 자동화한다.\n\n## 목차\n- 데이터\n\n"
+                "## 데이터 준비\n- 결측값을 처리한다.\n",
+            ),
+            parse_note(
+                "b.md",
+                "# 第3回 画像サービス\n\n## 例\n- 工場の製品の傷検出\n\n## 先生のコメント\n"
+                "- 試験によく出る。\n\n# AWS 認定に合格できます！\n- 毎日復習する。\n",
+            ),
+            parse_note(
+                "c.md", "# Overview\n\n- Study plan for the exam.\n\n## Section 2\n- More.\n"
+            ),
+        ]
+    )
+    subjects = {subject.name for subject in notes.subjects}
+    assert subjects == {"MLOps 정리", "데이터 준비", "第3回 画像サービス", "b", "c"}
+    by_text = {fact.text: fact for fact in notes.facts}
+    assert by_text["모델 운영을 자동화한다."].subject == "MLOps 정리"
+    assert by_text["毎日復習する。"].subject == "b"  # the note's own topic, not the sentence
+    assert by_text["試験によく出る。"].path == ()  # no box titled 先生のコメント

@@ -150,7 +150,7 @@ def test_facts_about_a_service_in_a_topic_note_reach_its_sheet(corpus_build) -> 
     assert by_text(result, "course-ko.md", "이 단계에서도").also == ()  # a passing mention
     assert by_text(result, "outline-ja.md", "S3、SharePoint").also == ()  # one of a list
     sagemaker = "".join(pdf_text(out / "sheets" / "amazon-sagemaker.pdf").split())
-    assert "다른노트에서:데이터준비" in sagemaker
+    assert "Fromothernotes:데이터준비" in sagemaker  # in the sheet's language
     assert "SageMakerDataWrangler는코드없이" in sagemaker
     comprehend = "".join(pdf_text(out / "sheets" / "amazon-comprehend.pdf").split())
     assert "고객리뷰에서감정을분석하려면어떤서비스를써야하나요?✅AmazonComprehend" in comprehend

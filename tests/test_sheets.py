@@ -320,7 +320,7 @@ def test_a_nearly_empty_last_page_is_set_tighter(notes_dir, tmp_path: Path) -> N
     """A sheet whose second page would hold one short box is set tighter on one page; a
     sheet whose second page is well filled keeps the normal setting."""
     fact = "- 시계열 데이터로 수요를 예측하는 완전 관리형 서비스로, 과거 데이터와 변수를 쓴다.\n"
-    full = "".join(f"## 섹션 {n}\n\n" + fact * 4 for n in range(15))  # one page, nearly full
+    full = "".join(f"## 주제 {n}\n\n" + fact * 4 for n in range(15))  # one page, nearly full
     geometry = PageSetup.of(SheetOptions()).geometry
     for extra, pages, share in (("## 끝\n\n" + fact * 3, 1, (0, 0.06)), (full, 2, (0.3, 1))):
         folder = notes_dir({"f.md": "# Amazon Forecast\n\n" + full + extra})

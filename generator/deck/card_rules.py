@@ -513,16 +513,20 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
         return None  # "＿＿＿ 을 ＿＿＿ 와 통합하여": two blanks, one answer
     names = answer_names(service, catalog)
     masked = mask_names(source, names)
-    if _titles_the_service(fact, masked) or _TWO_MASKS.search(masked):
+    if (
+        _titles_the_service(fact, masked)
+        or _TWO_MASKS.search(masked)
+        or _says_its_name(masked, service, catalog)
+    ):
         return None  # "＿＿＿ 을 ＿＿＿ 와 통합하여": two names side by side, one answer
     left = masked.replace(MASK, "").strip(" :：,、")
     if not WHICH_MIN_CHARS <= _width(left) <= 2 * WHICH_MAX_CHARS or _names_any(masked, names):
         return None
-    if (
-        not clue_words(left)
-        or not says_what_it_does(left, service)
-        or not _distinctive(fact, owner.name, corpus, 1 if direct else WHICH_MIN_DISTINCT_WORDS)
-    ):  # "이해하는 서비스이다": nothing that tells this service from another
+    if not clue_words(left) or not says_what_it_does(left, service):
+        return None  # "이해하는 서비스이다": nothing that tells this service from another
+    if not service.clues and not _distinctive(
+        fact, owner.name, corpus, 1 if direct else WHICH_MIN_DISTINCT_WORDS
+    ):  # no word of what it does to check the clue by: words only its notes use, then
         return None
     titles = fact.path[:-1] if service is not owner else fact.path  # "› 파이프라인"
     context = context_html(tuple(p for p in titles if not _names_any(p, names)))
@@ -557,6 +561,27 @@ def _titles_the_service(fact: Fact, masked: str) -> bool:
 
 
 _TITLE_NOUNS = words_of("title_nouns")
+
+
+def _says_its_name(clue: str, service: Service, catalog: Catalog) -> bool:
+    """A clue holding a word of the answer's own name, outside its masked spellings ("＿＿＿
+    은 … 비동기식으로 처리하는 SageMaker의 기능" → SageMaker 비동기 추론): it gives itself away.
+    The parent's name ("SageMaker") and words every name shares ("추론") do not."""
+    owner = catalog.owner(service)
+    shared = {w.casefold() for n in (owner.name, *owner.aliases) for w in n.split()}
+    own = {
+        w.casefold()
+        for name in (service.name, *service.aliases)
+        for w in name.split()
+        if len(w) >= NAME_WORD_MIN_CHARS
+    }
+    telling = own - shared - _GENERIC_NAME_WORDS
+    folded = clue.casefold()
+    return any(word in folded for word in telling)
+
+
+NAME_WORD_MIN_CHARS = 2
+_GENERIC_NAME_WORDS = words_of("generic_clue_words") | words_of("generic_name_words")
 
 
 def answer_names(service: Service, catalog: Catalog) -> list[str]:
@@ -752,7 +777,9 @@ def list_question(items: list[Fact], corpus: Corpus) -> Question | None:
     ):  # statements are not members of a set (SuperMemo rule 9: avoid sets)
         return None
     elaborates = not terms and (first.file, first.subject, path) in corpus.defined_titles
-    if is_sentence(title):
+    if terms and all(_AWS_NAME.fullmatch(plain_text(f.term)) for f in items):
+        pass  # USER_PERSONALIZATION, PERSONALIZED_RANKING …: names to recall, whatever the title
+    elif is_sentence(title):
         if not announces_a_closed_set(title):
             return None  # "… 관리하려면 다음과 같은 접점이 필요합니다.": touch points, no set
     elif not closed_set(title, path[-1:] if elaborates else path):
@@ -773,6 +800,11 @@ def list_question(items: list[Fact], corpus: Corpus) -> Question | None:
         label(kind, lang, n=len(items)),
         context_html((first.subject, *path[:-1])) if path else "",
     )
+
+
+_AWS_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|(?:[A-Z][a-z0-9]+){2,}")
+"""An API or constant name ("USER_PERSONALIZATION", "GetRecommendations"): a list of
+them under a service is the set of its names, recalled whole."""
 
 
 GENERIC_FRONT = (

@@ -75,6 +75,9 @@ SUBJECT_RULES: dict[str, str] = {
     "stays in the path)",
     "topic title": "a title at the top of the note, or a #/## heading under a topic, that "
     "names no service starts a topic",
+    "structural title": "a title that only structures the note (overview, contents, summary, "
+    "explanation, related notes …) or is a sentence starts no topic and names no section: "
+    "its facts belong to the subject above it",
     "between sections": "a top-level section between two sections on one service belongs "
     "to that service",
     "several services": "the title names several services: the first, until a fact or title "
@@ -503,6 +506,8 @@ class _Extractor:
             )
         if node.line in neighbours:
             return _Context(neighbours[node.line], (title,), here, ("between sections", node.line))
+        if node.kind in ("heading", "bold") and structural_title(title):
+            return replace(context, anchors=context.anchors + here)  # "## 개요", "# 最後に"
         if context.subject is None or (
             node.kind == "heading"
             and node.level <= _TOPIC_HEADING_LEVEL
@@ -715,6 +720,25 @@ _KINDS = {
     "row": "row",
     "html": "html",
 }
+
+
+_STRUCTURAL = re.compile(
+    r"^(?:[#\d.)\s]*|[^\w\s]+\s*)" + alternation("structural_headings") + r"[\s:：]*$",
+    re.IGNORECASE,
+)
+_SENTENCE_TITLE = re.compile(alternation("sentence_ends", "[.。!！]") + r"\s*$")
+
+
+def structural_title(title: str) -> bool:
+    """A heading that structures the note ("Overview", "목차", "関連ノート", "Section 2") or
+    a sentence ("AWS 認定 … 合格できます！"): never a subject, a sheet or a box title."""
+    return bool(_STRUCTURAL.match(title.strip())) or sentence_title(title)
+
+
+def sentence_title(title: str) -> bool:
+    """A title that is a sentence ("또한 가드레일에서 … 분석할 수 있습니다."): printed as the
+    lead line of what is below it, never as a box title or a subject."""
+    return bool(_SENTENCE_TITLE.search(title.strip()))
 
 
 def _fallback_topic(outline: Outline) -> Subject:

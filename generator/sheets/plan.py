@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from .._version import __version__
 from ..facts.catalog import Catalog
-from ..facts.extract import Fact, Notes, detect_lang, shared_depth
+from ..facts.extract import Fact, Notes, detect_lang, sentence_title, shared_depth
 from ..facts.subjects import Subject
 from ..lang import alternation, patterns
 from ..notes.inline import (
@@ -33,7 +33,6 @@ from ..notes.inline import (
     paragraphs,
     render_inline_html,
     sanitize,
-    shorten,
     swap_images,
 )
 from ..options import SheetOptions
@@ -42,8 +41,6 @@ from .documents import Sheet, css_string, environment, labels_for, stylesheet
 from .page import PageSetup
 
 DEFINITION_MAX = 160
-MENTION_PLACE_MAX = 40
-"""Longest section title shown in a "from other notes" box title."""
 DEFINITION_MIN = 20
 """A definition shorter than this ("완전 관리형 서비스이다.") says too little to prefer."""
 BOX_MAX_FACTS = 16
@@ -250,7 +247,9 @@ def _sections(
     """One box per section; a section too long for a column is split into its subsections
     (a box never splits across columns, so a huge one would leave whole columns empty)."""
     sections: list[Section] = []
-    titled = {f.path[depth] for f in facts if len(f.path) > depth}
+    titled = {
+        f.path[depth] for f in facts if len(f.path) > depth and not sentence_title(f.path[depth])
+    }
     # A lead fact names the section boxed below it: that box's title says it already.
     facts = [
         f for f in facts if not (f.kind == "lead" and len(f.path) == depth and f.text in titled)
@@ -260,7 +259,7 @@ def _sections(
         if len(group) > BOX_MAX_FACTS and deeper and len(_group_by(group, depth + 1)) > 1:
             sections.extend(_sections(group, lang, images, single_source, depth + 1))
             continue
-        title = " › ".join(path) or labels_for(lang)["overview"]
+        title = " › ".join(p for p in path if not sentence_title(p)) or labels_for(lang)["overview"]
         rows = _rows(group, len(path), images)
         sections.append(
             Section(
@@ -275,32 +274,34 @@ def _sections(
     return sections
 
 
-def _mention_sections(mentioned: list[Fact], images: dict[str, str]) -> list[Section]:
-    """Facts filed elsewhere that are about this service (``also``), one box per place they
-    came from, titled with the topic and the section's own title (not every title between,
-    which in course notes can be a whole sentence) so the reader knows where to look."""
+def _mention_sections(
+    mentioned: list[Fact], lang: str, images: dict[str, str], names: set[str]
+) -> list[Section]:
+    """Facts filed elsewhere that are about this service (``also``): one box per topic they
+    came from, labelled in the sheet's language, its sections as sub-headings (a box per
+    section made a page of one-fact boxes). A fact that is only the service's name ("-
+    Amazon Comprehend" under "텍스트") says nothing here."""
     sections: list[Section] = []
-    for place, group in _group_by_place(mentioned).items():
-        lang = Counter(f.lang for f in group).most_common(1)[0][0]
-        where = place[0] + (f" › {shorten(place[-1], MENTION_PLACE_MAX)}" if len(place) > 1 else "")
-        title = f"{labels_for(lang)['mentioned']}: {where}"
+    telling = [fact for fact in mentioned if fact.text.strip().casefold() not in names]
+    for topic, group in _group_by_topic(telling).items():
+        title = f"{labels_for(lang)['mentioned']}: {topic}"
         sections.append(
             Section(
                 title=title,
                 heading=Markup(keep_hangul_words(html.escape(title))),
                 lang=lang,
                 where=_where(group, single_source=False),
-                rows=_rows(group, len(place) - 1, images),
+                rows=_rows(group, 0, images),
                 long=False,
             )
         )
     return sections
 
 
-def _group_by_place(facts: list[Fact]) -> dict[tuple[str, ...], list[Fact]]:
-    grouped: dict[tuple[str, ...], list[Fact]] = defaultdict(list)
+def _group_by_topic(facts: list[Fact]) -> dict[str, list[Fact]]:
+    grouped: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
-        grouped[(fact.subject, *fact.path)].append(fact)
+        grouped[fact.subject].append(fact)
     return grouped
 
 
@@ -385,7 +386,9 @@ def plan_sheet(
     body_facts = [f for f in facts if found is None or f is not found[1]]
     sources = tuple(dict.fromkeys(f.file for f in facts))
     sections = _sections(body_facts, lang, images, single_source=len(sources) == 1)
-    sections += _mention_sections(mentioned, images)
+    service = catalog.lookup(subject.name) if subject.kind == "service" else None
+    names = {n.casefold() for n in catalog.names_of(service)} if service else set()
+    sections += _mention_sections(mentioned, lang, images, names)
     context = SheetContext(
         lang=lang,
         title=subject.name,
