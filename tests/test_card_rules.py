@@ -538,3 +538,40 @@ def test_a_term_two_notes_define_is_one_card_with_both_answers(notes_dir) -> Non
     (term,) = by_kind(found, "term")
     assert text(term.front) == "비지도 학습"
     assert "레이블 미지정" in term.back and "은닉 패턴" in term.back and len(term.facts) == 2
+
+
+def test_other_authors_shapes_from_the_audit(notes_dir) -> None:
+    """Issue #23 on other authors' notes: a term whose only content is a tag (an empty
+    answer), a bare URL as a front, `Purpose` as the front of 16 cards, a cloze on the
+    mnemonic side of `[...] ＝ Feature Store`, quiz options turned into "4단계를 순서대로"."""
+    note = (
+        "# Amazon SageMaker\n\n## Feature Store\n- Purpose: store and share features\n"
+        "- Tip: #exam-tip\n- https://docs.aws.amazon.com/sagemaker/: the developer guide\n"
+        "- **특성 저장소** ＝ Feature Store\n\n"
+        "## Clarify\n- Purpose: detect bias and explain predictions\n\n"
+        "## 퀴즈\n### 문제 1\n모델 배포 단계로 옳은 것은?\n\n"
+        "1. 데이터 수집\n2. 모델 훈련\n3. 엔드포인트 배포\n4. 모니터링\n\n정답: 3\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert [q for q in found if not text(q.back) and q.model != "cloze"] == []
+    assert not [q for q in found if "http" in text(q.front)]
+    assert "Purpose" not in fronts(found)
+    assert not [q for q in found if "＝" in q.front and q.model == "cloze"]
+    assert by_kind(found, "ordered") == [] and by_kind(found, "list") == []
+    (quiz,) = by_kind(found, "qa")
+    assert text(quiz.back) == "엔드포인트 배포"
+
+
+def test_a_which_clue_without_a_word_of_what_the_service_does(notes_dir) -> None:
+    """`＿＿＿ 모델을 훈련하고 … 데이터를 서비스에 제공해야 한다` → Personalize: nothing in it
+    says recommendation."""
+    note = (
+        "# Amazon Personalize\n\n"
+        "- Personalize 모델을 훈련하고 실시간으로 업데이트하기 위해 다양한 유형의 데이터를 "
+        "서비스에 제공해야 한다\n"
+        "- 완전 관리형 추천 엔진 서비스로 실시간 개인화 추천을 만든다.\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    assert fronts(by_kind(found, "which")) == [
+        "완전 관리형 추천 엔진 서비스로 실시간 개인화 추천을 만든다."
+    ]

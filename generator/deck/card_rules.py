@@ -23,7 +23,7 @@ from ..facts.extract import Fact
 from ..lang import alternation, labels, patterns
 from ..lang import label as card_label
 from ..lang import words as words_of
-from ..notes.inline import plain_text
+from ..notes.inline import html_text, plain_text
 from ..service import Service
 
 LABELS = labels("card_labels")
@@ -256,8 +256,10 @@ def term(fact: Fact, corpus: Corpus) -> Question | None:
         or open_enumeration(plain_text(fact.definition))
     ):
         return None
-    front = f"<b>{corpus.render(fact.term)}</b>"
-    return _ask("term", fact, corpus, front, corpus.render(fact.definition))
+    back = corpus.render(fact.definition)
+    if not html_text(back).strip():
+        return None  # "Tip: #exam-tip": the tag is the card's, the answer would be empty
+    return _ask("term", fact, corpus, f"<b>{corpus.render(fact.term)}</b>", back)
 
 
 def _names_subject(fact: Fact, corpus: Corpus) -> bool:
@@ -327,6 +329,9 @@ def _first_sentence_of(markdown: str) -> str:
     return first.group(0) if first else markdown
 
 
+_EQUATES = re.compile(r"[^=＝]{1,40}?\s*[=＝]\s*[^=＝]{1,40}")
+"""Two names set equal ("**특성 저장소** ＝ Feature Store"): a blank on one side is read off
+the other."""
 _FIRST_SENTENCE = re.compile(r".+?[.。](?=\s+\S)")
 """The first of several sentences: "과대 적합은 … 경우입니다. 과대 적합과 과소 적합은 …"
 defines by its first."""
@@ -340,6 +345,7 @@ def keyword_cloze(fact: Fact, corpus: Corpus) -> Question | None:
     if (
         leans_on_context(fact.text)
         or _POINTS_BACK.search(fact.text)
+        or _EQUATES.fullmatch(fact.text.strip())
         or _is_title(fact)
         or not _MAY_STAND_OUT.search(fact.markdown)
     ):
