@@ -98,3 +98,30 @@ def test_a_table_prints_as_a_table(notes_dir, tmp_path: Path) -> None:
     assert abs(top["Category"] - top["Output"]) < 1  # the header row
     assert top["Category"] < top["Polly"]
     assert "Service:" not in words
+
+
+EXAM_NOTE = """# Amazon SageMaker
+
+## Clarify
+- SageMaker Clarify는 편향을 탐지하고 예측을 설명한다. #exam-tip
+- ⚠️ Clarify는 학습 전과 학습 후 편향 지표를 모두 계산한다.
+- 시험에 자주 나옴: Clarify는 SHAP 값으로 특성 기여도를 보여준다.
+- Clarify 보고서는 SageMaker Studio에서 볼 수 있다.
+"""
+
+
+def test_exam_marks_reach_the_sheet_and_the_deck(notes_dir, tmp_path: Path) -> None:
+    """Issue 22, item 8: 330 facts tagged #exam-tip or marked ⚠️ looked like every other
+    line; now they carry a mark on the sheet and an `exam` tag in Anki."""
+    from .pdf_helpers import drawn_glyphs, pdf_text
+
+    out = tmp_path / "out"
+    build([notes_dir({"c.md": EXAM_NOTE})], out, NOW, BuildOptions())
+    cards = rendered_cards(out / "deck.apkg", tmp_path / "anki")
+    marked = {visible_text(card["question"]): "exam" in card["tags"].split() for card in cards}
+    assert len(marked) >= 4 and all(marked.values())  # the Studio line makes no card
+    fronts = " ".join(marked)
+    assert "⚠" not in fronts and "시험에 자주 나옴" not in fronts  # marks, never a front
+    sheet = out / "sheets" / "amazon-sagemaker.pdf"
+    assert pdf_text(sheet).count("★") == 3
+    assert all(program != ("notdef",) for _, program in drawn_glyphs(sheet)["★"])

@@ -59,6 +59,8 @@ _NEGATION = re.compile(alternation("negations"), re.IGNORECASE)
 _POINTS_BACK = re.compile(alternation("points_back"), re.IGNORECASE)
 """A pronoun inside a clue ("… 데이터를 이를 사용해 구조화한다"): it needs a sentence the card
 does not show."""
+_LEADING_MARKS = re.compile(r"^(?:[\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]\s*)+")
+"""Symbols a line opens with (⚠️, ★, 🔥): a mark on the fact, never part of its words."""
 _CONTINUES = re.compile(r"^\s*(?:→|-+>|=>)")
 """An arrow that carries on from the line above: no clue to a service on its own."""
 _BOILERPLATE = re.compile(alternation("boilerplate"), re.IGNORECASE)
@@ -313,7 +315,7 @@ def defined_term(fact: Fact) -> tuple[str, bool, bool] | None:
         match = pattern.match(sentence)
         if match is None:
             continue
-        subject = match.group("term").strip()
+        subject = _LEADING_MARKS.sub("", match.group("term")).strip()
         if (
             subject.casefold() in _GENERIC_TERMS
             or _NOT_A_NOUN.search(subject)
@@ -494,7 +496,7 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
     service = answer_service(fact, catalog)
     direct = bool(fact.about) or _own_description(fact)
     source = plain_text(fact.definition) if fact.kind == "term" else fact.text
-    source = _THIS_SERVICE.sub(MASK, source)
+    source = _THIS_SERVICE.sub(MASK, _LEADING_MARKS.sub("", source))
     if (
         service is None
         or _scenario(fact, catalog) is not None  # the scenario rule asks it

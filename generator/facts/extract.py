@@ -148,6 +148,18 @@ class Fact:
     """Which of :data:`SUBJECT_RULES` chose the subject, and the line it read."""
 
 
+_EXAM_MARK = re.compile(alternation("exam_marks", "[⚠🔥★⭐❗]"), re.IGNORECASE)
+EXAM_TAG = "exam"
+"""The Anki tag of a fact the note marks for the exam, however it marks it."""
+_EXAM_TAG = re.compile(alternation("exam_tags"), re.IGNORECASE)
+
+
+def exam_marked(fact: Fact) -> bool:
+    """Whether the note marks the fact for the exam: a tag (``#exam-tip``, ``#important``,
+    ``#시험``), a mark (⚠️ 🔥 ★) or words ("시험에 나온다", "試験に出る", "Exam tip")."""
+    return any(_EXAM_TAG.search(tag) for tag in fact.tags) or bool(_EXAM_MARK.search(fact.markdown))
+
+
 @dataclass(frozen=True, slots=True)
 class Notes:
     """Everything extraction found in a set of notes."""
@@ -563,6 +575,10 @@ class _Extractor:
         markdown, no_card = _without_directives(block.markdown)
         if markdown != block.markdown:
             block = replace(block, markdown=markdown)
+        if term is not None and _EXAM_MARK.fullmatch(plain_text(term[0]).strip()):
+            # "시험에 자주 나옴: Clarify는 …", "Exam tip: …": a mark on the fact, not its term
+            block, term = replace(block, markdown=term[1]), None
+            context = replace(context, tags=_merged(context.tags, (EXAM_TAG,)))
         subject, path, by = context.subject, context.path, context.by
         if term is not None and block.kind != "code":
             service = self._term_service(term[0], context)

@@ -25,7 +25,14 @@ from markupsafe import Markup
 
 from .._version import __version__
 from ..facts.catalog import Catalog
-from ..facts.extract import Fact, Notes, detect_lang, sentence_title, shared_depth
+from ..facts.extract import (
+    Fact,
+    Notes,
+    detect_lang,
+    exam_marked,
+    sentence_title,
+    shared_depth,
+)
 from ..facts.subjects import Subject
 from ..lang import alternation, patterns
 from ..notes.inline import (
@@ -61,6 +68,8 @@ class Row(TypedDict):
     lang: str
     html: Markup
     term: Markup
+    exam: bool
+    """Marked for the exam by the note (#exam-tip, ⚠️ …): printed with a mark."""
 
 
 class Section(TypedDict):
@@ -176,6 +185,7 @@ def _rows(facts: list[Fact], depth: int, images: dict[str, str]) -> list[Row]:
                     lang=detect_lang(sub[level], fact.lang),
                     html=heading,
                     term=Markup(""),
+                    exam=False,
                 )
             )
         shown = sub
@@ -199,15 +209,18 @@ def _table(fact: Fact, depth: int, images: dict[str, str]) -> Row:
         lang=fact.lang,
         html=Markup(f"<thead><tr>{header}</tr></thead>") + _table_row(fact, images),
         term=Markup(""),
+        exam=False,
     )
 
 
 def _table_row(fact: Fact, images: dict[str, str]) -> Markup:
     cells = "".join(f"<td>{fact_html(cell, images)}</td>" for _, cell in fact.cells)
-    return Markup(f"<tr>{cells}</tr>")
+    marked = ' class="exam"' if exam_marked(fact) else ""
+    return Markup(f"<tr{marked}>{cells}</tr>")
 
 
 def _row(fact: Fact, depth: int, images: dict[str, str]) -> Row:
+    exam = exam_marked(fact)
     if fact.kind == "qa":  # a question (a quiz's, or Q:/A:) with its right answer marked
         return Row(
             kind="qa",
@@ -215,6 +228,7 @@ def _row(fact: Fact, depth: int, images: dict[str, str]) -> Row:
             lang=fact.lang,
             html=Markup("✅ ") + fact_html(fact.definition, images),
             term=fact_html(fact.term, images),
+            exam=exam,
         )
     if fact.kind == "term" and fact.definition:
         return Row(
@@ -223,6 +237,7 @@ def _row(fact: Fact, depth: int, images: dict[str, str]) -> Row:
             lang=fact.lang,
             html=fact_html(fact.definition, images),
             term=fact_html(fact.term, images),
+            exam=exam,
         )
     kind = fact.kind if fact.kind in ("image", "lead", "code") else "fact"
     return Row(
@@ -231,6 +246,7 @@ def _row(fact: Fact, depth: int, images: dict[str, str]) -> Row:
         lang=fact.lang,
         html=fact_html(fact.markdown, images),
         term=Markup(""),
+        exam=exam,
     )
 
 
