@@ -239,3 +239,28 @@ def test_structural_headings_and_sentences_are_never_subjects() -> None:
     assert by_text["모델 운영을 자동화한다."].subject == "MLOps 정리"
     assert by_text["毎日復習する。"].subject == "b"  # the note's own topic, not the sentence
     assert by_text["試験によく出る。"].path == ()  # no box titled 先生のコメント
+
+
+def test_service_entries_in_a_topic_list_belong_to_their_service() -> None:
+    """Issue 22, item 3: `**Amazon Bedrock** <br> …` with `**Knowledge Bases for Bedrock**: …`
+    under it, `**Amazon Comprehend / Medical**: …` and `Amazon Kendra — …` stayed facts of
+    the topic "1. 生成AI・大規模言語モデル（LLM）関連"."""
+    note = (
+        "# 1. 生成AI・大規模言語モデル（LLM）関連\n\n"
+        "*   **Amazon Bedrock** <br> 基盤モデルをAPIで使えるフルマネージドサービス。\n"
+        "    *   **Knowledge Bases for Bedrock**: 社内データを読み込ませてRAGを構築できる。\n"
+        "*   **Amazon Comprehend / Medical**: テキストから感情やエンティティを抽出する。\n"
+        "*   Amazon Kendra — 機械学習を使ったエンタープライズ検索サービス。\n"
+        "*   生成AIは新しいコンテンツを作る。\n"
+    )
+    facts = extract([parse_note("n.md", note)]).facts
+    by_start = {fact.text[:12]: fact for fact in facts}
+    assert by_start["Amazon Bedro"].subject == "Amazon Bedrock"
+    knowledge = by_start["Knowledge Ba"]
+    assert (knowledge.subject, knowledge.path) == (
+        "Amazon Bedrock",
+        ("Knowledge Bases for Bedrock",),
+    )
+    assert by_start["Amazon Compr"].subject == "Amazon Comprehend"
+    assert by_start["Amazon Kendr"].subject == "Amazon Kendra"
+    assert by_start["生成AIは新しいコンテン"].subject == "1. 生成AI・大規模言語モデル（LLM）関連"

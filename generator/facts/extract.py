@@ -55,6 +55,8 @@ _TERM_PATTERNS = tuple(
         r"^(?P<term>`[^`\n]+`)\s*[:：]\s*(?P<definition>.*)$",
         r"^(?P<term>`[^`\n]+`|\*\*[^*\n]+\*\*)\s*(?:→|->|=>)\s*(?P<definition>.+)$",
         r"^(?P<term>`[^`\n]+`|\*\*[^*\n]+\*\*)\s+[—–-]\s+(?P<definition>.+)$",
+        r"^\*\*(?P<term>[^*\n]+?)\*\*\s*<br\s*/?>\s*(?P<definition>.+)$",
+        r"^(?P<term>(?:Amazon|AWS)\s[^—–\n:：]{1,40}?)\s+[—–]\s+(?P<definition>.+)$",
         r"^(?P<term>[^:：\n`*]{1,30}?)\s*(?::\s|：)\s*(?P<definition>.*)$",
     )
 )
@@ -368,12 +370,18 @@ class _Extractor:
         if term.lstrip().startswith("`"):
             return None
         words = plain_text(term)
-        service = self.catalog.lookup(words)
+        service = self.catalog.lookup(words) or self._first_member(words)
         if service is None or context.subject is None or context.subject.kind != "service":
             return service
         if self.catalog.is_word(words) and self.catalog.owner(service).name != context.subject.name:
             return None
         return service
+
+    def _first_member(self, words: str) -> Service | None:
+        """ "Amazon Comprehend / Medical": an entry on several services is the first's."""
+        members = self.catalog.members(words)
+        named = [member.service for member in members or () if member.service is not None]
+        return named[0] if named else None
 
     def _named_subject(self, name: str) -> Subject:
         service = self.catalog.lookup(name)
