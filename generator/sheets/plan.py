@@ -330,6 +330,12 @@ _SAYS_WHAT_IT_IS = re.compile(
 )
 
 
+_LABEL_LINE = re.compile(
+    r"^" + alternation("property_labels") + r"\s*[:：]", re.IGNORECASE
+)
+"""A label line ("Tags: …", "태그: …", "Status: …"): never what a subject is."""
+
+
 def _definition(
     subject: Subject, facts: list[Fact], images: dict[str, str], catalog: Catalog
 ) -> tuple[dict[str, object], Fact] | None:
@@ -340,13 +346,21 @@ def _definition(
     short = [
         fact
         for fact in facts
-        if fact.kind in ("item", "statement", "term") and len(fact.text) <= DEFINITION_MAX
+        if fact.kind in ("item", "statement", "term")
+        and len(fact.text) <= DEFINITION_MAX
+        and not _LABEL_LINE.match(fact.text)
     ]
     found = next((fact for fact in short if not fact.path), None)
     if subject.kind == "service":
         service = catalog.lookup(subject.name)
-        names = [n.casefold() for n in catalog.names_of(service)] if service else []
-        defining = [fact for fact in short if _SAYS_WHAT_IT_IS.search(fact.text.rstrip())]
+        own = (service.name, *service.aliases, *service.words) if service else ()
+        names = [n.casefold() for n in own]
+        defining = [
+            fact
+            for fact in short
+            if _SAYS_WHAT_IT_IS.search(fact.text.rstrip())
+            and (not fact.path or any(name in fact.text.casefold() for name in names))
+        ]  # Seq2Seq's "Input is a sequence of tokens…" deep in SageMaker's sheet is not it
         found = max(
             defining,
             key=lambda f: (
