@@ -32,3 +32,29 @@ def test_the_definition_line_names_what_the_service_is(notes_dir, tmp_path: Path
     title = lines.index("Amazon SageMaker Machine learning platform")  # not the running head
     under = lines[title + 1]  # no sentence says what SageMaker is: no definition line
     assert "Glue" not in under and "태그" not in under
+
+
+def test_navigation_sections_are_no_facts_and_exam_titles_mark_their_facts(
+    notes_dir, tmp_path: Path
+) -> None:
+    """A new user's trial: the 目次 list of links and the 関連ノート links printed as facts
+    (and one reached SageMaker's sheet); facts inside `!!! tip "Exam tip"` carried no mark;
+    "「…」なら Kendra" made no card."""
+    import json
+
+    note = (
+        "# 検索と自然言語処理\n\n## 目次\n- [[#概要]]\n- [[#まとめ]]\n\n## 概要\n"
+        "- Amazon Kendra は機械学習を使ったエンタープライズ検索サービスです。\n\n"
+        '!!! tip "Exam tip"\n    Kendra は FAQ を登録すると質問に直接答えられる。\n\n'
+        "- 試験に出る：「社内文書に自然言語で質問」なら Kendra\n\n"
+        "## 関連ノート\n- [[SageMaker の基本]]\n"
+    )
+    out = tmp_path / "out"
+    build([notes_dir({"k.md": note})], out, NOW, BuildOptions(sheets=False))
+    facts = json.loads((out / "facts.json").read_text())["facts"]
+    texts = [fact["text"] for fact in facts]
+    assert not [t for t in texts if t in ("概要", "まとめ", "SageMaker の基本")]
+    faq = next(fact for fact in facts if "FAQ" in fact["text"])
+    assert "exam" in faq["tags"]
+    scenario = next(fact for fact in facts if "なら" in fact["text"])
+    assert "which" in scenario["cards"] and "exam" in scenario["tags"]

@@ -699,7 +699,11 @@ def words(text: str) -> set[str]:
 # --- lists -------------------------------------------------------------------------------
 
 
-_SCENARIO = re.compile(r"^(?P<scenario>.+?)\s*(?:→|-+>|=>|⇒)\s*(?P<answer>[^→>]+?)\s*[.。]?$")
+_SCENARIO = re.compile(
+    r"^(?P<scenario>.+?)\s*"
+    + alternation("scenario_joins", "→", "-+>", "=>", "⇒")
+    + r"\s*(?P<answer>[^→>]+?)\s*[.。]?$"
+)
 """A scenario and the service for it ("실시간 추천이 필요하다 → Amazon Personalize")."""
 SCENARIO_MIN_WIDTH = 8
 
@@ -1090,8 +1094,8 @@ def course_remark(fact: Fact) -> bool:
 
 
 TABLE_ROW = (
-    "a table row is for the sheet, unless its table pairs scenarios with services or terms "
-    "with meanings (two columns)"
+    "a table row is for the sheet: it makes a card only in a table of scenarios and services "
+    "(and not when its scenario names the service) or of terms and meanings (two columns)"
 )
 COURSE_REMARK = "a course remark, an aside or a link, not knowledge: write Q:/A: if it is"
 

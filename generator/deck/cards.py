@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
-from ..facts.extract import EXAM_TAG, Fact, Notes, exam_marked
+from ..facts.extract import Fact, Notes
 from ..facts.identity import NAMESPACE_KINDS, Entry, NoteRecord, note_guid
 from ..notes.inline import (
     fenced_code,
@@ -194,8 +194,6 @@ def _tags(facts: tuple[Fact, ...], kind: str, moved: frozenset[str]) -> tuple[st
     }
     if any(f.id in moved for f in facts):
         tags.add(MOVED_TAG)
-    if any(exam_marked(f) for f in facts):
-        tags.add(EXAM_TAG)  # one tag to filter by before the exam, however the note marked it
     return tuple(sorted(tags))
 
 

@@ -157,9 +157,21 @@ _EXAM_TAG = re.compile(alternation("exam_tags"), re.IGNORECASE)
 
 
 def exam_marked(fact: Fact) -> bool:
-    """Whether the note marks the fact for the exam: a tag (``#exam-tip``, ``#important``,
-    ``#시험``), a mark (⚠️ 🔥 ★) or words ("시험에 나온다", "試験に出る", "Exam tip")."""
-    return any(_EXAM_TAG.search(tag) for tag in fact.tags) or bool(_EXAM_MARK.search(fact.markdown))
+    """Whether the note marks the fact for the exam (see :func:`_with_exam_tag`)."""
+    return EXAM_TAG in fact.tags
+
+
+def _with_exam_tag(tags: tuple[str, ...], markdown: str, path: tuple[str, ...]) -> tuple[str, ...]:
+    """The fact's tags, with ``exam`` when the note marks it for the exam: a tag
+    (``#exam-tip``, ``#important``, ``#시험``), a mark (⚠️ 🔥 ★), words ("시험에 나온다",
+    "試験に出る", "Exam tip") in it or in a title above (``!!! tip "Exam tip"``). One tag
+    in facts.json and Anki, however the note marked it."""
+    marked = (
+        any(_EXAM_TAG.search(tag) for tag in tags)
+        or _EXAM_MARK.search(markdown)
+        or any(_EXAM_MARK.search(title) for title in path)
+    )
+    return _merged(tags, (EXAM_TAG,)) if marked and EXAM_TAG not in tags else tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,6 +460,13 @@ class _Extractor:
         if directive is not None and directive[0] == "skip":
             self.warn(node.line, "section skipped by <!-- cheatdeck: skip -->", warn=False)
             return
+        if node.kind in ("heading", "bold") and _NAVIGATION.match(plain_text(node.title).strip()):
+            self.warn(
+                node.line,
+                "section skipped: links to other notes (contents, related notes)",
+                warn=False,
+            )
+            return
         question = self.quizzes.starts_quiz(node)
         if question is not None or self.quizzes.numbers_quiz(node):
             self.used_titles.add(node.line)  # "### Q1. …?" or "## 문제 1": no new section
@@ -649,7 +668,9 @@ class _Extractor:
                 also=tuple(name for name in also if name != subject.name),
                 explicit=explicit,
                 no_card=context.no_card,
-                tags=_merged(context.tags, tags_in(block.markdown)),
+                tags=_with_exam_tag(
+                    _merged(context.tags, tags_in(block.markdown)), block.markdown, context.path
+                ),
                 subject_by=context.by if context.subject else NOTE_NAME,
             )
         )
@@ -750,6 +771,11 @@ _STRUCTURAL = re.compile(
     r"^(?:[#\d.)\s]*|[^\w\s]+\s*)" + alternation("structural_headings") + r"[\s:：]*$",
     re.IGNORECASE,
 )
+_NAVIGATION = re.compile(
+    r"^(?:[#\d.)\s]*|[^\w\s]+\s*)" + alternation("navigation_headings") + r"[\s:：]*$",
+    re.IGNORECASE,
+)
+"""A section that only links elsewhere (목차, 関連ノート, Further reading): no facts."""
 _SENTENCE_TITLE = re.compile(alternation("sentence_ends", "[.。!！]") + r"\s*$")
 
 

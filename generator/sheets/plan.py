@@ -330,9 +330,7 @@ _SAYS_WHAT_IT_IS = re.compile(
 )
 
 
-_LABEL_LINE = re.compile(
-    r"^" + alternation("property_labels") + r"\s*[:：]", re.IGNORECASE
-)
+_LABEL_LINE = re.compile(r"^" + alternation("property_labels") + r"\s*[:：]", re.IGNORECASE)
 """A label line ("Tags: …", "태그: …", "Status: …"): never what a subject is."""
 
 
