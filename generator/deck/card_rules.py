@@ -15,8 +15,9 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..facts.catalog import Catalog
 from ..facts.extract import Fact
@@ -501,7 +502,10 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
         service is None
         or _scenario(fact, catalog) is not None  # the scenario rule asks it
         or leans_on_context(source)
-        or _BOILERPLATE.search(mask_names(source, answer_names(service, catalog)))
+        or (
+            _BOILERPLATE.search(source)  # checked again once its own name is masked
+            and _BOILERPLATE.search(mask_names(source, answer_names(service, catalog)))
+        )
         or _CONTINUES.match(source)
         or source.rstrip().endswith((",", "、", "，"))  # "의사 소견서, 퇴원서,": cut off
         or _NEGATION.search(source)
@@ -592,7 +596,8 @@ NAME_WORD_MIN_CHARS = 2
 _GENERIC_NAME_WORDS = words_of("generic_clue_words") | words_of("generic_name_words")
 
 
-def answer_names(service: Service, catalog: Catalog) -> list[str]:
+@lru_cache(maxsize=1024)
+def answer_names(service: Service, catalog: Catalog) -> tuple[str, ...]:
     """Every spelling that gives a which card's answer away: the service's (with its
     features) and its leading short forms ("Amazon Q" of "Amazon Q Business"). For a
     feature, its parent's own name stays: "＿＿＿ 는 … Amazon SageMaker 모델의 품질을
@@ -601,10 +606,10 @@ def answer_names(service: Service, catalog: Catalog) -> list[str]:
     names = catalog.names_of(service)
     owner = catalog.owner(service)
     if service is owner:
-        return [*names, *_short_forms(names)]
+        return (*names, *_short_forms(names))
     parent = {n.casefold() for n in (owner.name, *owner.aliases, *owner.words)}
     parent |= {_LEADING_VENDOR.sub("", n) for n in parent}
-    return [*names, *(f for f in _short_forms(names) if f.casefold() not in parent)]
+    return (*names, *(f for f in _short_forms(names) if f.casefold() not in parent))
 
 
 _LEADING_VENDOR = re.compile(r"^(?:amazon|aws)\s+")
@@ -666,13 +671,13 @@ def _short_forms(names: list[str]) -> list[str]:
     return forms
 
 
-def _names_any(text: str, names: list[str]) -> bool:
+def _names_any(text: str, names: Sequence[str]) -> bool:
     """A name left in the text, e.g. inside a longer word ("GetPersonalizedRanking")."""
     folded = text.casefold()
     return any(name.casefold() in folded for name in names)
 
 
-def mask_names(text: str, names: list[str]) -> str:
+def mask_names(text: str, names: Sequence[str]) -> str:
     """Replace every spelling of a service (case-insensitive, whole words) with ＿＿＿."""
     masked = _mask_pattern(tuple(sorted(set(names), key=len, reverse=True))).sub(MASK, text)
     return _PREFIXED_MASK.sub(MASK, masked)
@@ -846,21 +851,24 @@ def restates(front: str, answer: str) -> bool:
 _LATIN_TOKEN = re.compile(r"[a-z0-9_.\-]+")
 
 
-_OPEN_ENUMERATION = re.compile(
-    r"(?:[^,、]+[,、]\s*){2,}[^,、]+?\s*" + alternation("open_enumerations"), re.IGNORECASE
-)
-"""A list that ends in "등"/"など"/"etc." (".PDF, .CSV, .DOCX … 등"): an open set, not an
-answer to recall."""
-
-
+_OPEN_END = re.compile(alternation("open_enumerations"), re.IGNORECASE)
+"""The word an open list ends with ("등", "など", "etc.")."""
+_CLAUSE_END = re.compile(r"[.。!?！？]\s")
 OPEN_ENUMERATION_SHARE = 0.4
 """An open list this much of an answer is what the answer is ("… .PDF, .CSV … 등 여러
 문서 유형을 지원합니다"); less, and it is an example inside a definition."""
 
 
 def open_enumeration(answer: str) -> bool:
-    found = _OPEN_ENUMERATION.search(answer)
-    return found is not None and len(found.group(0)) >= OPEN_ENUMERATION_SHARE * len(answer)
+    """Whether the answer is mostly a list left open: three or more items separated by
+    commas, then "등"/"など"/"etc." (read in one pass: a nested pattern took 0.35 ms a
+    sentence)."""
+    for end in _OPEN_END.finditer(answer):
+        clause = _CLAUSE_END.split(answer[: end.start()])[-1]
+        listed = clause.count(",") + clause.count("、") >= 2
+        if listed and len(clause) + len(end.group(0)) >= OPEN_ENUMERATION_SHARE * len(answer):
+            return True
+    return False
 
 
 def only_an_example(path: tuple[str, ...], front: str, answer: str) -> bool:
