@@ -211,3 +211,13 @@ def test_a_stem_that_asks_among_its_options_keeps_them(corpus_build) -> None:
     quiz = by_text(result, "quiz-blockquote-ko.md", "다음 중 서비스와")
     assert quiz.kind == "qa" and quiz.definition == "Amazon Polly - 음성 합성"
     assert "B. Amazon Lex - 이미지 분석" in quiz.term and "C. Amazon Textract" in quiz.term
+
+
+def test_options_written_as_plain_lines_are_options(corpus_build) -> None:
+    """A new user's trial: a bold question, `A. …` lines without list markers and
+    `정답: B` made a topic "문제 2" and the cards `정답 → B`, `해설 → …`."""
+    result, _ = corpus_build
+    quiz = by_text(result, "quiz-blockquote-ko.md", "모델의 예측 신뢰도가")
+    assert (quiz.kind, quiz.definition) == ("qa", "Amazon Augmented AI (A2I)")
+    assert {f.subject for f in facts_of(result, "quiz-blockquote-ko.md")} == {"ML 모의고사 2회"}
+    assert not [f for f in facts_of(result, "quiz-blockquote-ko.md") if f.text.startswith("정답")]

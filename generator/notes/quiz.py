@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from ..errors import Skipped
 from ..lang import alternation, words
 from .inline import plain_text
-from .parse import Block, Node
+from .parse import Block, ListPlace, Node
 
 _QUESTION_LABEL = re.compile(
     r"^(?:\*\*)?" + alternation("question_labels") + r"(?![A-Za-z])\s*\d*\s*[.:)．：]?(?:\*\*)?\s*",
@@ -128,6 +128,26 @@ def _answer_line(block: Node | Block | None) -> tuple[str | None, Block | None]:
     return found.group("answer"), rest if tail.strip() else None
 
 
+def _as_options(child: Node | Block) -> list[Node | Block]:
+    """A paragraph of option lines ("A. Amazon SageMaker Ground Truth" one per line, no
+    list markers) read as the list of options it is."""
+    if not isinstance(child, Block) or child.kind != "paragraph" or child.list_place:
+        return [child]
+    lines = [line.strip() for line in child.markdown.splitlines() if line.strip()]
+    if len(lines) < 2 or not all(_OPTION_LABEL.match(line) for line in lines):
+        return [child]
+    return [
+        Block(
+            "item",
+            line,
+            child.line + n,
+            child.line + n,
+            ListPlace(-child.line, n, len(lines), False),
+        )
+        for n, line in enumerate(lines)
+    ]
+
+
 def _has_quiz(children: list[Node | Block]) -> bool:
     return any(
         isinstance(child, Block) and is_question(child.markdown) and _options(children, i + 1)
@@ -160,6 +180,7 @@ class QuizReader:
         section's title (``### Q1. …?``), asked by the options right below it."""
         if title is not None:
             children = [title, *children]
+        children = [piece for child in children for piece in _as_options(child)]
         result: list[Node | Block] = []
         index, quizzes = 0, 0
         while index < len(children):
@@ -179,16 +200,20 @@ class QuizReader:
     def numbers_quiz(self, node: Node) -> bool:
         """A title that only numbers a question ("문제 1", "Q3"): it adds no section."""
         label = _QUESTION_LABEL.match(node.title.strip())
+        children = [piece for child in node.children for piece in _as_options(child)]
         return (
             node.kind in ("heading", "bold")
             and label is not None
             and label.end() == len(node.title.strip())
-            and _has_quiz(list(node.children))
+            and (
+                _has_quiz(children)
+                or any(isinstance(c, Node) and self.starts_quiz(c) for c in children)
+            )
         )
 
     def starts_quiz(self, node: Node) -> Block | None:
         """The node's title as a question block, if its first children are its options."""
-        children = list(node.children)
+        children = [piece for child in node.children for piece in _as_options(child)]
         if node.kind == "document" or not is_question(node.title) or not _options(children, 0):
             return None
         return Block("paragraph", node.title, node.line, node.line)
