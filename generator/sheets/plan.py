@@ -251,9 +251,12 @@ def _row(fact: Fact, depth: int, images: dict[str, str]) -> Row:
 
 
 def _group_by(facts: list[Fact], depth: int) -> dict[tuple[str, ...], list[Fact]]:
+    """Facts by their section at ``depth``; a section titled by a sentence is no box of
+    its own (a second "개요" box): its facts join the box above, under its lead line."""
     grouped: dict[tuple[str, ...], list[Fact]] = defaultdict(list)
     for fact in facts:
-        grouped[fact.path[: depth + 1]].append(fact)
+        titled = len(fact.path) <= depth or not sentence_title(fact.path[depth])
+        grouped[fact.path[: depth + 1] if titled else fact.path[:depth]].append(fact)
     return grouped
 
 
@@ -275,7 +278,7 @@ def _sections(
         if len(group) > BOX_MAX_FACTS and deeper and len(_group_by(group, depth + 1)) > 1:
             sections.extend(_sections(group, lang, images, single_source, depth + 1))
             continue
-        title = " › ".join(p for p in path if not sentence_title(p)) or labels_for(lang)["overview"]
+        title = " › ".join(path) or labels_for(lang)["overview"]
         rows = _rows(group, len(path), images)
         sections.append(
             Section(
