@@ -125,3 +125,27 @@ def test_exam_marks_reach_the_sheet_and_the_deck(notes_dir, tmp_path: Path) -> N
     sheet = out / "sheets" / "amazon-sagemaker.pdf"
     assert pdf_text(sheet).count("★") == 3
     assert all(program != ("notdef",) for _, program in drawn_glyphs(sheet)["★"])
+
+
+def test_a_use_case_column_asks_with_the_row_s_other_cells(notes_dir, tmp_path: Path) -> None:
+    """A new user's trial: "Content moderation" → Rekognition and "Voice for apps and IVR" →
+    Polly were ambiguous without the Input/Output cells of their row; and the note's own
+    title "AWS AI Services" was warned about as a service missing from the catalog."""
+    note = (
+        "# AWS AI Services\n\n## Comparison\n\n| Service | Input | Output | Use case |\n"
+        "|---|---|---|---|\n| Amazon Rekognition | Images, video | Labels | Content moderation |\n"
+        "| Amazon Polly | Text or SSML | Audio stream | Voice for apps and IVR |\n"
+    )
+    out = tmp_path / "out"
+    result = build([notes_dir({"t.md": note})], out, NOW, BuildOptions(sheets=False))
+    assert not [w for w in result.warnings if "looks like an AWS service" in w]
+    cards = rendered_cards(out / "deck.apkg", tmp_path / "anki")
+    fronts = sorted(
+        visible_text(card["question"].split('class="cd-front"', 1)[1]).lstrip("> ")
+        for card in cards
+        if card["kind"] == "which"
+    )
+    assert fronts == [
+        "Content moderation (Input: Images, video; Output: Labels)",
+        "Voice for apps and IVR (Input: Text or SSML; Output: Audio stream)",
+    ]

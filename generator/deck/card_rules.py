@@ -1072,9 +1072,16 @@ def _table_which(row: Fact, clue: int, answer: int, corpus: Corpus) -> Question 
     if service is None or _width(text) < SCENARIO_MIN_WIDTH:
         return None
     owner = corpus.catalog.owner(service)
-    if _names_any(text, [*corpus.catalog.names_of(owner), *_short_forms([owner.name])]):
+    names = [*corpus.catalog.names_of(owner), *_short_forms([owner.name])]
+    if _names_any(text, names):
         return None  # the scenario names its service
-    return _service_question(row, corpus, text, service)
+    others = [
+        f"{plain_text(header)}: {plain_text(cell)}"
+        for n, (header, cell) in enumerate(row.cells)
+        if n not in (clue, answer) and plain_text(cell) and not _names_any(plain_text(cell), names)
+    ]  # "Content moderation" alone fits two services; with "Input: Image" it fits one
+    clue_text = f"{text} ({'; '.join(others)})" if others else text
+    return _service_question(row, corpus, clue_text, service)
 
 
 def _table_term(row: Fact, corpus: Corpus) -> Question | None:

@@ -62,6 +62,15 @@ _TERM_PATTERNS = tuple(
 )
 _NOT_A_TERM = re.compile(r"[.。!?]\s|https?$|[.。!?]$|" + alternation("statement_endings") + "$")
 _SERVICE_LIKE = re.compile(r"^(?:amazon|aws)\s+\w", re.IGNORECASE)
+_NOT_A_PRODUCT = re.compile(alternation("not_product_words", r"[^\x00-\x7f]"), re.IGNORECASE)
+
+
+def _looks_like_a_product(title: str) -> bool:
+    """ "Amazon Lookout Vision" may be a service the catalog lacks; "AWS ML 서비스 정리" and
+    "AWS AI Services" are a note's titles (a note language's words, or a category's)."""
+    return bool(_SERVICE_LIKE.match(title)) and not _NOT_A_PRODUCT.search(title)
+
+
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SLUG_DROP = re.compile(r"[^\w]+")
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
@@ -533,7 +542,7 @@ class _Extractor:
             rule = "feature title" if match.service.parent else "service title"
             subject = _service_subject(match.service, self.catalog)
             return _Context(subject, path, here, (rule, node.line))
-        if node.kind in ("heading", "bold") and _SERVICE_LIKE.match(title):
+        if node.kind in ("heading", "bold") and _looks_like_a_product(title):
             closest = self.catalog.suggest(title)
             hint = f" (closest: {closest[1].name})" if closest else ""
             self.warn(
