@@ -3,6 +3,7 @@ is, never a property line or another entry's sentence deep in a section."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from generator.build import build
@@ -40,8 +41,6 @@ def test_navigation_sections_are_no_facts_and_exam_titles_mark_their_facts(
     """A new user's trial: the 目次 list of links and the 関連ノート links printed as facts
     (and one reached SageMaker's sheet); facts inside `!!! tip "Exam tip"` carried no mark;
     "「…」なら Kendra" made no card."""
-    import json
-
     note = (
         "# 検索と自然言語処理\n\n## 目次\n- [[#概要]]\n- [[#まとめ]]\n\n## 概要\n"
         "- Amazon Kendra は機械学習を使ったエンタープライズ検索サービスです。\n\n"
@@ -58,3 +57,33 @@ def test_navigation_sections_are_no_facts_and_exam_titles_mark_their_facts(
     assert "exam" in faq["tags"]
     scenario = next(fact for fact in facts if "なら" in fact["text"])
     assert "which" in scenario["cards"] and "exam" in scenario["tags"]
+
+
+COMPARISON = """# 検索サービス
+
+## Kendra vs OpenSearch
+
+### Amazon Kendra
+- 自然言語の質問に対して、文書の中から答えの箇所を返す
+
+### Amazon OpenSearch Service
+- インデックスやクエリを自分で設計する検索・分析エンジン
+
+## Comprehend와 SageMaker의 차이
+- Amazon Comprehend는 사전 학습된 NLP API를 제공한다.
+"""
+
+
+def test_a_comparison_prints_whole_on_each_compared_service_s_sheet(
+    notes_dir, tmp_path: Path
+) -> None:
+    """Issue 22, item 2: "Kendra vs OpenSearch" was cut across two sheets, each keeping its
+    own half; a comparison's facts are about every side it compares."""
+    out = tmp_path / "out"
+    build([notes_dir({"c.md": COMPARISON})], out, NOW, BuildOptions())
+    for sheet in ("amazon-kendra.pdf", "amazon-opensearch-service.pdf"):
+        text = "".join(pdf_text(out / "sheets" / sheet).split())
+        assert "答えの箇所を返す" in text and "自分で設計する検索" in text, sheet
+    facts = json.loads((out / "facts.json").read_text())["facts"]
+    comprehend = next(fact for fact in facts if "NLP API" in fact["text"])
+    assert comprehend["also"] == ["Amazon Comprehend", "Amazon SageMaker"]  # "A와 B의 차이" too

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from ..errors import Skipped
-from ..lang import alternation
+from ..lang import alternation, patterns
 from ..notes.inline import fenced_code, inline_tokens, plain_text, tags_in
 from ..notes.parse import (
     ANSWER,
@@ -351,6 +351,9 @@ class _Extractor:
     skipped: list[Skipped] = field(default_factory=list)
     used_titles: set[int] = field(default_factory=set)
     subjects_seen: dict[str, Subject] = field(default_factory=dict)
+    compared: tuple[str, ...] = ()
+    """The services a comparison title above compares ("Kendra vs OpenSearch"): every
+    fact below is about all of them, so the comparison prints whole on each one's sheet."""
     quizzes: QuizReader = field(init=False)
 
     def __post_init__(self) -> None:
@@ -397,6 +400,18 @@ class _Extractor:
         if self.catalog.is_word(words) and self.catalog.owner(service).name != context.subject.name:
             return None
         return service
+
+    def _compares(self, title: str) -> tuple[str, ...]:
+        """The services a title compares ("Kendra vs OpenSearch", "A와 B의 차이",
+        "AとBの違い"), when at least two of its sides name one."""
+        found = next(
+            (m for p in _COMPARISON for m in [p.fullmatch(plain_text(title).strip())] if m), None
+        )
+        if found is None:
+            return ()
+        sides = [self.catalog.match_title(found.group(side).strip()) for side in ("a", "b")]
+        named = [self.catalog.owner(side.service).name for side in sides if side is not None]
+        return tuple(dict.fromkeys(named)) if len(set(named)) == len(sides) else ()
 
     def _first_member(self, words: str) -> Service | None:
         """ "Amazon Comprehend / Medical": an entry on several services is the first's."""
@@ -491,8 +506,10 @@ class _Extractor:
         if context.no_card:
             inner = replace(inner, no_card=True)
         inner = replace(inner, tags=_merged(context.tags, tags_in(node.title), node.tags))
-        before = len(self.facts)
+        before, outer = len(self.facts), self.compared
+        self.compared = self._compares(node.title) or outer
         self.walk(node, inner, {})
+        self.compared = outer
         if node.line not in self.used_titles and node.title:
             if len(self.facts) == before:
                 title = plain_text(node.title)
@@ -655,6 +672,7 @@ class _Extractor:
             else self._about(text, term if kind in ("term", "qa") else None, context, kind)
         )
         also = () if not about else (self.catalog.owner(self.catalog.services[about]).name,)
+        also = tuple(dict.fromkeys((*also, *self.compared)))
         self.facts.append(
             Fact(
                 id="",
@@ -780,6 +798,8 @@ _STRUCTURAL = re.compile(
     r"^(?:[#\d.)\s]*|[^\w\s]+\s*)" + alternation("structural_headings") + r"[\s:：]*$",
     re.IGNORECASE,
 )
+_COMPARISON = tuple(re.compile(p, re.IGNORECASE) for p in patterns("comparisons"))
+"""Titles that compare two things: "A vs B", "A와 B의 차이", "AとBの違い"."""
 _NAVIGATION = re.compile(
     r"^(?:[#\d.)\s]*|[^\w\s]+\s*)" + alternation("navigation_headings") + r"[\s:：]*$",
     re.IGNORECASE,
