@@ -87,3 +87,24 @@ def test_a_comparison_prints_whole_on_each_compared_service_s_sheet(
     facts = json.loads((out / "facts.json").read_text())["facts"]
     comprehend = next(fact for fact in facts if "NLP API" in fact["text"])
     assert comprehend["also"] == ["Amazon Comprehend", "Amazon SageMaker"]  # "A와 B의 차이" too
+
+
+def test_each_side_of_a_comparison_asks_which_of_the_two(notes_dir, tmp_path: Path) -> None:
+    """Discrimination cards: a statement of one side, the compared names masked, asked as
+    "Amazon Kendra · Amazon OpenSearch Service — which of the two?"."""
+    from .anki_helpers import answer_only, rendered_cards, visible_text
+
+    out = tmp_path / "out"
+    build([notes_dir({"c.md": COMPARISON})], out, NOW, BuildOptions(sheets=False))
+    asked = {
+        visible_text(card["question"]): answer_only(card["answer"]).split(" ")[:2]
+        for card in rendered_cards(out / "deck.apkg", tmp_path / "anki")
+        if card["kind"] == "which"
+    }
+    both = "Amazon Kendra · Amazon OpenSearch Service — どちらでしょう？"
+    assert asked == {
+        f"{both} 自然言語の質問に対して、文書の中から答えの箇所を返す": ["Amazon", "Kendra"],
+        f"{both} インデックスやクエリを自分で設計する検索・分析エンジン": ["Amazon", "OpenSearch"],
+        "Amazon Comprehend · Amazon SageMaker — どちらでしょう？ ＿＿＿ 는 사전 학습된 NLP API를 "
+        "제공한다.": ["Amazon", "Comprehend"],
+    }

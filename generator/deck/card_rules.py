@@ -501,6 +501,7 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
     if (
         service is None
         or _scenario(fact, catalog) is not None  # the scenario rule asks it
+        or compared_side(fact)  # the comparison rule asks it
         or leans_on_context(source)
         or (
             _BOILERPLATE.search(source)  # checked again once its own name is masked
@@ -755,9 +756,44 @@ def _scenario(fact: Fact, catalog: Catalog) -> tuple[str, Service] | None:
     return (found.group("scenario").strip(), service) if service is not None else None
 
 
+def compared_side(fact: Fact) -> str:
+    """The side of a comparison a fact states: its subject, or the service it opens with."""
+    return next((name for name in (fact.subject, fact.about) if name in fact.compared), "")
+
+
+def comparison_side(fact: Fact, corpus: Corpus) -> Question | None:
+    """A statement of one side of a comparison ("Kendra vs OpenSearch"), the compared names
+    masked: which of the two is it? The learner tells apart what the exam confuses."""
+    side = compared_side(fact)
+    if not side or fact.kind not in (*_STATEMENT_KINDS, "term"):
+        return None
+    if _scenario(fact, corpus.catalog) is not None:
+        return None  # "「…」なら Kendra": the scenario rule asks it
+    source = _LEADING_MARKS.sub("", fact.text)
+    if leans_on_context(source) or says_nothing_alone(fact):
+        return None
+    catalog = corpus.catalog
+    named = [catalog.services[name] for name in fact.compared if name in catalog.services]
+    masked = mask_names(source, [n for service in named for n in answer_names(service, catalog)])
+    if _width(masked.replace(MASK, "").strip(" :：,、")) < WHICH_MIN_CHARS:
+        return None
+    sides = " · ".join(fact.compared)  # both named: the question is which of them
+    return Question(
+        "which",
+        (fact,),
+        html.escape(masked).replace(MASK, f'<span class="mask">{MASK}</span>'),
+        f"<b>{html.escape(side)}</b>",
+        f"{sides} — {label('compare', _lang(fact, corpus))}",
+        "",
+        extra=corpus.render(fact.markdown),
+        deck=WHICH_DECK,
+    )
+
+
 EXTRA_RULES: tuple[tuple[str, Callable[[Fact, Corpus], Question | None]], ...] = (
     ("reverse", reverse),
     ("scenario", scenario_service),
+    ("comparison", comparison_side),
     ("which service", which_service),
 )
 """Cards a fact gets beside its recall card: other skills than recalling it."""

@@ -147,6 +147,8 @@ class Fact:
     """The catalog service or feature the fact opens with (``SageMaker Model Monitor를
     사용하면 …``) or whose name is its term; empty if none."""
     also: tuple[str, ...] = ()
+    compared: tuple[str, ...] = ()
+    """The services a comparison title above it compares ("Kendra vs OpenSearch")."""
     """Services (canonical names) the fact is about besides its subject."""
     explicit: str = ""
     """Card syntax the user wrote: ``qa`` (``Q:``/``A:``), ``term`` (``X :: Y``), ``pair``
@@ -693,6 +695,7 @@ class _Extractor:
                 table=block.table,
                 about=about,
                 also=tuple(name for name in also if name != subject.name),
+                compared=self.compared,
                 explicit=explicit,
                 no_card=context.no_card,
                 tags=_with_exam_tag(
