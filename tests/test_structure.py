@@ -4,6 +4,8 @@ is, never a property line or another entry's sentence deep in a section."""
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from pathlib import Path
 
 from generator.build import build
@@ -82,8 +84,17 @@ def test_a_comparison_prints_whole_on_each_compared_service_s_sheet(
     out = tmp_path / "out"
     build([notes_dir({"c.md": COMPARISON})], out, NOW, BuildOptions())
     for sheet in ("amazon-kendra.pdf", "amazon-opensearch-service.pdf"):
-        text = "".join(pdf_text(out / "sheets" / sheet).split())
-        assert "答えの箇所を返す" in text and "自分で設計する検索" in text, sheet
+        words = subprocess.run(
+            ["pdftotext", "-bbox", str(out / "sheets" / sheet), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        tops = re.findall(r'yMin="([\d.]+)"[^>]*>([^<]+)</word>', words)
+        kendra = [float(y) for y, word in tops if "文書の" in word]
+        opensearch = [float(y) for y, word in tops if "自分で" in word]
+        assert kendra and opensearch, sheet  # both sides on each side's sheet
+        assert min(abs(k - o) for k in kendra for o in opensearch) < 1, sheet  # side by side
     facts = json.loads((out / "facts.json").read_text())["facts"]
     comprehend = next(fact for fact in facts if "NLP API" in fact["text"])
     assert comprehend["also"] == ["Amazon Comprehend", "Amazon SageMaker"]  # "A와 B의 차이" too

@@ -317,6 +317,44 @@ def _mention_sections(
     return sections
 
 
+def _comparison_sections(facts: list[Fact], lang: str, images: dict[str, str]) -> list[Section]:
+    """A comparison ("Kendra vs OpenSearch") as one box on each compared service's sheet:
+    a column per side, each side's statements under its name, the rest below."""
+    by_comparison: dict[tuple[str, ...], list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_comparison[fact.compared].append(fact)
+    sections: list[Section] = []
+    for sides, group in by_comparison.items():
+        title = " vs ".join(sides)
+        columns = {side: [f for f in group if side in (f.subject, f.about)] for side in sides}
+        sided = {id(f) for column in columns.values() for f in column}
+        rest = [f for f in group if id(f) not in sided]
+        head = "".join(f"<th>{html.escape(side)}</th>" for side in sides)
+        cells = "".join(
+            "<td>" + "".join(_cell_line(f, images) for f in column) + "</td>"
+            for column in columns.values()
+        )
+        table = Markup(f"<thead><tr>{head}</tr></thead><tr>{cells}</tr>")
+        rows = [Row(kind="table", depth=0, lang=lang, html=table, term=Markup(""), exam=False)]
+        rows += [_row(fact, 0, images) for fact in rest]
+        sections.append(
+            Section(
+                title=title,
+                heading=Markup(keep_hangul_words(html.escape(title))),
+                lang=lang,
+                where=_where(group, single_source=False),
+                rows=rows,
+                long=False,
+            )
+        )
+    return sections
+
+
+def _cell_line(fact: Fact, images: dict[str, str]) -> str:
+    marked = " exam" if exam_marked(fact) else ""
+    return f"<p class='fact{marked}'>{fact_html(fact.markdown, images)}</p>"
+
+
 def _group_by_topic(facts: list[Fact]) -> dict[str, list[Fact]]:
     grouped: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
@@ -414,12 +452,17 @@ def plan_sheet(
     filed elsewhere that are about it (``mentioned``)."""
     lang = Counter(f.lang for f in facts).most_common(1)[0][0]
     found = _definition(subject, facts, images, catalog)
-    body_facts = [f for f in facts if found is None or f is not found[1]]
+    compared = [f for f in (*facts, *mentioned) if subject.name in f.compared]
+    body_facts = [
+        f for f in facts if (found is None or f is not found[1]) and subject.name not in f.compared
+    ]
     sources = tuple(dict.fromkeys(f.file for f in facts))
     sections = _sections(body_facts, lang, images, single_source=len(sources) == 1)
+    sections += _comparison_sections(compared, lang, images)
     service = catalog.lookup(subject.name) if subject.kind == "service" else None
     names = {n.casefold() for n in catalog.names_of(service)} if service else set()
-    sections += _mention_sections(mentioned, lang, images, names)
+    others = [f for f in mentioned if subject.name not in f.compared]
+    sections += _mention_sections(others, lang, images, names)
     context = SheetContext(
         lang=lang,
         title=subject.name,
