@@ -264,3 +264,13 @@ def test_service_entries_in_a_topic_list_belong_to_their_service() -> None:
     assert by_start["Amazon Compr"].subject == "Amazon Comprehend"
     assert by_start["Amazon Kendr"].subject == "Amazon Kendra"
     assert by_start["生成AIは新しいコンテン"].subject == "1. 生成AI・大規模言語モデル（LLM）関連"
+
+
+def test_the_bedrock_guardrail_sentence_reaches_bedrock(seeds: Loaded) -> None:
+    """Issue 22, item 3 (bundled notes): "가드레일은 원치 않는 유해 콘텐츠를 필터링하고…", the
+    sentence after "Amazon Bedrock용 가드레일을 사용하면 …", did not reach Bedrock's sheet."""
+    (fact,) = [f for f in seeds.notes.facts if f.text.startswith("가드레일은 원치 않는")]
+    assert fact.about == "Guardrails for Amazon Bedrock"
+    assert "Amazon Bedrock" in fact.also
+    unrelated = next(f for f in seeds.notes.facts if f.text.startswith("생성형 AI는 딥 러닝"))
+    assert unrelated.also == ()

@@ -353,6 +353,8 @@ class _Extractor:
     skipped: list[Skipped] = field(default_factory=list)
     used_titles: set[int] = field(default_factory=set)
     subjects_seen: dict[str, Subject] = field(default_factory=dict)
+    last_named: tuple[tuple[str, tuple[str, ...]], str] = (("", ()), "")
+    """The section and the service or feature the last fact there opened with."""
     compared: tuple[str, ...] = ()
     """The services a comparison title above compares ("Kendra vs OpenSearch"): every
     fact below is about all of them, so the comparison prints whole on each one's sheet."""
@@ -673,6 +675,7 @@ class _Extractor:
             if block.cells
             else self._about(text, term if kind in ("term", "qa") else None, context, kind)
         )
+        about = self._followed(about, text, (subject.name, context.path))
         also = () if not about else (self.catalog.owner(self.catalog.services[about]).name,)
         also = tuple(dict.fromkeys((*also, *self.compared)))
         self.facts.append(
@@ -727,6 +730,30 @@ class _Extractor:
         if service is None:
             return ""
         return subject if subject.startswith(service.name + " ") else service.name
+
+    def _followed(self, about: str, text: str, section: tuple[str, tuple[str, ...]]) -> str:
+        """A sentence that goes on about the feature the one before it opened with, by its
+        own word ("Amazon Bedrock용 가드레일을 사용하면 …" then "가드레일은 …"): about it too."""
+        if about:
+            self.last_named = (section, about)
+            return about
+        where, named = self.last_named
+        if where != section or not named:
+            return ""
+        return named if any(text.startswith(word) for word in self._own_words(named)) else ""
+
+    def _own_words(self, name: str) -> set[str]:
+        """The words of a feature's names that its parent's do not share ("가드레일",
+        "Guardrails" of Guardrails for Amazon Bedrock)."""
+        service = self.catalog.services[name]
+        owner = self.catalog.owner(service)
+        shared = {w.casefold() for n in (owner.name, *owner.aliases) for w in n.split()}
+        words = {w for n in (service.name, *service.aliases) for w in re.split(r"[\s용]+", n)}
+        return {
+            w
+            for w in words
+            if len(w) >= 2 and w.casefold() not in shared | {"for", "amazon", "aws"}
+        }
 
     def _row_service(self, block: Block) -> str:
         """The service a table row is about: the first cell that is a service's name."""
