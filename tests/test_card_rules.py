@@ -575,3 +575,15 @@ def test_a_which_clue_without_a_word_of_what_the_service_does(notes_dir) -> None
     assert fronts(by_kind(found, "which")) == [
         "완전 관리형 추천 엔진 서비스로 실시간 개인화 추천을 만든다."
     ]
+
+
+def test_a_scenario_under_a_comparison_shows_no_side_above_it(notes_dir) -> None:
+    """The 30 new cards' blind rating: "vs OpenSearch › 違い" above "「社内文書に自然言語で
+    質問」" told the learner the answer was the other side."""
+    note = (
+        "# 検索\n\n## Kendra vs OpenSearch\n\n### 違い\n- 「社内文書に自然言語で質問」なら Kendra\n"
+    )
+    found, _ = questions(notes_dir, {"a.md": note})
+    (which,) = by_kind(found, "which")
+    assert text(which.back) == "Amazon Kendra"
+    assert "OpenSearch" not in text(which.context) and "Kendra" not in text(which.context)

@@ -740,10 +740,20 @@ def _service_question(fact: Fact, corpus: Corpus, clue: str, service: Service) -
         html.escape(clue),
         back,
         label("which", _lang(fact, corpus)),
-        context_html(tuple(p for p in fact.path if not _names_any(p, [service.name]))),
+        context_html(
+            tuple(p for p in fact.path if not _names_any(p, _telling(fact, service, corpus)))
+        ),
         extra=html.escape(_category(owner, fact, corpus)),
         deck=WHICH_DECK,
     )
+
+
+def _telling(fact: Fact, service: Service, corpus: Corpus) -> list[str]:
+    """Names a title above a which card may not show: the answer's, and in a comparison
+    every side's ("Kendra vs OpenSearch › 違い" over "「社内文書に…」なら ＿＿＿")."""
+    catalog = corpus.catalog
+    compared = [catalog.services[name] for name in fact.compared if name in catalog.services]
+    return [n for side in (service, *compared) for n in answer_names(side, catalog)]
 
 
 def _scenario(fact: Fact, catalog: Catalog) -> tuple[str, Service] | None:
