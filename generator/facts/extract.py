@@ -147,9 +147,9 @@ class Fact:
     """The catalog service or feature the fact opens with (``SageMaker Model Monitor를
     사용하면 …``) or whose name is its term; empty if none."""
     also: tuple[str, ...] = ()
+    """Services (canonical names) the fact is about besides its subject."""
     compared: tuple[str, ...] = ()
     """The services a comparison title above it compares ("Kendra vs OpenSearch")."""
-    """Services (canonical names) the fact is about besides its subject."""
     explicit: str = ""
     """Card syntax the user wrote: ``qa`` (``Q:``/``A:``), ``term`` (``X :: Y``), ``pair``
     (``X ::: Y``, both directions); empty for facts whose cards are inferred."""
