@@ -28,9 +28,9 @@ from ..notes.inline import html_text, plain_text
 from ..service import Service
 
 LABELS = labels("card_labels")
+"""Each card kind's prompt, per language (generator/data/lang/*.toml)."""
 _CATEGORIES = labels("categories")
 """A service category in the note's language (English, as the catalog has it, if none)."""
-"""Each card kind's prompt, per language (generator/data/lang/*.toml)."""
 WHICH_DECK = "Which service?"
 """The shared subdeck of which-service cards: a deck named for the answer would give it away."""
 
@@ -721,10 +721,15 @@ def scenario_service(fact: Fact, corpus: Corpus) -> Question | None:
     if found is None:
         return None
     clue, service = found
-    owner = corpus.catalog.owner(service)
-    if _names_any(clue, [*corpus.catalog.names_of(owner), *_short_forms([owner.name])]):
+    if _names_any(clue, _family_names(service, corpus.catalog)):
         return None
     return _service_question(fact, corpus, clue, service)
+
+
+def _family_names(service: Service, catalog: Catalog) -> list[str]:
+    """Every spelling of a service's family: a clue naming any of them names its answer."""
+    owner = catalog.owner(service)
+    return [*catalog.names_of(owner), *_short_forms([owner.name])]
 
 
 def _service_question(fact: Fact, corpus: Corpus, clue: str, service: Service) -> Question:
@@ -751,9 +756,12 @@ def _service_question(fact: Fact, corpus: Corpus, clue: str, service: Service) -
 def _telling(fact: Fact, service: Service, corpus: Corpus) -> list[str]:
     """Names a title above a which card may not show: the answer's, and in a comparison
     every side's ("Kendra vs OpenSearch › 違い" over "「社内文書に…」なら ＿＿＿")."""
-    catalog = corpus.catalog
-    compared = [catalog.services[name] for name in fact.compared if name in catalog.services]
-    return [n for side in (service, *compared) for n in answer_names(side, catalog)]
+    compared = _compared_services(fact, corpus.catalog)
+    return [n for side in (service, *compared) for n in answer_names(side, corpus.catalog)]
+
+
+def _compared_services(fact: Fact, catalog: Catalog) -> list[Service]:
+    return [catalog.services[name] for name in fact.compared if name in catalog.services]
 
 
 def _scenario(fact: Fact, catalog: Catalog) -> tuple[str, Service] | None:
@@ -783,7 +791,7 @@ def comparison_side(fact: Fact, corpus: Corpus) -> Question | None:
     if leans_on_context(source) or says_nothing_alone(fact):
         return None
     catalog = corpus.catalog
-    named = [catalog.services[name] for name in fact.compared if name in catalog.services]
+    named = _compared_services(fact, catalog)
     masked = mask_names(source, [n for service in named for n in answer_names(service, catalog)])
     if _width(masked.replace(MASK, "").strip(" :：,、")) < WHICH_MIN_CHARS:
         return None
@@ -968,8 +976,7 @@ HEADING_MAX_CHARS = 200
 def _defines_its_heading(fact: Fact, title: str) -> bool:
     """ "책임감 있는 AI의 개인 정보 보호 및 보안은 … 방지를 의미합니다" under "개인 정보 보호 및
     보안": the heading, defined — whatever its words, not a restatement."""
-    said = _FIRST_SENTENCE.match(fact.text)
-    sentence = said.group(0) if said else fact.text
+    sentence = _first_sentence_of(fact.text)
     return bool(re.search(re.escape(title) + _NAMES_ITS_TERM + ".{4,}" + _DEFINING_END, sentence))
 
 
@@ -1117,8 +1124,7 @@ def _table_which(row: Fact, clue: int, answer: int, corpus: Corpus) -> Question 
     text = plain_text(row.cells[clue][1])
     if service is None or _width(text) < SCENARIO_MIN_WIDTH:
         return None
-    owner = corpus.catalog.owner(service)
-    names = [*corpus.catalog.names_of(owner), *_short_forms([owner.name])]
+    names = _family_names(service, corpus.catalog)
     if _names_any(text, names):
         return None  # the scenario names its service
     others = [
