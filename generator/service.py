@@ -24,3 +24,8 @@ class Service:
     clues: tuple[str, ...] = ()
     """Words of what it does ("번역", "translat", "翻訳"): a which card's clue must hold one,
     or it describes what many services do. Empty: not checked."""
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every way a note may write it: its name, its aliases and its words."""
+        return (self.name, *self.aliases, *self.words)

@@ -608,7 +608,7 @@ def answer_names(service: Service, catalog: Catalog) -> tuple[str, ...]:
     owner = catalog.owner(service)
     if service is owner:
         return (*names, *_short_forms(names))
-    parent = {n.casefold() for n in (owner.name, *owner.aliases, *owner.words)}
+    parent = {n.casefold() for n in owner.spellings}
     parent |= {_LEADING_VENDOR.sub("", n) for n in parent}
     return (*names, *(f for f in _short_forms(names) if f.casefold() not in parent))
 

@@ -114,7 +114,7 @@ class Catalog:
         """Names everything in it (sheets planned with another catalog are planned again)."""
         self._by_name: dict[str, Service] = {}
         for service in services:
-            for name in (service.name, *service.aliases, *service.words):
+            for name in service.spellings:
                 key = _normalize(name)
                 if key in self._by_name and self._by_name[key] is not service:
                     raise ValueError(f"catalog: {name!r} names two services")
@@ -125,7 +125,7 @@ class Catalog:
         fuzzy_names = [
             (key, service, key in worded)
             for service in services
-            for name in (service.name, *service.aliases, *service.words)
+            for name in service.spellings
             if (key := _normalize(_LEADING_PREFIX.sub("", name)))
         ]
         self._fuzzy_choices = {
@@ -176,7 +176,7 @@ class Catalog:
     @lru_cache(maxsize=1024)  # noqa: B019 - one catalog per process; asked once per fact
     def _names_of(self, name: str) -> tuple[str, ...]:
         family = [s for s in self.services.values() if name in (s.name, s.parent)]
-        names = {n for s in family for n in (s.name, *s.aliases, *s.words)}
+        names = {n for s in family for n in s.spellings}
         names |= {_LEADING_PREFIX.sub("", n) for n in names}
         return tuple(sorted(names, key=len, reverse=True))
 

@@ -392,8 +392,7 @@ def _definition(
     found = next((fact for fact in short if not fact.path), None)
     if subject.kind == "service":
         service = catalog.lookup(subject.name)
-        own = (service.name, *service.aliases, *service.words) if service else ()
-        names = [n.casefold() for n in own]
+        names = [n.casefold() for n in service.spellings] if service else []
         defining = [
             fact
             for fact in short
