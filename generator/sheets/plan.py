@@ -280,17 +280,22 @@ def _sections(
             continue
         title = " › ".join(path) or labels_for(lang)["overview"]
         rows = _rows(group, len(path), images)
-        sections.append(
-            Section(
-                title=title,
-                heading=Markup(keep_hangul_words(html.escape(title))),
-                lang=detect_lang(title, Counter(f.lang for f in group).most_common(1)[0][0]),
-                where=_where(group, single_source),
-                rows=rows,
-                long=len(rows) > BOX_UNBREAKABLE_ROWS,
-            )
-        )
+        box_lang = detect_lang(title, Counter(f.lang for f in group).most_common(1)[0][0])
+        where = _where(group, single_source)
+        sections.append(_section(title, box_lang, where, rows, len(rows) > BOX_UNBREAKABLE_ROWS))
     return sections
+
+
+def _section(title: str, lang: str, where: str, rows: list[Row], long: bool = False) -> Section:
+    """A box, its title set with Korean words kept whole."""
+    return Section(
+        title=title,
+        heading=Markup(keep_hangul_words(html.escape(title))),
+        lang=lang,
+        where=where,
+        rows=rows,
+        long=long,
+    )
 
 
 def _mention_sections(
@@ -304,16 +309,8 @@ def _mention_sections(
     telling = [fact for fact in mentioned if fact.text.strip().casefold() not in names]
     for topic, group in _group_by_topic(telling).items():
         title = f"{labels_for(lang)['mentioned']}: {topic}"
-        sections.append(
-            Section(
-                title=title,
-                heading=Markup(keep_hangul_words(html.escape(title))),
-                lang=lang,
-                where=_where(group, single_source=False),
-                rows=_rows(group, 0, images),
-                long=False,
-            )
-        )
+        where = _where(group, single_source=False)
+        sections.append(_section(title, lang, where, _rows(group, 0, images)))
     return sections
 
 
@@ -337,16 +334,7 @@ def _comparison_sections(facts: list[Fact], lang: str, images: dict[str, str]) -
         table = Markup(f"<thead><tr>{head}</tr></thead><tr>{cells}</tr>")
         rows = [Row(kind="table", depth=0, lang=lang, html=table, term=Markup(""), exam=False)]
         rows += [_row(fact, 0, images) for fact in rest]
-        sections.append(
-            Section(
-                title=title,
-                heading=Markup(keep_hangul_words(html.escape(title))),
-                lang=lang,
-                where=_where(group, single_source=False),
-                rows=rows,
-                long=False,
-            )
-        )
+        sections.append(_section(title, lang, _where(group, single_source=False), rows))
     return sections
 
 
