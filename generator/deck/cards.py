@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
-from ..facts.extract import Fact, Notes
+from ..facts.extract import Fact, Notes, shared_depth
 from ..facts.identity import NAMESPACE_KINDS, Entry, NoteRecord, note_guid
 from ..notes.inline import (
     fenced_code,
@@ -377,10 +377,10 @@ def plan_questions(
 
     def asked(name: str, question: Question | None) -> Question | None:
         """The question, named by its rule, unless its kind is turned off."""
-        if question is not None and question.kind in skip_kinds:
-            turned_off.update(fact.id for fact in question.facts)
-            return None
         if question is None:
+            return None
+        if question.kind in skip_kinds:
+            turned_off.update(fact.id for fact in question.facts)
             return None
         context = _context_keeping_the_answer_back(question)  # before clashes are judged
         return replace(question, rule=name, context=context)
@@ -525,12 +525,8 @@ def _one_concept(first: Question, second: Question) -> bool:
 
 def _shared_context(first: str, second: str) -> str:
     """The titles two contexts start with (either card's own would mislead for the other)."""
-    shared = []
-    for one, other in zip(first.split(" › "), second.split(" › "), strict=False):
-        if one != other:
-            break
-        shared.append(one)
-    return " › ".join(shared)
+    one, other = tuple(first.split(" › ")), tuple(second.split(" › "))
+    return " › ".join(one[: shared_depth(one, other)])
 
 
 def _bare_front(question: Question) -> tuple[str, str]:
