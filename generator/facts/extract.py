@@ -79,6 +79,9 @@ _LABEL_MAX = 20
 _SENTENCE_END = (".", "。", "!", "?", "！", "？")
 _ABOUT_WINDOW = 60
 _ENUMERATION = re.compile(r"\s*" + alternation("enumerations", "[,、・/&]"))
+_NAME_PARTS = re.compile(alternation("name_joiners", r"\s") + "+")
+"""What parts a name into words: spaces, and the particles that join a feature's name to
+its service's ("Amazon Bedrock용 가드레일")."""
 
 SUBJECT_RULES: dict[str, str] = {
     "service title": "the title names a catalog service: the subject of everything below it",
@@ -748,7 +751,7 @@ class _Extractor:
         service = self.catalog.services[name]
         owner = self.catalog.owner(service)
         shared = {w.casefold() for n in (owner.name, *owner.aliases) for w in n.split()}
-        words = {w for n in (service.name, *service.aliases) for w in re.split(r"[\s용]+", n)}
+        words = {w for n in (service.name, *service.aliases) for w in _NAME_PARTS.split(n)}
         return {
             w
             for w in words
@@ -824,16 +827,18 @@ _KINDS = {
 }
 
 
-_STRUCTURAL = re.compile(
-    r"^(?:[#\d.)\s]*|[^\w\s]+\s*)" + alternation("structural_headings") + r"[\s:：]*$",
-    re.IGNORECASE,
-)
+def _whole_heading(kind: str) -> re.Pattern[str]:
+    """A heading that is one of the language data's ``kind`` titles and nothing more, after
+    a number or a symbol ("2. Overview", "📌 まとめ") and before a colon."""
+    return re.compile(
+        r"^(?:[#\d.)\s]*|[^\w\s]+\s*)" + alternation(kind) + r"[\s:：]*$", re.IGNORECASE
+    )
+
+
+_STRUCTURAL = _whole_heading("structural_headings")
 _COMPARISON = tuple(re.compile(p, re.IGNORECASE) for p in patterns("comparisons"))
 """Titles that compare two things: "A vs B", "A와 B의 차이", "AとBの違い"."""
-_NAVIGATION = re.compile(
-    r"^(?:[#\d.)\s]*|[^\w\s]+\s*)" + alternation("navigation_headings") + r"[\s:：]*$",
-    re.IGNORECASE,
-)
+_NAVIGATION = _whole_heading("navigation_headings")
 """A section that only links elsewhere (목차, 関連ノート, Further reading): no facts."""
 _SENTENCE_TITLE = re.compile(alternation("sentence_ends", "[.。!！]") + r"\s*$")
 
