@@ -491,7 +491,9 @@ NESTING_MAX = 8
 below its nesting limit, and with it the rest of the note (a list 10 levels deep lost
 every fact after it)."""
 _DEEPER = f"{{{NESTING_MAX + 1},}}"  # a regex count: more than NESTING_MAX
-_MARKER_RUN = re.compile(rf"^([ \t]*)((?:(?:[-*+]|\d{{1,9}}[.)])[ \t]+){_DEEPER})(?=\S)")
+_MARKER = r"(?:[-*+]|\d{1,9}[.)])[ \t]+"
+"""One list marker opening a list on a line ("- ", "1. ")."""
+_MARKER_RUN = re.compile(rf"^([ \t]*)((?:{_MARKER}){_DEEPER})(?=\S)")
 _QUOTE_RUN = re.compile(rf"^([ \t]*)((?:>[ \t]?){_DEEPER})")
 
 
@@ -534,14 +536,13 @@ def shallow_nesting(text: str) -> tuple[str, list[int]]:
 
 def _cut_runs(line: str) -> str:
     """A line opening more than :data:`NESTING_MAX` lists or quotes at once, cut to it."""
-    for run, unit in ((_MARKER_RUN, None), (_QUOTE_RUN, "> ")):
-        match = run.match(line)
-        if match:
-            units = (
-                re.findall(r"(?:[-*+]|\d{1,9}[.)])[ \t]+", match.group(2)) if unit is None else []
-            )
-            kept = "".join(units[:NESTING_MAX]) if unit is None else unit * NESTING_MAX
-            line = match.group(1) + kept + line[match.end() :]
+    markers = _MARKER_RUN.match(line)
+    if markers:
+        kept = "".join(re.findall(_MARKER, markers.group(2))[:NESTING_MAX])
+        line = markers.group(1) + kept + line[markers.end() :]
+    quotes = _QUOTE_RUN.match(line)
+    if quotes:
+        line = quotes.group(1) + "> " * NESTING_MAX + line[quotes.end() :]
     return line
 
 

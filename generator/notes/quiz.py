@@ -18,6 +18,7 @@ options never become cards of their own.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ..errors import Skipped
@@ -128,6 +129,11 @@ def _answer_line(block: Node | Block | None) -> tuple[str | None, Block | None]:
     return found.group("answer"), rest if tail.strip() else None
 
 
+def _options_read(children: Iterable[Node | Block]) -> list[Node | Block]:
+    """``children`` with each paragraph of option lines read as a list (:func:`_as_options`)."""
+    return [piece for child in children for piece in _as_options(child)]
+
+
 def _as_options(child: Node | Block) -> list[Node | Block]:
     """A paragraph of option lines ("A. Amazon SageMaker Ground Truth" one per line, no
     list markers) read as the list of options it is."""
@@ -180,7 +186,7 @@ class QuizReader:
         section's title (``### Q1. …?``), asked by the options right below it."""
         if title is not None:
             children = [title, *children]
-        children = [piece for child in children for piece in _as_options(child)]
+        children = _options_read(children)
         result: list[Node | Block] = []
         index, quizzes = 0, 0
         while index < len(children):
@@ -200,7 +206,7 @@ class QuizReader:
     def numbers_quiz(self, node: Node) -> bool:
         """A title that only numbers a question ("문제 1", "Q3"): it adds no section."""
         label = _QUESTION_LABEL.match(node.title.strip())
-        children = [piece for child in node.children for piece in _as_options(child)]
+        children = _options_read(node.children)
         return (
             node.kind in ("heading", "bold")
             and label is not None
@@ -213,7 +219,7 @@ class QuizReader:
 
     def starts_quiz(self, node: Node) -> Block | None:
         """The node's title as a question block, if its first children are its options."""
-        children = [piece for child in node.children for piece in _as_options(child)]
+        children = _options_read(node.children)
         if node.kind == "document" or not is_question(node.title) or not _options(children, 0):
             return None
         return Block("paragraph", node.title, node.line, node.line)
