@@ -119,3 +119,38 @@ def test_each_side_of_a_comparison_asks_which_of_the_two(notes_dir, tmp_path: Pa
         "Amazon Comprehend · Amazon SageMaker — どちらでしょう？ ＿＿＿ 는 사전 학습된 NLP API를 "
         "제공한다.": ["Amazon", "Comprehend"],
     }
+
+
+UNHEADED_SIDES = """# Amazon Kendra
+
+## Kendra vs OpenSearch
+
+- Kendra는 자연어 질문으로 사내 문서를 검색하는 지능형 검색 서비스입니다.
+- OpenSearch는 로그 분석과 전문 검색을 위한 검색 엔진 클러스터를 관리합니다.
+- 둘 다 검색에 쓰이지만 용도가 다릅니다.
+"""
+
+
+def test_a_comparison_in_a_service_s_note_sides_each_fact_by_the_name_it_opens_with(
+    notes_dir, tmp_path: Path
+) -> None:
+    """In Kendra's own note every fact's subject is Kendra: "OpenSearch는 …" was asked
+    with the answer Kendra and printed in both columns, and "둘 다 …", a remark on both,
+    was asked as Kendra's."""
+    from .anki_helpers import answer_only, rendered_cards, visible_text
+
+    out = tmp_path / "out"
+    build([notes_dir({"kendra.md": UNHEADED_SIDES})], out, NOW, BuildOptions())
+    asked = {
+        re.split(r"[?？] ", visible_text(card["question"]), maxsplit=1)[1]: answer_only(
+            card["answer"]
+        )
+        for card in rendered_cards(out / "deck.apkg", tmp_path / "anki")
+        if card["kind"] == "which"
+    }
+    assert {clue: answer.split(" ")[1] for clue, answer in asked.items()} == {
+        "＿＿＿ 는 자연어 질문으로 사내 문서를 검색하는 지능형 검색 서비스입니다.": "Kendra",
+        "＿＿＿ 는 로그 분석과 전문 검색을 위한 검색 엔진 클러스터를 관리합니다.": "OpenSearch",
+    }
+    sheet = pdf_text(out / "sheets" / "amazon-kendra.pdf")
+    assert sheet.count("로그 분석과") == 1  # in OpenSearch's column only

@@ -501,7 +501,7 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
     if (
         service is None
         or _scenario(fact, catalog) is not None  # the scenario rule asks it
-        or compared_side(fact)  # the comparison rule asks it
+        or fact.compared  # the comparison rule asks it (a remark on both: no one answer)
         or leans_on_context(source)
         or (
             _BOILERPLATE.search(source)  # checked again once its own name is masked
@@ -774,15 +774,10 @@ def _scenario(fact: Fact, catalog: Catalog) -> tuple[str, Service] | None:
     return (found.group("scenario").strip(), service) if service is not None else None
 
 
-def compared_side(fact: Fact) -> str:
-    """The side of a comparison a fact states: its subject, or the service it opens with."""
-    return next((name for name in (fact.subject, fact.about) if name in fact.compared), "")
-
-
 def comparison_side(fact: Fact, corpus: Corpus) -> Question | None:
     """A statement of one side of a comparison ("Kendra vs OpenSearch"), the compared names
     masked: which of the two is it? The learner tells apart what the exam confuses."""
-    side = compared_side(fact)
+    side = fact.side
     if not side or fact.kind not in (*_STATEMENT_KINDS, "term"):
         return None
     if _scenario(fact, corpus.catalog) is not None:

@@ -153,6 +153,9 @@ class Fact:
     """Services (canonical names) the fact is about besides its subject."""
     compared: tuple[str, ...] = ()
     """The services a comparison title above it compares ("Kendra vs OpenSearch")."""
+    side: str = ""
+    """Which of ``compared`` the fact states: the one it opens with, or the one a title
+    below the comparison names; empty for a fact on all of them ("둘 다 …")."""
     explicit: str = ""
     """Card syntax the user wrote: ``qa`` (``Q:``/``A:``), ``term`` (``X :: Y``), ``pair``
     (``X ::: Y``, both directions); empty for facts whose cards are inferred."""
@@ -361,6 +364,8 @@ class _Extractor:
     compared: tuple[str, ...] = ()
     """The services a comparison title above compares ("Kendra vs OpenSearch"): every
     fact below is about all of them, so the comparison prints whole on each one's sheet."""
+    compared_at: int = 0
+    """The line of that comparison title: a subject a title below it chose is a side."""
     quizzes: QuizReader = field(init=False)
 
     def __post_init__(self) -> None:
@@ -513,10 +518,12 @@ class _Extractor:
         if context.no_card:
             inner = replace(inner, no_card=True)
         inner = replace(inner, tags=_merged(context.tags, tags_in(node.title), node.tags))
-        before, outer = len(self.facts), self.compared
-        self.compared = self._compares(node.title) or outer
+        before, outer = len(self.facts), (self.compared, self.compared_at)
+        compares = self._compares(node.title)
+        if compares:
+            self.compared, self.compared_at = compares, node.line
         self.walk(node, inner, {})
-        self.compared = outer
+        self.compared, self.compared_at = outer
         if node.line not in self.used_titles and node.title:
             if len(self.facts) == before:
                 title = plain_text(node.title)
@@ -681,6 +688,7 @@ class _Extractor:
         about = self._followed(about, text, (subject.name, context.path))
         also = () if not about else (self.catalog.owner(self.catalog.services[about]).name,)
         also = tuple(dict.fromkeys((*also, *self.compared)))
+        by = context.by if context.subject else NOTE_NAME
         self.facts.append(
             Fact(
                 id="",
@@ -702,12 +710,13 @@ class _Extractor:
                 about=about,
                 also=tuple(name for name in also if name != subject.name),
                 compared=self.compared,
+                side=self._side(about, subject.name, by),
                 explicit=explicit,
                 no_card=context.no_card,
                 tags=_with_exam_tag(
                     _merged(context.tags, tags_in(block.markdown)), block.markdown, context.path
                 ),
-                subject_by=context.by if context.subject else NOTE_NAME,
+                subject_by=by,
             )
         )
         self.subjects_seen.setdefault(subject.name, subject)
@@ -733,6 +742,15 @@ class _Extractor:
         if service is None:
             return ""
         return subject if subject.startswith(service.name + " ") else service.name
+
+    def _side(self, about: str, subject: str, by: SubjectBy) -> str:
+        """The side of the comparison above that a fact states: the compared service it
+        opens with, or its subject when a title (or term) below the comparison chose it
+        ("### Kendra" under "## Kendra vs OpenSearch"). The comparison's own title makes
+        its first side the subject of everything under it: that says no side."""
+        if about in self.compared:
+            return about
+        return subject if subject in self.compared and by[1] > self.compared_at else ""
 
     def _followed(self, about: str, text: str, section: tuple[str, tuple[str, ...]]) -> str:
         """A sentence that goes on about the feature the one before it opened with, by its

@@ -323,7 +323,7 @@ def _comparison_sections(facts: list[Fact], lang: str, images: dict[str, str]) -
     sections: list[Section] = []
     for sides, group in by_comparison.items():
         title = " vs ".join(sides)
-        columns = {side: [f for f in group if side in (f.subject, f.about)] for side in sides}
+        columns = {side: [f for f in group if f.side == side] for side in sides}
         sided = {id(f) for column in columns.values() for f in column}
         rest = [f for f in group if id(f) not in sided]
         head = "".join(f"<th>{html.escape(side)}</th>" for side in sides)
