@@ -202,16 +202,15 @@ def test_a_killed_build_leaves_no_process_behind(tmp_path: Path, stop: signal.Si
     notes = tmp_path / "notes"
     shutil.copytree(SOURCE_NOTES, notes, ignore=shutil.ignore_patterns("cheatdeck.lock.json"))
     mark = f"cheatdeck-test-{os.getpid()}-{stop.name}"
-    process = subprocess.Popen(
-        [*CHEATDECK, "build", str(notes), "-o", str(tmp_path / "out")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "CHEATDECK_TEST_MARK": mark},
-    )
-    deadline = time.monotonic() + 20
-    while not _workers(mark, process.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _workers(mark, process.pid), "the build never started its render workers"
+    errors = tmp_path / "errors.txt"
+    with errors.open("w") as stderr:
+        process = subprocess.Popen(
+            [*CHEATDECK, "build", str(notes), "-o", str(tmp_path / "out")],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            env={**os.environ, "CHEATDECK_TEST_MARK": mark},
+        )
+    _wait_for_workers(mark, process, errors)
     time.sleep(0.5)  # rendering
     process.send_signal(stop)
     process.wait()
@@ -238,9 +237,7 @@ def test_a_worker_killed_mid_build_fails_the_build_cleanly(tmp_path: Path) -> No
         text=True,
         env={**os.environ, "CHEATDECK_TEST_MARK": mark},
     )
-    deadline = time.monotonic() + 20
-    while not _workers(mark, process.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    _wait_for_workers(mark, process)
     time.sleep(0.5)  # rendering
     os.kill(_workers(mark, process.pid)[0], signal.SIGKILL)
     _, errors = process.communicate(timeout=60)
@@ -248,6 +245,19 @@ def test_a_worker_killed_mid_build_fails_the_build_cleanly(tmp_path: Path) -> No
     assert "a worker process stopped before it finished" in errors
     assert "Traceback" not in errors
     assert (out / "sheets" / "all.pdf").read_bytes() == booklet
+
+
+def _wait_for_workers(mark: str, process: subprocess.Popen, errors: Path | None = None) -> None:
+    """Wait until the build has render workers; fail with what it said if it ended first.
+
+    The wait is long (a loaded CI machine), and ends as soon as the workers show."""
+    deadline = time.monotonic() + 90
+    while not _workers(mark, process.pid):
+        ended = process.poll()
+        said = errors.read_text()[-2000:] if errors else ""
+        assert ended is None, f"the build ended ({ended}) before any worker started: {said}"
+        assert time.monotonic() < deadline, f"no render worker after 90 s: {said}"
+        time.sleep(0.05)
 
 
 def _workers(mark: str, build: int) -> list[int]:
