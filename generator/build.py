@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+    from .clues import Clue
     from .deck.cards import CardHtml, DeckPlan
     from .sheets.fonts import FontSet
     from .sheets.impose import Laid
@@ -52,6 +53,7 @@ from .options import (
 from .resources import TEMPLATES
 from .results import BuildResult, Loaded, Progress, quiet
 from .sheets.booklet import PieceCache, impose_booklet, plan_booklet
+from .sheets.decisions import plan_decision_sheet
 from .sheets.documents import (
     Sheet,
     booklet_front,
@@ -169,12 +171,18 @@ def _media(note_set: NoteSet) -> tuple[dict[str, str], dict[str, bytes]]:
     return names, contents
 
 
-def _deck(
-    loaded: Loaded, options: DeckOptions, now: int, store: Store, code: str
-) -> tuple[DeckPlan, bytes, Memo[CardHtml]]:
-    """The deck's plan and package, and the card HTML memo to save for the next build
-    (``code``: see :func:`_memo_code`)."""
-    from .deck.cards import plan_deck  # imported once the sheets are under way
+@dataclass(frozen=True, slots=True)
+class _Deck:
+    plan: DeckPlan
+    media: dict[str, bytes]
+    """The media its notes use, by name."""
+    memo: Memo[CardHtml]
+    """The card HTML to save for the next build."""
+
+
+def _plan_deck(loaded: Loaded, options: DeckOptions, now: int, store: Store, code: str) -> _Deck:
+    """The deck, planned (``code``: what made the card memo, see :func:`_memo_code`)."""
+    from .deck.cards import plan_deck
 
     names, contents = _media(loaded.note_set)
     moved = frozenset(fact_id for fact_id, _, _ in loaded.identified.changes.moved)
@@ -183,7 +191,7 @@ def _deck(
     lock = loaded.identified.scoped_lock()
     plan = plan_deck(loaded.notes, lock, moved, options, names, now, memo, loaded.identified.seed)
     used = {names[path] for path in plan.media}
-    return plan, apkg_bytes(plan, {name: contents[name] for name in used}), memo
+    return _Deck(plan, {name: contents[name] for name in used}, memo)
 
 
 def _memo_code() -> str:
@@ -215,6 +223,8 @@ class _SheetOutput:
     warnings: tuple[str, ...]
     fonts: tuple[Path, ...]
     """The installed font files the sheets are set in."""
+    pieces: frozenset[str]
+    """The slugs whose pieces the store keeps for the next booklet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,8 +234,11 @@ class _SheetWork:
     sheets: list[Sheet]
     stale: list[Sheet]
     """The sheets this build renders (the others are up to date)."""
+    packed: list[Sheet]
+    """What the packed booklet packs, in order: the decision page (if any), then every
+    sheet; [] for a one-per-page booklet."""
     keys: dict[str, str]
-    """Each sheet's render key, by slug."""
+    """Each packed or rendered sheet's render key, by slug."""
     manifest: Manifest
     """The outputs that are up to date, so far."""
     booklet_key: str
@@ -242,6 +255,7 @@ class _SheetWork:
 
 def _start_sheets(
     loaded: Loaded,
+    clues: tuple[Clue, ...],
     options: SheetOptions,
     build_date: str,
     out: Path,
@@ -250,18 +264,22 @@ def _start_sheets(
     code: str,
 ) -> _SheetWork:
     """Plan every subject's sheet (taken from the memo ``code`` made when unchanged) and
-    start rendering the ones that changed."""
+    the packed booklet's decision page (from the which cards' ``clues``), and start
+    rendering the ones that changed."""
     from .sheets.fonts import prepare_fonts
     from .sheets.pdf import DocumentJob
 
     memo = _sheet_memo(store, options, code)
     page = PageSetup.of(options)
     sheets = plan_sheets(loaded.notes, options, build_date, _image_urls(loaded.note_set), memo)
-    texts = [text for sheet in sheets for text in (sheet.html, sheet.stylesheet, sheet.running)]
+    packed = options.booklet == "packed"
+    decisions = plan_decision_sheet(clues, loaded.notes.catalog, options, build_date)
+    in_booklet = ([decisions] if decisions else []) + sheets if packed else []
+    printed = [*sheets, decisions] if decisions and packed else sheets
+    texts = [text for sheet in printed for text in (sheet.html, sheet.stylesheet, sheet.running)]
     fonts = prepare_fonts([*texts, *label_texts()], store / FONTS)
     previous = read_manifest(store.folder)
-    keys = {sheet.subject.slug: render_key(sheet.digest, fonts.digest) for sheet in sheets}
-    packed = options.booklet == "packed"
+    keys = {s.subject.slug: render_key(s.digest, fonts.digest) for s in [*in_booklet, *sheets]}
     pieces = PieceCache(store / PIECES)
     stale = [
         sheet
@@ -276,12 +294,17 @@ def _start_sheets(
     booklet_key = render_key(*keys.values(), page.css(), options.booklet, fonts.digest)
     if (booklet := previous.fresh(out, BOOKLET, booklet_key)) is not None:
         manifest.files[BOOKLET] = booklet
+    laying_out = stale + [
+        sheet
+        for sheet in in_booklet[:1]
+        if sheet is decisions and not pieces.has(sheet.subject.slug, keys[sheet.subject.slug])
+    ]
     jobs: list[RenderJob] = [
-        _sheet_job(sheet.subject.slug, sheet, options, fonts.css) for sheet in stale
+        _sheet_job(sheet.subject.slug, sheet, options, fonts.css) for sheet in laying_out
     ]
     contents_key = ""
     if packed and (stale or booklet is None):  # the booklet is made again
-        front_html, front_css = booklet_front_alone(sheets, options, build_date)
+        front_html, front_css = booklet_front_alone(in_booklet, options, build_date)
         contents_key = render_key(front_html, *front_css, fonts.css)
         if not PieceCache(store / CONTENTS).has("contents", contents_key):  # with the sheets
             jobs.append(DocumentJob(BOOKLET, front_html, (fonts.css, *front_css), measure=True))
@@ -289,6 +312,7 @@ def _start_sheets(
     return _SheetWork(
         sheets,
         stale,
+        in_booklet,
         keys,
         manifest,
         booklet_key,
@@ -320,8 +344,9 @@ def _finish_sheets(
     laid out, the packed booklet's frame goes to the workers first, then each sheet's: the
     booklet is imposed here while the workers draw the sheets."""
     sheets, manifest = work.sheets, work.manifest
+    kept = frozenset(work.keys)
     if not work.stale and BOOKLET in manifest.files:
-        return _SheetOutput({}, tuple(sheets), (), manifest, (), work.fonts.files)
+        return _SheetOutput({}, tuple(sheets), (), manifest, (), work.fonts.files, kept)
     total, finished = work.jobs + len(work.stale), []
 
     def tick(key: str) -> None:
@@ -334,11 +359,10 @@ def _finish_sheets(
 
     laid_out = {result.key: result for result in work.results()}
     cache, fresh = PieceCache(work.store / PIECES), {}
-    for sheet in work.stale:
-        slug, laid = sheet.subject.slug, laid_out[sheet.subject.slug].laid
-        assert laid is not None
-        cache.put(slug, work.keys[slug], laid)
-        fresh[slug] = laid
+    for slug, result in laid_out.items():
+        if slug in work.keys and result.laid is not None:  # a sheet's, or the decision page's
+            cache.put(slug, work.keys[slug], result.laid)
+            fresh[slug] = result.laid
     booklet = _start_booklet(work, laid_out, fresh, options, build_date, out, renderer)
     framing = renderer.submit(
         [_frame_job(s.subject.slug, s, _setting(laid_out, s), work.fonts.css) for s in work.stale]
@@ -366,7 +390,7 @@ def _finish_sheets(
     manifest.files[BOOKLET] = Rendition(work.booklet_key, booklet_pages)
     rendered_slugs = tuple(sheet.subject.slug for sheet in work.stale)
     return _SheetOutput(
-        files, tuple(sheets), rendered_slugs, manifest, tuple(warnings), work.fonts.files
+        files, tuple(sheets), rendered_slugs, manifest, tuple(warnings), work.fonts.files, kept
     )
 
 
@@ -420,7 +444,7 @@ def _start_booklet(
         contents.put("contents", work.contents_key, measured)
     front = contents.get("contents", work.contents_key)
     assert front is not None
-    plan = plan_booklet(work.sheets, pieces, front, options, build_date, work.fonts.css)
+    plan = plan_booklet(work.packed, pieces, front, options, build_date, work.fonts.css)
     cached = _cache_file(plan.frame, work.store.folder, "frame")
     if (frame := _read_cached(plan.frame, cached)) is not None:
         return lambda: impose_booklet(plan, frame)
@@ -437,7 +461,7 @@ def _start_booklet(
 def _kept_pieces(work: _SheetWork, fresh: dict[str, Laid]) -> dict[str, Laid]:
     """The pieces of the subjects this build did not lay out again, from the cache."""
     cache, kept = PieceCache(work.store / PIECES), {}
-    for sheet in work.sheets:
+    for sheet in work.packed:
         slug = sheet.subject.slug
         if slug not in fresh:
             laid = cache.get(slug, work.keys[slug])
@@ -605,24 +629,29 @@ def build(
             _refuse_warnings([s.warning() for s in loaded.notes.skipped if s.warn])
         outputs: dict[Path, bytes] = {}
         lock = loaded.identified.lock
-        plan = None
         build_date = datetime.fromtimestamp(now, UTC).date().isoformat()
         sheet_options = options.sheet_options
-        work = None
-        if options.sheets:  # rendered by the workers while this process makes the cards
-            work = _start_sheets(loaded, sheet_options, build_date, out, store, renderer, code)
-        if options.deck:
-            progress("making cards", 0, 1)
-            plan, package, card_memo = _deck(loaded, options.deck_options, now, store, code)
-            outputs[out / "deck.apkg"] = package
-            _save_memo(card_memo, list, store, CARD_MEMO, outputs, loaded.notes.every_note)
-            lock = record_notes(lock, _notes_by_fact(plan), loaded.identified.scope)
-            cards = plan.cards
+        progress("making cards", 0, 1)
+        deck = None
+        if options.deck:  # planned first: the booklet's decision page prints its clues
+            deck = _plan_deck(loaded, options.deck_options, now, store, code)
+            cards, clues = deck.plan.cards, deck.plan.clues
         else:
-            scoped = loaded.identified.scoped_lock()
             from .deck.cards import cards_of_facts
 
-            cards, _ = cards_of_facts(loaded.notes, scoped, options.deck_options)
+            made = cards_of_facts(
+                loaded.notes, loaded.identified.scoped_lock(), options.deck_options
+            )
+            cards, clues = made.cards, made.clues
+        work = None
+        if options.sheets:  # rendered by the workers while this process packs the deck
+            work = _start_sheets(
+                loaded, clues, sheet_options, build_date, out, store, renderer, code
+            )
+        if deck is not None:
+            outputs[out / "deck.apkg"] = apkg_bytes(deck.plan, deck.media)
+            _save_memo(deck.memo, list, store, CARD_MEMO, outputs, loaded.notes.every_note)
+            lock = record_notes(lock, _notes_by_fact(deck.plan), loaded.identified.scope)
         outputs[out / "facts.json"] = facts_json(loaded.notes, cards).encode()
         _save_memo(parsed, outline_record, store, OUTLINE_MEMO, outputs, loaded.notes.every_note)
         sheet_output = None
@@ -637,7 +666,7 @@ def build(
         result = BuildResult(
             loaded,
             tuple(outputs),
-            plan,
+            deck.plan if deck else None,
             sheet_output.sheets if sheet_output else (),
             sheet_output.rendered if sheet_output else (),
             {name: r.pages for name, r in sheet_output.manifest.files.items()}
@@ -721,7 +750,7 @@ def _write_outputs(
     for name in stale:
         (out / name).unlink(missing_ok=True)
     if sheets is not None and loaded.notes.every_note:
-        PieceCache(store / PIECES).keep_only({s.subject.slug for s in sheets.sheets})
+        PieceCache(store / PIECES).keep_only(set(sheets.pieces))
 
 
 def _save_memo(

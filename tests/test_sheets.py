@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import re
@@ -194,14 +195,15 @@ def test_booklet_has_one_bookmark_per_sheet_and_right_page_numbers(seed_build) -
     assert [title for title, _, _ in marks] == [sheet.title for sheet in result.sheets]
     contents = pdf_text(out / "sheets" / "all.pdf").split("\f")
     numbers = re.findall(r"^(\d+)$", contents[0], re.MULTILINE)  # packed: contents on page 1
-    assert [int(n) for n in numbers[: len(marks)]] == [page + 1 for _, page, _ in marks]
+    assert numbers[0] == "1"  # the decision page, right after the contents: no bookmark
+    assert [int(n) for n in numbers[1 : len(marks) + 1]] == [page + 1 for _, page, _ in marks]
     for title, page, _ in marks:
         assert squeeze(title) in squeeze(contents[page])  # the subject really starts there
     sections = [title for _, _, children in marks for title, _ in children]
     assert len(sections) >= len(marks)
     assert not [title for title in sections if WORD_JOINER in title]  # clean bookmark text
     links = _internal_links(reader, reader.pages[0])
-    assert sorted(links) == sorted(page for _, page, _ in marks)  # each row links its start
+    assert sorted(links) == sorted([0, *(page for _, page, _ in marks)])  # each row its start
 
 
 def _internal_links(reader: PdfReader, page) -> list[int]:
@@ -341,11 +343,13 @@ def _only_key(out: Path) -> str:
 
 
 def test_packed_booklet_wastes_no_paper(seed_build) -> None:
-    """Measured from the PDF's word boxes: ≤ 16 pages, only the last under half full,
-    and on average the columns are ≥ 70 % filled."""
+    """Measured from the PDF's word boxes: ≤ 16 pages besides the decision page(s) before
+    the first sheet, only the last under half full, on average the columns ≥ 70 % filled."""
     _, out = seed_build
     fills = column_fill(out / "sheets" / "all.pdf")
-    assert len(fills) <= 16
+    first_sheet = outline(PdfReader(str(out / "sheets" / "all.pdf")))[0][1]
+    assert 1 <= first_sheet <= 2  # the clues of 120 which cards
+    assert len(fills) <= 16 + first_sheet
     assert [index for index, fill in enumerate(fills) if fill < 0.5] in ([], [len(fills) - 1])
     assert sum(fills) / len(fills) >= 0.70
 
@@ -446,3 +450,26 @@ def test_watch_starts_new_workers_after_one_is_lost(tmp_path: Path) -> None:
     finally:
         session.close()
     assert "voice bots" in pdf_text(out / "sheets" / "amazon-lex.pdf")
+
+
+def test_the_booklet_opens_with_every_which_card_s_clue_and_its_answer(seed_build) -> None:
+    """Issue 22, item 9: after the contents, "Which service?" — each which card's clue with
+    the service it points at, by category — before the first sheet; on no sheet of its own."""
+    result, out = seed_build
+    booklet = out / "sheets" / "all.pdf"
+    first_sheet = outline(PdfReader(str(booklet)))[0][1]
+    decisions = squeeze("".join(pdf_text(booklet).split("\f")[: first_sheet + 1]))
+    decisions = decisions.replace(WORD_JOINER, "").replace("-", "")  # End-/to-End
+    assert "어떤서비스일까?" in decisions
+    clues = result.deck.clues
+    assert len(clues) == sum(kinds.count("which") for kinds in _kinds(result)) > 100
+    for clue in clues:
+        text = re.sub(r"<[^>]+>", "", html.unescape(clue.html))
+        answer = re.sub(r"^(?:Amazon|AWS)\s+", "", clue.answer)
+        assert squeeze(text).replace("-", "") + "→" + squeeze(answer) in decisions, clue
+    assert "→QBusiness" in decisions and "AI서비스" in decisions  # grouped by category
+    assert not list((out / "sheets").glob("_*.pdf"))
+
+
+def _kinds(result) -> list[list[str]]:
+    return [[kind for kind, _ in made] for made in result.deck.cards.values()]

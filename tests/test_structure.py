@@ -121,6 +121,27 @@ def test_each_side_of_a_comparison_asks_which_of_the_two(notes_dir, tmp_path: Pa
     }
 
 
+def test_the_booklet_s_decision_page_tells_each_comparison_s_sides_apart(
+    notes_dir, tmp_path: Path
+) -> None:
+    """Issue 22, item 9: the comparisons follow the clues on the decision page, each
+    statement with the side it belongs to; the bookmarks stay one per sheet."""
+    from pypdf import PdfReader
+
+    from .pdf_helpers import outline
+
+    out = tmp_path / "out"
+    build([notes_dir({"c.md": COMPARISON})], out, NOW, BuildOptions())
+    booklet = out / "sheets" / "all.pdf"
+    first_page = "".join(pdf_text(booklet).split("\f")[0].split()).replace("\u2060", "")
+    assert "AmazonKendravsAmazonOpenSearchService" in first_page
+    assert "文書の中から答えの箇所を返す→Kendra" in first_page
+    assert "インデックスやクエリを自分で設計する検索・分析エンジン→OpenSearchService" in first_page
+    titles = [title for title, _, _ in outline(PdfReader(str(booklet)))]
+    assert len(titles) == len(list((out / "sheets").glob("*.pdf"))) - 1  # all.pdf
+    assert not {"どのサービス？", "어떤 서비스일까?", "Which service?"} & set(titles)
+
+
 UNHEADED_SIDES = """# Amazon Kendra
 
 ## Kendra vs OpenSearch

@@ -377,8 +377,8 @@ def facts_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
     loaded = _load(ctx, notes, settings)
     if settings["as_json"]:
         scoped = loaded.identified.scoped_lock()
-        cards, _ = cards_of_facts(loaded.notes, scoped, _deck_options(settings))
-        sys.stdout.write(facts_json(loaded.notes, cards))
+        made = cards_of_facts(loaded.notes, scoped, _deck_options(settings))
+        sys.stdout.write(facts_json(loaded.notes, made.cards))
     else:
         from .listing import print_tree
 
@@ -415,8 +415,8 @@ def check_command(ctx: click.Context, /, notes: tuple[Path, ...], **settings: An
 
     loaded = _load(ctx, notes, settings)
     scoped = loaded.identified.scoped_lock()
-    _, no_card = cards_of_facts(loaded.notes, scoped, _deck_options(settings))
-    found = check_notes(loaded.notes, loaded.outlines, loaded.note_set, no_card)
+    made = cards_of_facts(loaded.notes, scoped, _deck_options(settings))
+    found = check_notes(loaded.notes, loaded.outlines, loaded.note_set, made.no_card)
     findings = [finding for finding in found if finding.rule not in settings["ignore"]]
     print_findings(findings)
     if settings["strict"] and findings:

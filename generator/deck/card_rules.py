@@ -140,6 +140,8 @@ class Question:
     """Written with card syntax by the user: never dropped by the planner."""
     rule: str = ""
     """The name of the rule that asked it (see :data:`CARD_RULES`), for ``explain``."""
+    answer: str = ""
+    """A which card's answer: the canonical name of the service it points at."""
 
     @property
     def model(self) -> str:
@@ -557,6 +559,7 @@ def which_service(fact: Fact, corpus: Corpus) -> Question | None:
         context,
         extra=extra,
         deck=WHICH_DECK,
+        answer=service.name,
     )
 
 
@@ -750,6 +753,7 @@ def _service_question(fact: Fact, corpus: Corpus, clue: str, service: Service) -
         ),
         extra=html.escape(_category(owner, fact, corpus)),
         deck=WHICH_DECK,
+        answer=service.name,
     )
 
 
@@ -800,6 +804,7 @@ def comparison_side(fact: Fact, corpus: Corpus) -> Question | None:
         "",
         extra=corpus.render(fact.markdown),
         deck=WHICH_DECK,
+        answer=side,
     )
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
+from ..clues import Clue
 from ..facts.extract import Fact, Notes, shared_depth
 from ..facts.identity import NAMESPACE_KINDS, Entry, NoteRecord, note_guid
 from ..notes.inline import (
@@ -107,6 +108,19 @@ class DeckPlan:
     """Fact id → the cards it is on, each its kind and rule (none: not in the dict)."""
     no_card: dict[str, str] = field(default_factory=dict)
     """Fact id → why it has no card (so the user can add card syntax)."""
+    clues: tuple[Clue, ...] = ()
+    """Every which card's question and answer (the booklet's decision page)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FactCards:
+    """What the cards say about the facts when no deck is made (``facts``, ``check``)."""
+
+    cards: dict[str, tuple[CardMade, ...]]
+    """Fact id → the cards it is on, each its kind and rule."""
+    no_card: dict[str, str]
+    """Fact id → why it has no card."""
+    clues: tuple[Clue, ...]
 
 
 def deck_id(name: str) -> int:
@@ -561,13 +575,25 @@ def corpus_for(notes: Notes, lock: dict[str, Entry], renderer: _Renderer) -> Cor
     )
 
 
-def cards_of_facts(
-    notes: Notes, lock: dict[str, Entry], options: DeckOptions
-) -> tuple[dict[str, tuple[CardMade, ...]], dict[str, str]]:
-    """Fact id → its cards (kind, rule), and fact id → why it has none (no deck is made)."""
+def cards_of_facts(notes: Notes, lock: dict[str, Entry], options: DeckOptions) -> FactCards:
+    """Each fact's cards, or why it has none, and the which cards' clues (no deck is made)."""
     corpus = corpus_for(notes, lock, _Renderer({}))
     questions, reasons = plan_questions(notes, corpus, options.skip_kinds)
-    return _cards_by_fact(questions), reasons
+    return FactCards(_cards_by_fact(questions), reasons, _clues(questions))
+
+
+def _clues(questions: list[Question]) -> tuple[Clue, ...]:
+    """The which cards' questions and answers; a comparison's say which sides it is between."""
+    return tuple(
+        Clue(
+            question.front,
+            question.answer,
+            question.facts[0].lang,
+            question.facts[0].compared if question.rule == "comparison" else (),
+        )
+        for question in questions
+        if question.kind == "which" and question.answer
+    )
 
 
 def _cards_by_fact(questions: list[Question]) -> dict[str, tuple[CardMade, ...]]:
@@ -623,6 +649,7 @@ def plan_deck(
         ),
         cards=_cards_by_fact(questions),
         no_card=reasons,
+        clues=_clues(questions),
     )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..options import SheetOptions
 from ..store.files import write_atomic
+from .decisions import DECISIONS_SLUG
 from .documents import Sheet, booklet_frame
 from .impose import Imposition, Laid, compose, pack_booklet
 from .page import PageSetup
@@ -83,13 +84,14 @@ def plan_booklet(
     build_date: str,
     font_css: str,
 ) -> BookletPlan:
-    """Contents (``front``, as laid out) at the top of the first page, then every
-    subject's pieces (laid out by this build or kept from an earlier one), by slug,
+    """Contents (``front``, as laid out) at the top of the first page, then the decision
+    page and every subject's pieces (laid out by this build or kept from an earlier one), by slug,
     flowing on through the columns."""
     from .pdf import DocumentJob
 
     subjects = [(sheet.subject.slug, sheet.title, pieces[sheet.subject.slug]) for sheet in sheets]
-    imposition = pack_booklet(subjects, PageSetup.of(options).geometry, front)
+    geometry = PageSetup.of(options).geometry
+    imposition = pack_booklet(subjects, geometry, front, frozenset({DECISIONS_SLUG}))
     html, css = booklet_frame(sheets, options, build_date, imposition, front)
     frame = DocumentJob("booklet frame", html, (font_css, *css))
     return BookletPlan(imposition, [*(laid.pdf for _, _, laid in subjects), front.pdf], frame)

@@ -25,6 +25,8 @@ from ..resources import TEMPLATES, template_text
 from .impose import Box, Geometry, Imposition, Laid, stack
 from .page import PageSetup
 
+SUBJECT_KINDS = ("service", "topic")
+"""A subject's sheets (the booklet also packs its decision page: counted apart)."""
 LABELS = labels("sheet_labels")
 """What a sheet prints besides the notes, per language (generator/data/lang/*.toml)."""
 
@@ -123,7 +125,7 @@ def _booklet_document(
         .render(
             lang=lang,
             title=labels["booklet"],
-            subtitle=f"{len(sheets)} · cheatdeck",
+            subtitle=f"{sum(s.subject.kind in SUBJECT_KINDS for s in sheets)} · cheatdeck",
             build_date=build_date,
             author=options.author,
             version=__version__,

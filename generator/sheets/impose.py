@@ -132,6 +132,10 @@ class Placement:
     y: float
 
 
+UNLISTED = 0
+"""The level of a mark that is only an anchor for the contents, not a bookmark."""
+
+
 @dataclass(frozen=True, slots=True)
 class Mark:
     """A bookmark on an output page; the anchor the contents link to, if any."""
@@ -291,11 +295,15 @@ def _starts_piece(laid: Laid, fragment: Fragment) -> bool:
 
 
 def pack_booklet(
-    subjects: Sequence[tuple[str, str, Laid]], geometry: Geometry, front: Laid
+    subjects: Sequence[tuple[str, str, Laid]],
+    geometry: Geometry,
+    front: Laid,
+    unlisted: frozenset[str] = frozenset(),
 ) -> Imposition:
     """The contents (``front``) across the top of the first page, then every subject
     (slug, title, pieces) flowing on through the columns after the one before, its title
-    block kept with its first box. The contents are source ``len(subjects)``."""
+    block kept with its first box. The contents are source ``len(subjects)``. The
+    ``unlisted`` slugs (the decision page) get no bookmark: the contents link to them."""
     offset = sum(fragment.height for fragment in front.fragments)
     blocks: list[_Block] = []
     for source, (slug, _, laid) in enumerate(subjects):
@@ -318,10 +326,11 @@ def pack_booklet(
     for block, placed in flowed:
         slug, title, laid = subjects[block.source]
         placements += [Placement(block.source, f, page, x, y) for f, page, x, y in placed]
+        listed = slug not in unlisted
         for fragment, page, x, y in placed:
             if block.subject and fragment.piece == BOOKLET_HEAD:
-                marks.append(Mark(1, title, page, x, y, slug))
-            elif laid.titles[fragment.piece] and _starts_piece(laid, fragment):
+                marks.append(Mark(1 if listed else UNLISTED, title, page, x, y, slug))
+            elif listed and laid.titles[fragment.piece] and _starts_piece(laid, fragment):
                 marks.append(Mark(2, laid.titles[fragment.piece], page, x, y))
     pages = max((p.page for p in placements), default=0) + 1
     return Imposition(pages, tuple(placements), tuple(marks), _running(marks, subjects, pages))
@@ -381,7 +390,8 @@ def _bookmark(target: Any, marks: Sequence[Mark]) -> None:
     import pikepdf
 
     subjects: list[Any] = []
-    for mark in sorted(marks, key=lambda mark: mark.page):  # stable: flow order on a page
+    listed = [mark for mark in marks if mark.level != UNLISTED]
+    for mark in sorted(listed, key=lambda mark: mark.page):  # stable: flow order on a page
         top = _to_pdf_y(target, mark.page, mark.y)
         item = pikepdf.OutlineItem(
             mark.title, mark.page, pikepdf.PageLocation.XYZ, left=mark.x, top=top, zoom=0
