@@ -27,8 +27,10 @@ CARDS = [
     ("ordered", "tag:cheatdeck::kind::ordered"),
 ]
 SHEETS = [("sheet-ko", "amazon-personalize"), ("sheet-ja", "amazon-sagemaker")]
-BOOKLET_PAGE = 2
+BOOKLET_PAGE = 4
 """A packed booklet page where several small subjects share the columns."""
+DECISION_PAGE = 1
+"""The contents, and the decision page starting under them."""
 PANEL = """<div class="panel {mode}"><div class="side">{label}</div>
 <div class="card {mode}">{html}</div></div>"""
 
@@ -82,6 +84,7 @@ def main() -> None:
     for name, slug in SHEETS:
         png(BUILD / "sheets" / f"{slug}.pdf", DOCS / name, 80)
     png(BUILD / "sheets" / "all.pdf", DOCS / "booklet-page", 80, page=BOOKLET_PAGE)
+    png(BUILD / "sheets" / "all.pdf", DOCS / "decision-page", 80, page=DECISION_PAGE)
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ from .options import (
 from .resources import TEMPLATES
 from .results import BuildResult, Loaded, Progress, quiet
 from .sheets.booklet import PieceCache, impose_booklet, plan_booklet
-from .sheets.decisions import plan_decision_sheet
+from .sheets.decisions import DECISIONS_SLUG, plan_decision_sheet
 from .sheets.documents import (
     Sheet,
     booklet_front,
@@ -234,11 +234,10 @@ class _SheetWork:
     sheets: list[Sheet]
     stale: list[Sheet]
     """The sheets this build renders (the others are up to date)."""
-    packed: list[Sheet]
-    """What the packed booklet packs, in order: the decision page (if any), then every
-    sheet; [] for a one-per-page booklet."""
+    in_booklet: list[Sheet]
+    """What the booklet holds, in order: the decision page (if any), then every sheet."""
     keys: dict[str, str]
-    """Each packed or rendered sheet's render key, by slug."""
+    """Each of them's render key, by slug."""
     manifest: Manifest
     """The outputs that are up to date, so far."""
     booklet_key: str
@@ -274,12 +273,11 @@ def _start_sheets(
     sheets = plan_sheets(loaded.notes, options, build_date, _image_urls(loaded.note_set), memo)
     packed = options.booklet == "packed"
     decisions = plan_decision_sheet(clues, loaded.notes.catalog, options, build_date)
-    in_booklet = ([decisions] if decisions else []) + sheets if packed else []
-    printed = [*sheets, decisions] if decisions and packed else sheets
-    texts = [text for sheet in printed for text in (sheet.html, sheet.stylesheet, sheet.running)]
+    in_booklet = ([decisions] if decisions else []) + sheets
+    texts = [text for s in in_booklet for text in (s.html, s.stylesheet, s.running)]
     fonts = prepare_fonts([*texts, *label_texts()], store / FONTS)
     previous = read_manifest(store.folder)
-    keys = {s.subject.slug: render_key(s.digest, fonts.digest) for s in [*in_booklet, *sheets]}
+    keys = {s.subject.slug: render_key(s.digest, fonts.digest) for s in in_booklet}
     pieces = PieceCache(store / PIECES)
     stale = [
         sheet
@@ -294,11 +292,9 @@ def _start_sheets(
     booklet_key = render_key(*keys.values(), page.css(), options.booklet, fonts.digest)
     if (booklet := previous.fresh(out, BOOKLET, booklet_key)) is not None:
         manifest.files[BOOKLET] = booklet
-    laying_out = stale + [
-        sheet
-        for sheet in in_booklet[:1]
-        if sheet is decisions and not pieces.has(sheet.subject.slug, keys[sheet.subject.slug])
-    ]
+    laying_out = list(stale)
+    if packed and decisions and not pieces.has(DECISIONS_SLUG, keys[DECISIONS_SLUG]):
+        laying_out.append(decisions)
     jobs: list[RenderJob] = [
         _sheet_job(sheet.subject.slug, sheet, options, fonts.css) for sheet in laying_out
     ]
@@ -384,8 +380,9 @@ def _finish_sheets(
             files.get(out / _sheet_file(s)) or (out / _sheet_file(s)).read_bytes() for s in sheets
         ]
         pages = [manifest.files[_sheet_file(s)].pages for s in sheets]
+        decisions = work.in_booklet[0] if len(work.in_booklet) > len(sheets) else None
         files[out / BOOKLET], booklet_pages = _booklet(
-            sheets, pdfs, pages, options, build_date, renderer, work.fonts.css, work.store.folder
+            sheets, pdfs, pages, decisions, options, build_date, renderer, work
         )
     manifest.files[BOOKLET] = Rendition(work.booklet_key, booklet_pages)
     rendered_slugs = tuple(sheet.subject.slug for sheet in work.stale)
@@ -444,7 +441,7 @@ def _start_booklet(
         contents.put("contents", work.contents_key, measured)
     front = contents.get("contents", work.contents_key)
     assert front is not None
-    plan = plan_booklet(work.packed, pieces, front, options, build_date, work.fonts.css)
+    plan = plan_booklet(work.in_booklet, pieces, front, options, build_date, work.fonts.css)
     cached = _cache_file(plan.frame, work.store.folder, "frame")
     if (frame := _read_cached(plan.frame, cached)) is not None:
         return lambda: impose_booklet(plan, frame)
@@ -461,7 +458,7 @@ def _start_booklet(
 def _kept_pieces(work: _SheetWork, fresh: dict[str, Laid]) -> dict[str, Laid]:
     """The pieces of the subjects this build did not lay out again, from the cache."""
     cache, kept = PieceCache(work.store / PIECES), {}
-    for sheet in work.packed:
+    for sheet in work.in_booklet:
         slug = sheet.subject.slug
         if slug not in fresh:
             laid = cache.get(slug, work.keys[slug])
@@ -494,26 +491,37 @@ def _booklet(
     sheets: list[Sheet],
     pdfs: list[bytes],
     pages: list[int],
+    decisions: Sheet | None,
     options: SheetOptions,
     build_date: str,
     renderer: Renderer,
-    font_css: str,
-    cache: Path,
+    work: _SheetWork,
 ) -> tuple[bytes, int]:
-    """Cover and contents, then every sheet. The contents' own length moves every page
+    """Cover and contents, the decision page (laid out as one document here: it has no
+    sheet file to bind), then every sheet. The contents' own length moves every page
     number after it: laid out for a one-page contents first, again if it is longer."""
     from .sheets.pdf import DocumentJob, bind_booklet
 
+    font_css, cache = work.fonts.css, work.store.folder
+    opening = None
+    if decisions is not None:
+        job = DocumentJob(
+            DECISIONS_SLUG, decisions.html, (font_css, decisions.stylesheet, decisions.running)
+        )
+        opening = _cached(job, renderer, cache, "decisions")
+    listed = [decisions, *sheets] if decisions else sheets
+    lengths = [opening.pages, *pages] if opening else pages
     front_pages = 2
     for _ in range(3):
-        firsts = [front_pages + 1 + sum(pages[:index]) for index in range(len(pages))]
-        html, css = booklet_front(sheets, firsts, options, build_date)
+        firsts = [front_pages + 1 + sum(lengths[:index]) for index in range(len(lengths))]
+        html, css = booklet_front(listed, firsts, options, build_date)
         front = _cached(DocumentJob("front", html, (font_css, *css)), renderer, cache, "front")
         if front.pages == front_pages:
             break
         front_pages = front.pages
-    booklet = bind_booklet(front.pdf, list(zip(sheets, pdfs, strict=True)), "cheatdeck")
-    return booklet, front.pages + sum(pages)
+    bound = list(zip(sheets, pdfs, strict=True))
+    booklet = bind_booklet(front.pdf, bound, "cheatdeck", opening.pdf if opening else b"")
+    return booklet, front.pages + sum(lengths)
 
 
 WEAK_SPOTS = "sheets/weak-spots.pdf"

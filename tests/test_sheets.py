@@ -360,9 +360,14 @@ def test_one_per_page_booklet_keeps_each_sheet_whole(tmp_path: Path) -> None:
     options = BuildOptions(deck=False, sheet_options=SheetOptions(booklet="one-per-page"))
     result = build([folder], tmp_path / "out", NOW, options)
     lengths = [result.pages[f"sheets/{sheet.subject.slug}.pdf"] for sheet in result.sheets]
-    assert result.pages["sheets/all.pdf"] == sum(lengths) + 2  # cover, contents, every sheet
-    firsts = [2 + sum(lengths[:index]) for index in range(len(lengths))]
-    marks = outline(PdfReader(str(tmp_path / "out" / "sheets" / "all.pdf")))
+    booklet = tmp_path / "out" / "sheets" / "all.pdf"
+    pages = pdf_text(booklet).split("\f")
+    marks = outline(PdfReader(str(booklet)))
+    opening = marks[0][1]  # cover, contents, the decision page (no bookmark), the sheets
+    assert "Which service?" in pages[1] and "Which service?" in pages[2]
+    assert opening in (3, 4)
+    assert result.pages["sheets/all.pdf"] == sum(lengths) + opening
+    firsts = [opening + sum(lengths[:index]) for index in range(len(lengths))]
     assert [(title, page) for title, page, _ in marks] == [
         (sheet.title, first) for sheet, first in zip(result.sheets, firsts, strict=True)
     ]

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from generator.build import build
-from generator.options import BuildOptions
+from generator.options import BuildOptions, DeckOptions
 
 from .conftest import NOW
 from .pdf_helpers import pdf_text
@@ -134,12 +134,17 @@ def test_the_booklet_s_decision_page_tells_each_comparison_s_sides_apart(
     build([notes_dir({"c.md": COMPARISON})], out, NOW, BuildOptions())
     booklet = out / "sheets" / "all.pdf"
     first_page = "".join(pdf_text(booklet).split("\f")[0].split()).replace("\u2060", "")
+    assert "どのサービス？" in first_page  # in the language most clues are in
     assert "AmazonKendravsAmazonOpenSearchService" in first_page
     assert "文書の中から答えの箇所を返す→Kendra" in first_page
     assert "インデックスやクエリを自分で設計する検索・分析エンジン→OpenSearchService" in first_page
     titles = [title for title, _, _ in outline(PdfReader(str(booklet)))]
     assert len(titles) == len(list((out / "sheets").glob("*.pdf"))) - 1  # all.pdf
     assert not {"どのサービス？", "어떤 서비스일까?", "Which service?"} & set(titles)
+    options = BuildOptions(deck_options=DeckOptions(skip_kinds=frozenset({"which"})))
+    build([notes_dir({"c.md": COMPARISON})], out, NOW, options)  # no which cards, no page
+    first_page = "".join(pdf_text(booklet).split("\f")[0].split())
+    assert "→Kendra" not in first_page and "サービス？" not in first_page
 
 
 UNHEADED_SIDES = """# Amazon Kendra

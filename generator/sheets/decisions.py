@@ -23,7 +23,7 @@ from ..facts.catalog import Catalog
 from ..facts.subjects import Subject
 from ..lang import labels
 from ..options import SheetOptions
-from .documents import Sheet, environment, labels_for, stylesheet
+from .documents import Sheet, css_string, environment, labels_for, stylesheet
 from .page import PageSetup
 from .plan import Row, Section, SheetContext, keep_hangul_words
 
@@ -78,7 +78,7 @@ def plan_decision_sheet(
         html=page,
         stylesheet=stylesheet(PageSetup.of(options)),
         tight_stylesheet=stylesheet(PageSetup.of(options, tight=True)),
-        running="",
+        running=f"@page {{ @top-left {{ content: {css_string(subject.name)}; }} }}\n",
         build_date=build_date,
         head=head,
         boxes=boxes,

@@ -567,13 +567,17 @@ class Renderer:
         return result
 
 
-def bind_booklet(front: bytes, sheets: list[tuple[Sheet, bytes]], title: str) -> bytes:
-    """Cover and contents, then every sheet; one bookmark per sheet, its sections beneath."""
+def bind_booklet(
+    front: bytes, sheets: list[tuple[Sheet, bytes]], title: str, opening: bytes = b""
+) -> bytes:
+    """Cover and contents, the ``opening`` pages (the decision page: no bookmark, the
+    contents list it), then every sheet; one bookmark per sheet, its sections beneath."""
     import pikepdf
 
     booklet = pikepdf.new()
-    opened = [pikepdf.open(io.BytesIO(front))]  # open until saved: streams are copied then
-    booklet.pages.extend(opened[0].pages)
+    opened = [pikepdf.open(io.BytesIO(pdf)) for pdf in (front, opening) if pdf]
+    for document in opened:  # open until saved: streams are copied then
+        booklet.pages.extend(document.pages)
     bookmarks = []
     for sheet, pdf in sheets:
         start = len(booklet.pages)
