@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from generator.build import PIECES, Loaded, Session, build
+from generator.facts.extract import slugify
 from generator.options import BuildOptions, SheetOptions
 from generator.sheets.booklet import PieceCache
 from generator.sheets.documents import Sheet, stylesheet
@@ -478,3 +480,36 @@ def test_the_booklet_opens_with_every_which_card_s_clue_and_its_answer(seed_buil
 
 def _kinds(result) -> list[list[str]]:
     return [[kind for kind, _ in made] for made in result.deck.cards.values()]
+
+
+def test_the_booklet_prints_a_fact_filed_elsewhere_once_and_names_its_topic(
+    seed_build,
+) -> None:
+    """Issue 22, item 5: a fact about a service but filed in a topic ("From other notes")
+    is on the service's own sheet, and printed once in the booklet — in its topic; the
+    service's part of the booklet names the topics instead."""
+    result, out = seed_build
+    booklet = out / "sheets" / "all.pdf"
+    first_sheet = outline(PdfReader(str(booklet)))[0][1]
+    pages = pdf_text(booklet).replace(WORD_JOINER, "").split("\f")[first_sheet:]
+    printed = squeeze("".join(pages))
+    facts = result.loaded.notes.facts
+    counts = Counter(squeeze(fact.text) for fact in facts)
+    sheets = {sheet.title for sheet in result.sheets}
+    elsewhere = [
+        fact
+        for fact in facts
+        if set(fact.also) & sheets
+        and fact.kind in ("item", "statement")  # a lead is a title too
+        and not fact.compared
+        and counts[squeeze(fact.text)] == 1
+        and 20 <= len(fact.text) <= 60
+        and "-" not in fact.text
+    ]
+    assert len(elsewhere) >= 5
+    for fact in elsewhere:
+        assert printed.count(squeeze(fact.text)) == 1, fact.text
+        service = sheet_path(out, slugify(fact.also[0]))
+        own = squeeze(pdf_text(service).replace(WORD_JOINER, ""))
+        assert squeeze(fact.text) in own and squeeze(fact.subject) in own, fact.text
+    assert printed.count("다른노트에서") == 3  # Bedrock, Q Business, SageMaker: topics named

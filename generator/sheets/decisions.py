@@ -25,7 +25,7 @@ from ..lang import labels
 from ..options import SheetOptions
 from .documents import Sheet, css_string, environment, labels_for, stylesheet
 from .page import PageSetup
-from .plan import Row, Section, SheetContext, keep_hangul_words
+from .plan import Row, Section, SheetContext, box, keep_hangul_words
 
 DECISIONS_SLUG = "_which-service"
 """No subject's slug starts with "_" (see :func:`generator.facts.extract.slugify`)."""
@@ -101,7 +101,7 @@ def _category_sections(clues: list[Clue], catalog: Catalog, lang: str) -> list[S
             for answer in sorted(answers, key=lambda name: _own_name(name).casefold())
         ]
         title = CATEGORIES.get(category, {}).get(lang, category) or labels_for(lang)["other"]
-        sections += [_box(title, lang, rows) for rows in _boxfuls(groups)]
+        sections += [box(title, lang, "", rows) for rows in _boxfuls(groups)]
     return sections
 
 
@@ -130,21 +130,10 @@ def _comparison_sections(clues: list[Clue], lang: str) -> list[Section]:
     for clue in clues:
         by_comparison[clue.compared].append(clue)
     return [
-        _box(" vs ".join(sides), lang, rows)
+        box(" vs ".join(sides), lang, "", rows)
         for sides, group in by_comparison.items()
         for rows in _boxfuls([[_clue_row(clue, clue.answer) for clue in group]])
     ]
-
-
-def _box(title: str, lang: str, rows: list[Row]) -> Section:
-    return Section(
-        title=title,
-        heading=Markup(keep_hangul_words(html.escape(title))),
-        lang=lang,
-        where="",
-        rows=rows,
-        long=len(rows) > BOX_ROWS,
-    )
 
 
 def _clue_row(clue: Clue, answer: str) -> Row:

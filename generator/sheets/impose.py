@@ -88,22 +88,29 @@ class Laid:
     """The bookmark title of each piece ('' for the title blocks)."""
     slots: tuple[Slot, ...] = ()
     """The contents' rows (the booklet's contents block only)."""
+    only: tuple[str, ...] = ()
+    """Where each piece is printed when not in both: ``sheet`` (facts the booklet prints
+    in their topic), ``booklet`` (the box naming those topics); '' for both."""
 
     def of_piece(self, piece: int) -> list[Fragment]:
         return [fragment for fragment in self.fragments if fragment.piece == piece]
 
-    def boxes(self) -> list[list[Fragment]]:
-        """The fragments of each box, box by box."""
+    def boxes(self, printed_in: str) -> list[list[Fragment]]:
+        """The fragments of each box printed in the ``sheet`` or the ``booklet``, box by box."""
         found: dict[int, list[Fragment]] = {}
         for fragment in self.fragments:
-            if fragment.piece >= FIRST_BOX:
+            if fragment.piece >= FIRST_BOX and self._printed_in(fragment.piece, printed_in):
                 found.setdefault(fragment.piece, []).append(fragment)
         return list(found.values())
+
+    def _printed_in(self, piece: int, where: str) -> bool:
+        return piece >= len(self.only) or self.only[piece] in ("", where)
 
     def to_json(self) -> dict[str, Any]:
         fragments = [[f.piece, f.page, f.height] for f in self.fragments]
         slots = [[s.name, s.page, list(s.row), list(s.number)] for s in self.slots]
-        return {"fragments": fragments, "titles": list(self.titles), "slots": slots}
+        titles, only = list(self.titles), list(self.only)
+        return {"fragments": fragments, "titles": titles, "slots": slots, "only": only}
 
     @classmethod
     def from_json(cls, pdf: bytes, data: dict[str, Any]) -> Laid:
@@ -112,7 +119,9 @@ class Laid:
             Slot(str(name), int(page), _box(row), _box(number))
             for name, page, row, number in data.get("slots", [])
         )
-        return cls(pdf, fragments, tuple(str(title) for title in data["titles"]), slots)
+        titles = tuple(str(title) for title in data["titles"])
+        only = tuple(str(where) for where in data.get("only", []))
+        return cls(pdf, fragments, titles, slots, only)
 
 
 def _box(values: Sequence[float]) -> Box:
@@ -268,7 +277,7 @@ def pack_sheet(laid: Laid, geometry: Geometry, slug: str, title: str) -> Imposit
     boxes in columns."""
     head = laid.of_piece(SHEET_HEAD)
     offset = sum(fragment.height for fragment in head)
-    blocks = [_Block(0, (fragment,)) for box in laid.boxes() for fragment in box]
+    blocks = [_Block(0, (fragment,)) for box in laid.boxes("sheet") for fragment in box]
     flowed = _pack(blocks, geometry, offset)
     placements = [Placement(0, f, 0, geometry.left, geometry.top + y) for f, y in stack(head)]
     marks = [Mark(1, title, 0, geometry.left, geometry.top, slug)]
@@ -308,7 +317,7 @@ def pack_booklet(
     blocks: list[_Block] = []
     for source, (slug, _, laid) in enumerate(subjects):
         head = laid.of_piece(BOOKLET_HEAD)
-        boxes = [list(box) for box in laid.boxes()] or [[]]
+        boxes = [list(box) for box in laid.boxes("booklet")] or [[]]
         first = tuple(head + boxes[0][:1])
         if sum(f.height for f in first) > geometry.column_height:  # never keep what cannot fit
             blocks.append(_Block(source, tuple(head), SUBJECT_GAP, slug))

@@ -377,6 +377,7 @@ class _Worker:
         """A laid-out document of pieces (``data-piece``), one to a page, and each one's
         size."""
         fragments = []
+        printed: dict[int, str] = {}
         for index, page_layout in enumerate(document.pages):
             box = next(
                 (
@@ -391,13 +392,16 @@ class _Worker:
                 piece = int(box.element.get("data-piece"))
                 height = round(box.margin_height() * PX, 3)  # see Fragment.height
                 fragments.append(Fragment(piece, index, height))
+                inner = next(iter(box.element), None)  # the box: printed where?
+                printed[piece] = inner.get("data-only", "") if inner is not None else ""
         titles = [""] * (max((f.piece for f in fragments), default=-1) + 1)
+        only = tuple(printed.get(piece, "") for piece in range(len(titles)))
         on_page = {fragment.page: fragment.piece for fragment in fragments}
         for level, label, page_index in _bookmarks(document.make_bookmark_tree(), 1):
             piece = on_page.get(page_index, 0)
             if level == 2 and piece >= FIRST_BOX and not titles[piece]:
                 titles[piece] = label
-        return Laid(document.write_pdf(), tuple(fragments), tuple(titles))
+        return Laid(document.write_pdf(), tuple(fragments), tuple(titles), only=only)
 
     @classmethod
     def _layout(cls, page: str, stylesheets: Stylesheets) -> Any:

@@ -82,6 +82,8 @@ class Section(TypedDict):
     rows: list[Row]
     long: bool
     """Too long to keep in one column: may break (a rare single list of 30+ items)."""
+    only: str
+    """``sheet`` or ``booklet`` for a box printed in one of them only ('' for both)."""
 
 
 class SheetContext(TypedDict):
@@ -282,11 +284,13 @@ def _sections(
         rows = _rows(group, len(path), images)
         box_lang = detect_lang(title, Counter(f.lang for f in group).most_common(1)[0][0])
         where = _where(group, single_source)
-        sections.append(_section(title, box_lang, where, rows, len(rows) > BOX_UNBREAKABLE_ROWS))
+        sections.append(box(title, box_lang, where, rows, len(rows) > BOX_UNBREAKABLE_ROWS))
     return sections
 
 
-def _section(title: str, lang: str, where: str, rows: list[Row], long: bool = False) -> Section:
+def box(
+    title: str, lang: str, where: str, rows: list[Row], long: bool = False, only: str = ""
+) -> Section:
     """A box, its title set with Korean words kept whole."""
     return Section(
         title=title,
@@ -295,23 +299,41 @@ def _section(title: str, lang: str, where: str, rows: list[Row], long: bool = Fa
         where=where,
         rows=rows,
         long=long,
+        only=only,
     )
 
 
 def _mention_sections(
     mentioned: list[Fact], lang: str, images: dict[str, str], names: set[str]
 ) -> list[Section]:
-    """Facts filed elsewhere that are about this service (``also``): one box per topic they
-    came from, labelled in the sheet's language, its sections as sub-headings (a box per
-    section made a page of one-fact boxes). A fact that is only the service's name ("-
-    Amazon Comprehend" under "텍스트") says nothing here."""
+    """Facts filed elsewhere that are about this service (``also``): on the sheet, one box
+    per topic they came from, labelled in the sheet's language, its sections as
+    sub-headings (a box per section made a page of one-fact boxes). The booklet prints
+    those facts in their topics already: there, one box names the topics instead. A fact
+    that is only the service's name ("- Amazon Comprehend" under "텍스트") says nothing."""
     sections: list[Section] = []
     telling = [fact for fact in mentioned if fact.text.strip().casefold() not in names]
+    label = labels_for(lang)["mentioned"]
     for topic, group in _group_by_topic(telling).items():
-        title = f"{labels_for(lang)['mentioned']}: {topic}"
         where = _where(group, single_source=False)
-        sections.append(_section(title, lang, where, _rows(group, 0, images)))
+        sections.append(
+            box(f"{label}: {topic}", lang, where, _rows(group, 0, images), only="sheet")
+        )
+    if sections:
+        topics = [_topic_row(topic, lang) for topic in _group_by_topic(telling)]
+        sections.append(box(label, lang, "", topics, only="booklet"))
     return sections
+
+
+def _topic_row(topic: str, lang: str) -> Row:
+    return Row(
+        kind="fact",
+        depth=0,
+        lang=detect_lang(topic, lang),
+        html=Markup(keep_hangul_words(html.escape(topic))),
+        term=Markup(""),
+        exam=False,
+    )
 
 
 def _comparison_sections(facts: list[Fact], lang: str, images: dict[str, str]) -> list[Section]:
@@ -334,7 +356,7 @@ def _comparison_sections(facts: list[Fact], lang: str, images: dict[str, str]) -
         table = Markup(f"<thead><tr>{head}</tr></thead><tr>{cells}</tr>")
         rows = [Row(kind="table", depth=0, lang=lang, html=table, term=Markup(""), exam=False)]
         rows += [_row(fact, 0, images) for fact in rest]
-        sections.append(_section(title, lang, _where(group, single_source=False), rows))
+        sections.append(box(title, lang, _where(group, single_source=False), rows))
     return sections
 
 
