@@ -234,9 +234,12 @@ def test_structural_headings_and_sentences_are_never_subjects() -> None:
         ]
     )
     subjects = {subject.name for subject in notes.subjects}
-    assert subjects == {"MLOps 정리", "데이터 준비", "第3回 画像サービス", "b", "c"}
+    assert subjects == {"MLOps 정리", "第3回 画像サービス", "b", "c"}
     by_text = {fact.text: fact for fact in notes.facts}
     assert by_text["모델 운영을 자동화한다."].subject == "MLOps 정리"
+    # a note's one # title is its topic; its ## headings are sections (issue 22, item 4)
+    assert by_text["결측값을 처리한다."].subject == "MLOps 정리"
+    assert by_text["결측값을 처리한다."].path == ("데이터 준비",)
     assert by_text["毎日復習する。"].subject == "b"  # the note's own topic, not the sentence
     assert by_text["試験によく出る。"].path == ()  # no box titled 先生のコメント
 

@@ -107,7 +107,7 @@ def test_lists_are_whole_short_sets_of_siblings(notes_dir) -> None:
     )
     found, _ = questions(notes_dir, {"a.md": note})
     (listed,) = by_kind(found, "list")
-    assert text(listed.front) == "훈련 방식" and listed.context == ""
+    assert text(listed.front) == "훈련 방식" and listed.context == "ML"  # a section of ML
     assert listed.back.count("<li>") == 3
     assert listed.label == "3가지를 모두 말해 보세요"
 

@@ -68,8 +68,9 @@ def test_a_subject_from_a_term_and_from_a_title_line(notes_dir) -> None:
     assert code == 0
     assert out.splitlines() == [
         "polly.md:7: # Responsible AI",
-        '  a title: rule "topic title" (a title at the top of the note, or a #/## heading '
-        "under a topic, that names no service starts a topic)",
+        '  a title: rule "topic title" (a title at the top of the note, or a # heading under '
+        "a topic (## too, unless the note has one # title: then ## are its sections), that "
+        "names no service starts a topic)",
         "  it chose Responsible AI for 1 fact, line 10",
     ]
 

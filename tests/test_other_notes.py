@@ -144,13 +144,14 @@ def test_service_names_in_odd_titles(corpus_build) -> None:
 def test_facts_about_a_service_in_a_topic_note_reach_its_sheet(corpus_build) -> None:
     result, out = corpus_build
     wrangler = by_text(result, "course-ko.md", "SageMaker Data Wrangler는")
-    assert (wrangler.subject, wrangler.also) == ("데이터 준비", ("Amazon SageMaker",))
+    assert (wrangler.subject, wrangler.path) == ("머신러닝 솔루션 개발", ("데이터 준비",))
+    assert wrangler.also == ("Amazon SageMaker",)
     guardrails = by_text(result, "course-ko.md", "⚠️ Amazon Bedrock용 가드레일")
     assert guardrails.also == ("Amazon Bedrock",)
     assert by_text(result, "course-ko.md", "이 단계에서도").also == ()  # a passing mention
     assert by_text(result, "outline-ja.md", "S3、SharePoint").also == ()  # one of a list
     sagemaker = "".join(pdf_text(out / "sheets" / "amazon-sagemaker.pdf").split())
-    assert "Fromothernotes:데이터준비" in sagemaker  # in the sheet's language
+    assert "Fromothernotes:머신러닝솔루션개발" in sagemaker  # in the sheet's language
     assert "SageMakerDataWrangler는코드없이" in sagemaker
     comprehend = "".join(pdf_text(out / "sheets" / "amazon-comprehend.pdf").split())
     assert "고객리뷰에서감정을분석하려면어떤서비스를써야하나요?✅AmazonComprehend" in comprehend

@@ -87,8 +87,9 @@ SUBJECT_RULES: dict[str, str] = {
     "service title": "the title names a catalog service: the subject of everything below it",
     "feature title": "the title names a feature: its service is the subject (the feature "
     "stays in the path)",
-    "topic title": "a title at the top of the note, or a #/## heading under a topic, that "
-    "names no service starts a topic",
+    "topic title": "a title at the top of the note, or a # heading under a topic (## too, "
+    "unless the note has one # title: then ## are its sections), that names no service "
+    "starts a topic",
     "structural title": "a title that only structures the note (overview, contents, summary, "
     "explanation, related notes …) or is a sentence starts no topic and names no section: "
     "its facts belong to the subject above it",
@@ -367,9 +368,22 @@ class _Extractor:
     compared_at: int = 0
     """The line of that comparison title: a subject a title below it chose is a side."""
     quizzes: QuizReader = field(init=False)
+    topic_level: int = field(init=False)
+    """The deepest heading that starts a topic under a topic (see :meth:`_topic_level`)."""
 
     def __post_init__(self) -> None:
         self.quizzes = QuizReader(self.outline.file, self.skipped)
+        self.topic_level = self._topic_level(self.outline.root)
+
+    @staticmethod
+    def _topic_level(root: Node) -> int:
+        """1 when the note opens with its one # heading — its title: "# MLOps 정리" over
+        "## 데이터 준비" is one topic in sections, not two topics and a lost title. A note
+        of several # headings (course modules pasted one after another) or of none keeps
+        its ## headings as topics."""
+        headings = [child for child in root.children if isinstance(child, Node)]
+        ones = [node for node in headings if node.kind == "heading" and node.level == 1]
+        return 1 if len(ones) == 1 and headings[0] is ones[0] else _TOPIC_HEADING_LEVEL
 
     def warn(self, line: int, reason: str, warn: bool = True, rule: str = "markup") -> None:
         self.skipped.append(Skipped(self.outline.file, line, reason, warn, rule))
@@ -589,7 +603,7 @@ class _Extractor:
             return replace(context, anchors=context.anchors + here)  # "## 개요", "# 最後に"
         if context.subject is None or (
             node.kind == "heading"
-            and node.level <= _TOPIC_HEADING_LEVEL
+            and node.level <= self.topic_level
             and context.subject.kind == "topic"
         ):
             return _Context(_topic(title), (), here, ("topic title", node.line))
