@@ -180,3 +180,66 @@ def test_a_comparison_in_a_service_s_note_sides_each_fact_by_the_name_it_opens_w
     }
     sheet = pdf_text(out / "sheets" / "amazon-kendra.pdf")
     assert sheet.count("로그 분석과") == 1  # in OpenSearch's column only
+
+
+NOTION = """# When to use what? 🤔
+
+Created: March 5, 2025 10:14 PM
+Tags: AWS, Cheatsheet
+Status: In progress
+
+Quick lookup table I built while doing practice tests.
+
+## When to use what?
+
+| Scenario | Service |
+| --- | --- |
+| Read articles aloud in a natural voice | Amazon Polly |
+
+## Gotchas
+
+- Kendra finds documents; Bedrock generates answers.
+"""
+
+
+def test_a_notion_page_is_one_topic_and_its_properties_are_no_fact(
+    notes_dir, tmp_path: Path
+) -> None:
+    """A new user's Notion export: the page properties printed as a fact, and the page's
+    title and its "## When to use what?" became two subjects of near-identical names."""
+    from click.testing import CliRunner
+
+    from generator.commands.cli import cli
+
+    folder = notes_dir({"when.md": NOTION})
+    out = tmp_path / "out"
+    build([folder], out, NOW, BuildOptions(sheets=False))
+    document = json.loads((out / "facts.json").read_text())
+    assert [s["name"] for s in document["subjects"]] == ["When to use what? 🤔"]
+    texts = [fact["text"] for fact in document["facts"]]
+    assert not [text for text in texts if "Created" in text or "Status" in text]
+    gotcha = next(f for f in document["facts"] if f["text"].startswith("Kendra finds"))
+    assert gotcha["path"] == ["Gotchas"]
+    said = CliRunner().invoke(cli, ["explain", f"{folder / 'when.md'}:3"])
+    assert said.exit_code == 0 and "page properties" in said.output
+
+
+def test_a_topic_s_line_is_a_paragraph_of_its_own(notes_dir, tmp_path: Path) -> None:
+    """A new user's trial: under "# 1. ML 수명 주기" the first step of the list printed as
+    the topic's definition, cut off from its list; a quiz topic was "defined" by its first
+    answer about Amazon Comprehend."""
+    notes = {
+        "steps.md": "# ML 수명 주기\n\n1. 비즈니스 목표 정의\n2. 데이터 수집\n3. 모델 학습\n",
+        "quiz.md": "# 모의고사\n\nAmazon Comprehend는 텍스트에서 감정을 추출하는 서비스입니다.\n",
+        "intro.md": "# 생성형 AI\n\n생성형 AI 강의 2주차 정리입니다.\n\n- 토큰은 모델이 읽는 단위다.\n",
+    }
+    out = tmp_path / "out"
+    build([notes_dir(notes)], out, NOW, BuildOptions(deck=False))
+
+    def under_title(slug: str, title: str) -> str:
+        lines = [line for line in pdf_text(out / "sheets" / f"{slug}.pdf").splitlines() if line]
+        return lines[lines.index(title, 1) + 1]  # the line under the title, not the running head
+
+    assert "비즈니스 목표 정의" not in under_title("ml-수명-주기", "ML 수명 주기")
+    assert "Comprehend" not in under_title("모의고사", "모의고사")
+    assert under_title("생성형-ai", "생성형 AI") == "생성형 AI 강의 2주차 정리입니다."

@@ -28,6 +28,9 @@ def explain(loaded: Loaded, plan: DeckPlan, file: str, line: int) -> list[str]:
     chosen = [f for f in loaded.notes.facts if f.file == file and f.subject_by[1] == line]
     if chosen:
         return _title(chosen, loaded, file, line)
+    skipped = [s for s in loaded.notes.skipped if s.file == file and s.line == line]
+    if skipped:
+        return [f"{file}:{line}: no fact: {item.reason}" for item in skipped]
     raise CheatdeckError(
         f"{file}:{line}: no fact is on this line, and no title here chose a subject "
         "(`cheatdeck facts` lists every fact with its line)"

@@ -77,6 +77,9 @@ _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _TOPIC_HEADING_LEVEL = 2
 _LABEL_MAX = 20
 _SENTENCE_END = (".", "。", "!", "?", "！", "？")
+PROPERTY_LINE = re.compile(r"^" + alternation("property_labels") + r"\s*[:：]", re.IGNORECASE)
+"""A page property line ("Tags: …", "태그: …", "Status: …", a Notion page's export): never
+knowledge, never what a subject is."""
 _ABOUT_WINDOW = 60
 _ENUMERATION = re.compile(r"\s*" + alternation("enumerations", "[,、・/&]"))
 _NAME_PARTS = re.compile(alternation("name_joiners", r"\s") + "+")
@@ -656,6 +659,13 @@ class _Extractor:
         markdown, no_card = _without_directives(block.markdown)
         if markdown != block.markdown:
             block = replace(block, markdown=markdown)
+        if block.kind == "paragraph" and all(
+            PROPERTY_LINE.match(line) for line in plain_text(markdown).splitlines() if line.strip()
+        ):
+            self.warn(
+                block.line, "page properties (Created:, Tags:, Status: …), not knowledge", False
+            )
+            return
         if term is not None and _EXAM_MARK.fullmatch(plain_text(term[0]).strip()):
             # "시험에 자주 나옴: Clarify는 …", "Exam tip: …": a mark on the fact, not its term
             block, term = replace(block, markdown=term[1]), None

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from .._version import __version__
 from ..facts.catalog import Catalog
 from ..facts.extract import (
+    PROPERTY_LINE,
     Fact,
     Notes,
     detect_lang,
@@ -381,25 +382,21 @@ _SAYS_WHAT_IT_IS = re.compile(
 )
 
 
-_LABEL_LINE = re.compile(r"^" + alternation("property_labels") + r"\s*[:：]", re.IGNORECASE)
-"""A label line ("Tags: …", "태그: …", "Status: …"): never what a subject is."""
-
-
 def _definition(
     subject: Subject, facts: list[Fact], images: dict[str, str], catalog: Catalog
 ) -> tuple[dict[str, object], Fact] | None:
     """The subject's one-line definition. For a service, a short sentence that says what
     it is ("… 완전관리형 서비스입니다", "X is a …", "XとはY"), best one that names it and says
     more than "a managed service", above every section if possible; else (and for topics)
-    the first short fact above every section."""
+    the first short fact above every section (see :func:`_may_define`)."""
     short = [
         fact
         for fact in facts
         if fact.kind in ("item", "statement", "term")
         and len(fact.text) <= DEFINITION_MAX
-        and not _LABEL_LINE.match(fact.text)
+        and not PROPERTY_LINE.match(fact.text)
     ]
-    found = next((fact for fact in short if not fact.path), None)
+    found = next((fact for fact in short if not fact.path and _may_define(fact, subject)), None)
     if subject.kind == "service":
         service = catalog.lookup(subject.name)
         names = [n.casefold() for n in service.spellings] if service else []
@@ -421,6 +418,12 @@ def _definition(
     if found is None:
         return None
     return {"lang": found.lang, "html": fact_html(found.markdown, images)}, found
+
+
+def _may_define(fact: Fact, subject: Subject) -> bool:
+    """A topic's line is a paragraph of its own: not step 1 of a list cut off from the
+    rest, nor a sentence about a service (a quiz's first answer)."""
+    return subject.kind == "service" or (fact.kind == "statement" and not fact.also)
 
 
 def _see_also(
