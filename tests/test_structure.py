@@ -243,3 +243,51 @@ def test_a_topic_s_line_is_a_paragraph_of_its_own(notes_dir, tmp_path: Path) -> 
     assert "비즈니스 목표 정의" not in under_title("ml-수명-주기", "ML 수명 주기")
     assert "Comprehend" not in under_title("모의고사", "모의고사")
     assert under_title("생성형-ai", "생성형 AI") == "생성형 AI 강의 2주차 정리입니다."
+
+
+BARE_SIDES = """# 言語系サービス
+
+## Comprehend と Translate の違い
+
+- Comprehend はテキストの感情やエンティティを分析する
+- Translate はテキストをある言語から別の言語へ翻訳する
+- どちらもテキストを入力とするAPIサービス
+
+| シナリオ | サービス |
+| --- | --- |
+| 商品レビューの感情を判定したい | Amazon Comprehend |
+| マニュアルを10言語に翻訳したい | Amazon Translate |
+"""
+
+
+def test_a_comparison_s_sides_are_read_by_their_bare_names_and_its_table_stays_whole(
+    notes_dir, tmp_path: Path
+) -> None:
+    """A new user's trial: under "Comprehend と Translate の違い" both columns were empty
+    ("Comprehend は…" names no service alone: "comprehend" is a word) and no card asked
+    which of the two; a scenario table under a comparison was cut into the two columns."""
+    out = tmp_path / "out"
+    build([notes_dir({"n.md": BARE_SIDES})], out, NOW, BuildOptions())
+    facts = json.loads((out / "facts.json").read_text())["facts"]
+    sided = {f["text"][:10]: f["cards"] for f in facts if f["text"].startswith(("Comp", "Tran"))}
+    assert sided == {"Comprehend": ["which"], "Translate ": ["which"]}
+    words = subprocess.run(
+        ["pdftotext", "-bbox", str(out / "sheets" / "言語系サービス.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    tops = re.findall(r'yMin="([\d.]+)"[^>]*>([^<]+)</word>', words)
+    heads = [
+        (float(a), float(b))
+        for a, x in tops
+        for b, y in tops
+        if (x, y) == ("Comprehend", "Translate")
+    ]
+    assert len([p for p in heads if abs(p[0] - p[1]) < 1]) >= 2  # box title, column heads
+    analyse = next(float(y) for y, w in tops if "分析する" in w)
+    translate = next(float(y) for y, w in tops if "翻訳する" in w)
+    assert abs(analyse - translate) < 12  # side by side, each under its name
+    review = next(float(y) for y, w in tops if "商品レビュー" in w)
+    manual = next(float(y) for y, w in tops if "マニュアル" in w)
+    assert review < manual  # the table's rows one under the other, not split into columns

@@ -81,6 +81,7 @@ PROPERTY_LINE = re.compile(r"^" + alternation("property_labels") + r"\s*[:：]",
 """A page property line ("Tags: …", "태그: …", "Status: …", a Notion page's export): never
 knowledge, never what a subject is."""
 _ABOUT_WINDOW = 60
+_VENDOR = re.compile(r"^(?:Amazon|AWS)\s+")
 _ENUMERATION = re.compile(r"\s*" + alternation("enumerations", "[,、・/&]"))
 _NAME_PARTS = re.compile(alternation("name_joiners", r"\s") + "+")
 """What parts a name into words: spaces, and the particles that join a feature's name to
@@ -734,7 +735,7 @@ class _Extractor:
                 about=about,
                 also=tuple(name for name in also if name != subject.name),
                 compared=self.compared,
-                side=self._side(about, subject.name, by),
+                side="" if block.cells else self._side(about, text, subject.name, by),
                 explicit=explicit,
                 no_card=context.no_card,
                 tags=_with_exam_tag(
@@ -767,14 +768,29 @@ class _Extractor:
             return ""
         return subject if subject.startswith(service.name + " ") else service.name
 
-    def _side(self, about: str, subject: str, by: SubjectBy) -> str:
+    def _side(self, about: str, text: str, subject: str, by: SubjectBy) -> str:
         """The side of the comparison above that a fact states: the compared service it
-        opens with, or its subject when a title (or term) below the comparison chose it
-        ("### Kendra" under "## Kendra vs OpenSearch"). The comparison's own title makes
-        its first side the subject of everything under it: that says no side."""
+        opens with — by its bare name too, "Comprehend は…" under "Comprehend と Translate
+        の違い", where the title says which Comprehend is meant — or its subject when a
+        title (or term) below the comparison chose it ("### Kendra" under "## Kendra vs
+        OpenSearch"). The comparison's own title makes its first side the subject of
+        everything under it: that says no side. (A table row is no side: a table stays
+        whole.)"""
         if about in self.compared:
             return about
+        opening = [name for name in self.compared if self._opens_with(text, name)]
+        if len(opening) == 1:
+            return opening[0]
         return subject if subject in self.compared and by[1] > self.compared_at else ""
+
+    def _opens_with(self, text: str, name: str) -> bool:
+        """Whether ``text`` opens with one of the service's spellings, the vendor left out."""
+        for spelling in self.catalog.services[name].spellings:
+            bare = _VENDOR.sub("", spelling)
+            after = text[len(bare) : len(bare) + 1]
+            if text.startswith(bare) and not (after.isascii() and after.isalnum()):
+                return True
+        return False
 
     def _followed(self, about: str, text: str, section: tuple[str, tuple[str, ...]]) -> str:
         """A sentence that goes on about the feature the one before it opened with, by its

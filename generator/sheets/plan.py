@@ -356,9 +356,14 @@ def _comparison_sections(facts: list[Fact], lang: str, images: dict[str, str]) -
         )
         table = Markup(f"<thead><tr>{head}</tr></thead><tr>{cells}</tr>")
         rows = [Row(kind="table", depth=0, lang=lang, html=table, term=Markup(""), exam=False)]
-        rows += [_row(fact, 0, images) for fact in rest]
+        rows += _rows(rest, _common_depth(rest), images)  # its tables and titles kept
         sections.append(box(title, lang, _where(group, single_source=False), rows))
     return sections
+
+
+def _common_depth(facts: list[Fact]) -> int:
+    """How many titles every one of ``facts`` shares: below them, the titles are printed."""
+    return min((shared_depth(facts[0].path, fact.path) for fact in facts), default=0)
 
 
 def _cell_line(fact: Fact, images: dict[str, str]) -> str:
@@ -464,10 +469,10 @@ def plan_sheet(
     filed elsewhere that are about it (``mentioned``)."""
     lang = Counter(f.lang for f in facts).most_common(1)[0][0]
     found = _definition(subject, facts, images, catalog)
-    compared = [f for f in (*facts, *mentioned) if subject.name in f.compared]
-    body_facts = [
-        f for f in facts if (found is None or f is not found[1]) and subject.name not in f.compared
-    ]
+    compared = [f for f in facts if f.compared] + [
+        f for f in mentioned if subject.name in f.compared
+    ]  # its own comparisons (a topic's too) and those of notes that compare it
+    body_facts = [f for f in facts if (found is None or f is not found[1]) and not f.compared]
     sources = tuple(dict.fromkeys(f.file for f in facts))
     sections = _sections(body_facts, lang, images, single_source=len(sources) == 1)
     sections += _comparison_sections(compared, lang, images)
