@@ -231,7 +231,7 @@ def test_a_topic_s_line_is_a_paragraph_of_its_own(notes_dir, tmp_path: Path) -> 
     notes = {
         "steps.md": "# ML 수명 주기\n\n1. 비즈니스 목표 정의\n2. 데이터 수집\n3. 모델 학습\n",
         "quiz.md": "# 모의고사\n\nAmazon Comprehend는 텍스트에서 감정을 추출하는 서비스입니다.\n",
-        "intro.md": "# 생성형 AI\n\n생성형 AI 강의 2주차 정리입니다.\n\n- 토큰은 모델이 읽는 단위다.\n",
+        "intro.md": "# 생성형 AI\n\n생성형 AI 강의 2주차 정리입니다.\n\n- 토큰은 읽는 단위다.\n",
     }
     out = tmp_path / "out"
     build([notes_dir(notes)], out, NOW, BuildOptions(deck=False))
