@@ -291,3 +291,25 @@ def test_a_comparison_s_sides_are_read_by_their_bare_names_and_its_table_stays_w
     review = next(float(y) for y, w in tops if "商品レビュー" in w)
     manual = next(float(y) for y, w in tops if "マニュアル" in w)
     assert review < manual  # the table's rows one under the other, not split into columns
+
+
+def test_a_numbered_heading_names_its_service_without_a_misspelling(notes_dir) -> None:
+    """A new user's lecture notes: `check` called "## 2. SageMaker 운영 기능" and
+    "### 2.1 SageMaker Pipelines" misspelt service names."""
+    from click.testing import CliRunner
+
+    from generator.commands.cli import cli
+
+    note = (
+        "# MLOps 강의 노트\n\n## 2. SageMaker 운영 기능\n\n### 2.1 SageMaker Pipelines\n"
+        "- ML 워크플로를 자동화하는 CI/CD 서비스\n\n## (3) Amazon Kendra\n- 지능형 검색\n"
+    )
+    folder = notes_dir({"n.md": note})
+    said = CliRunner().invoke(cli, ["check", str(folder)])
+    assert "misspelt" not in said.output and "unknown-service" not in said.output
+    facts = json.loads(CliRunner().invoke(cli, ["facts", str(folder), "--json"]).output)
+    subjects = {f["text"]: f["subject"] for f in facts["facts"]}
+    assert subjects == {
+        "ML 워크플로를 자동화하는 CI/CD 서비스": "Amazon SageMaker",
+        "지능형 검색": "Amazon Kendra",
+    }

@@ -39,6 +39,13 @@ _REMAINDER_SEPARATOR = re.compile(r"^[\s\-–—:：·|>→]+")
 _TRAILING_NOTE = re.compile(r"\s*[(（][^)）]*[)）]\s*$")
 _LEADING_PREFIX = re.compile(rf"^{_PREFIX}", re.IGNORECASE)
 _FEATURE_OF = re.compile(r"\s+(?:in|for)\s+(.+?)\s*$", re.IGNORECASE)
+_OUTLINE_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*[.)]?|\(\d+\)|[\u2460-\u2473])\s+")
+"""A numbered heading's number ("2.", "2.1", "(3)", "③"): not part of the name it gives."""
+
+
+def without_number(title: str) -> str:
+    """A title without its heading number: "2.1 SageMaker Pipelines" names the feature."""
+    return _OUTLINE_NUMBER.sub("", title.strip())
 
 
 def bare_name(name: str) -> str:
@@ -182,8 +189,9 @@ class Catalog:
 
     @lru_cache(maxsize=16384)  # noqa: B019 - one catalog per process; titles repeat a lot
     def match_title(self, title: str) -> TitleMatch | None:
-        """The service a title names: whole, at its start, or misspelt at its start."""
-        title = title.strip()
+        """The service a title names: whole, at its start, or misspelt at its start (after
+        the heading's number, if it has one)."""
+        title = without_number(title)
         whole = self.lookup(title)
         if whole is not None:
             return TitleMatch(whole, "")

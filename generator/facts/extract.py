@@ -40,7 +40,7 @@ from ..notes.parse import (
 )
 from ..notes.quiz import QuizReader
 from ..service import Service
-from .catalog import Catalog, Member, load_catalog
+from .catalog import Catalog, Member, load_catalog, without_number
 from .subjects import Subject
 
 _EXPLICIT_PAIR = re.compile(r"^(?P<term>.+?)\s+(?P<marker>:::?)\s+(?P<definition>.+)$", re.DOTALL)
@@ -580,7 +580,7 @@ class _Extractor:
             match is not None
             and not match.remainder
             and not match.fuzzy
-            and self._term_service(title, context) is None
+            and self._term_service(without_number(title), context) is None
         ):
             match = None  # "#### lambda" under SageMaker: a hyperparameter, not AWS Lambda
         if match is not None and not (node.kind == "item" and match.remainder):
