@@ -313,3 +313,45 @@ def test_a_numbered_heading_names_its_service_without_a_misspelling(notes_dir) -
         "ML 워크플로를 자동화하는 CI/CD 서비스": "Amazon SageMaker",
         "지능형 검색": "Amazon Kendra",
     }
+
+
+FEATURES_COMPARED = """# Amazon SageMaker
+
+## SageMaker Model Monitor와 Clarify의 차이
+
+- Model Monitor는 배포된 엔드포인트의 데이터 품질을 지속적으로 감시한다
+- Clarify는 학습 데이터와 모델 예측의 편향을 탐지한다
+- 둘 다 함께 쓸 수 있다: Model Monitor가 Clarify를 이용해 편향 드리프트를 감시
+
+## Bedrock vs SageMaker JumpStart
+
+- **Bedrock**: 하나의 API로 파운데이션 모델을 쓰는 서버리스 서비스
+- **SageMaker JumpStart**: 사전 학습된 모델을 엔드포인트에 배포하는 모델 허브
+"""
+
+
+def test_a_comparison_of_features_answers_by_the_feature(notes_dir, tmp_path: Path) -> None:
+    """A new user's trial: "Model Monitor와 Clarify의 차이" (two SageMaker features) was no
+    comparison, and "Bedrock vs SageMaker JumpStart" answered "Amazon SageMaker"."""
+    from .anki_helpers import answer_only, rendered_cards, visible_text
+
+    out = tmp_path / "out"
+    build([notes_dir({"s.md": FEATURES_COMPARED})], out, NOW, BuildOptions())
+    asked = {
+        visible_text(card["question"]).split("？ ")[-1].split("? ")[-1]: answer_only(
+            card["answer"]
+        ).split(" 어떤")[0]
+        for card in rendered_cards(out / "deck.apkg", tmp_path / "anki")
+        if card["kind"] == "which"
+    }
+    assert asked["＿＿＿ 는 배포된 엔드포인트의 데이터 품질을 지속적으로 감시한다"].startswith(
+        "Amazon SageMaker Model Monitor"
+    )
+    assert asked["＿＿＿ 는 학습 데이터와 모델 예측의 편향을 탐지한다"].startswith(
+        "Amazon SageMaker Clarify"
+    )
+    jumpstart = next(q for q in asked if "모델 허브" in q)
+    assert asked[jumpstart].startswith("Amazon SageMaker JumpStart")
+    assert not [q for q in asked if q.startswith("둘 다")]  # about both: no one answer
+    sheet = "".join(pdf_text(out / "sheets" / "amazon-sagemaker.pdf").split())
+    assert "AmazonSageMakerModelMonitorvsAmazonSageMakerClarify" in sheet

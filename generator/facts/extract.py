@@ -432,16 +432,16 @@ class _Extractor:
         return service
 
     def _compares(self, title: str) -> tuple[str, ...]:
-        """The services a title compares ("Kendra vs OpenSearch", "A와 B의 차이",
-        "AとBの違い"), when at least two of its sides name one."""
+        """The services or features a title compares ("Kendra vs OpenSearch", "A와 B의 차이",
+        "AとBの違い", "Model Monitor와 Clarify의 차이"), when each side names a different one."""
         found = next(
             (m for p in _COMPARISON for m in [p.fullmatch(plain_text(title).strip())] if m), None
         )
         if found is None:
             return ()
         sides = [self.catalog.match_title(found.group(side).strip()) for side in ("a", "b")]
-        named = [self.catalog.owner(side.service).name for side in sides if side is not None]
-        return tuple(dict.fromkeys(named)) if len(set(named)) == len(sides) else ()
+        named = [side.service.name for side in sides if side is not None]
+        return tuple(named) if len(set(named)) == len(sides) else ()
 
     def _first_member(self, words: str) -> Service | None:
         """ "Amazon Comprehend / Medical": an entry on several services is the first's."""
@@ -712,7 +712,8 @@ class _Extractor:
         )
         about = self._followed(about, text, (subject.name, context.path))
         also = () if not about else (self.catalog.owner(self.catalog.services[about]).name,)
-        also = tuple(dict.fromkeys((*also, *self.compared)))
+        compared = (self.catalog.owner(self.catalog.services[name]).name for name in self.compared)
+        also = tuple(dict.fromkeys((*also, *compared)))  # the sheets: a feature's is its owner's
         by = context.by if context.subject else NOTE_NAME
         self.facts.append(
             Fact(
@@ -735,7 +736,7 @@ class _Extractor:
                 about=about,
                 also=tuple(name for name in also if name != subject.name),
                 compared=self.compared,
-                side="" if block.cells else self._side(about, text, subject.name, by),
+                side="" if block.cells else self._side(about, text, context.path, subject.name, by),
                 explicit=explicit,
                 no_card=context.no_card,
                 tags=_with_exam_tag(
@@ -768,20 +769,30 @@ class _Extractor:
             return ""
         return subject if subject.startswith(service.name + " ") else service.name
 
-    def _side(self, about: str, text: str, subject: str, by: SubjectBy) -> str:
+    def _side(
+        self, about: str, text: str, path: tuple[str, ...], subject: str, by: SubjectBy
+    ) -> str:
         """The side of the comparison above that a fact states: the compared service it
         opens with — by its bare name too, "Comprehend は…" under "Comprehend と Translate
         の違い", where the title says which Comprehend is meant — or its subject when a
         title (or term) below the comparison chose it ("### Kendra" under "## Kendra vs
-        OpenSearch"). The comparison's own title makes its first side the subject of
-        everything under it: that says no side. (A table row is no side: a table stays
-        whole.)"""
+        OpenSearch"; "### SageMaker JumpStart", a feature, names its section). The
+        comparison's own title makes its first side the subject of everything under it: that
+        says no side. (A table row is no side: a table stays whole.)"""
         if about in self.compared:
             return about
         opening = [name for name in self.compared if self._opens_with(text, name)]
         if len(opening) == 1:
             return opening[0]
-        return subject if subject in self.compared and by[1] > self.compared_at else ""
+        if subject in self.compared and by[1] > self.compared_at:
+            return subject
+        titled = {  # a title that is a side's name, not the comparison's own title
+            m.service.name
+            for title in path
+            if (m := self.catalog.match_title(title)) and not (m.remainder or m.fuzzy)
+        }
+        named = [name for name in self.compared if name in titled]
+        return named[0] if len(named) == 1 else ""
 
     def _opens_with(self, text: str, name: str) -> bool:
         """Whether ``text`` opens with one of the service's spellings, the vendor left out."""

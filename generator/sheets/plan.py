@@ -469,16 +469,14 @@ def plan_sheet(
     filed elsewhere that are about it (``mentioned``)."""
     lang = Counter(f.lang for f in facts).most_common(1)[0][0]
     found = _definition(subject, facts, images, catalog)
-    compared = [f for f in facts if f.compared] + [
-        f for f in mentioned if subject.name in f.compared
-    ]  # its own comparisons (a topic's too) and those of notes that compare it
+    compared = [f for f in (*facts, *mentioned) if f.compared]  # its own, a topic's too
     body_facts = [f for f in facts if (found is None or f is not found[1]) and not f.compared]
     sources = tuple(dict.fromkeys(f.file for f in facts))
     sections = _sections(body_facts, lang, images, single_source=len(sources) == 1)
     sections += _comparison_sections(compared, lang, images)
     service = catalog.lookup(subject.name) if subject.kind == "service" else None
     names = {n.casefold() for n in catalog.names_of(service)} if service else set()
-    others = [f for f in mentioned if subject.name not in f.compared]
+    others = [f for f in mentioned if not f.compared]
     sections += _mention_sections(others, lang, images, names)
     context = SheetContext(
         lang=lang,
