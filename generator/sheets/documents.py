@@ -106,6 +106,10 @@ def stylesheet(page: PageSetup) -> str:
     return template_text("sheets/sheet.css") + page.css()
 
 
+def _subjects(sheets: list[Sheet]) -> int:
+    return sum(sheet.subject.kind in SUBJECT_KINDS for sheet in sheets)
+
+
 def _booklet_document(
     template: str,
     sheets: list[Sheet],
@@ -125,7 +129,7 @@ def _booklet_document(
         .render(
             lang=lang,
             title=labels["booklet"],
-            subtitle=f"{sum(s.subject.kind in SUBJECT_KINDS for s in sheets)} · cheatdeck",
+            subtitle=labels["subjects"].format(count=_subjects(sheets)) + " · cheatdeck",
             build_date=build_date,
             author=options.author,
             version=__version__,
