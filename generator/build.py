@@ -289,7 +289,9 @@ def _start_sheets(
         {_sheet_file(s): previous.files[_sheet_file(s)] for s in sheets if s not in stale},
         (fonts.css, pieces_stylesheet(stylesheet(page), page)),
     )
-    booklet_key = render_key(*keys.values(), page.css(), options.booklet, fonts.digest)
+    booklet_key = render_key(  # its frame and contents are made by cheatdeck's code
+        *keys.values(), page.css(), options.booklet, fonts.digest, code
+    )
     if (booklet := previous.fresh(out, BOOKLET, booklet_key)) is not None:
         manifest.files[BOOKLET] = booklet
     laying_out = list(stale)

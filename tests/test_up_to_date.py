@@ -154,3 +154,21 @@ def test_a_deleted_sheet_is_rendered_again(notes_dir, tmp_path: Path) -> None:
     code, _, err = build(folder, out)
     assert code == 0 and "1 rendered (amazon-forecast)" in err and sheet.read_bytes()[:4] == b"%PDF"
     assert FRESH in build(folder, out)[2]
+
+
+def test_another_cheatdeck_makes_the_booklet_again(notes_dir, tmp_path: Path, monkeypatch) -> None:
+    """The booklet's contents and frame are cheatdeck's own words (the cover line, the
+    labels): an upgrade that changes only them must not leave the old booklet in place."""
+    import generator.build
+
+    folder = notes_dir({"f.md": NOTE})
+    out = tmp_path / "out"
+    assert build(folder, out)[0] == 0
+    booklet = out / "sheets" / "all.pdf"
+    before = booklet.stat().st_mtime_ns
+    upgraded = generator.build._memo_code() + "-next"
+    monkeypatch.setattr(generator.build, "_memo_code", lambda: upgraded)
+    monkeypatch.setattr("generator.store.cache.code_digest", lambda *_: upgraded)
+    code, _, err = build(folder, out)
+    assert code == 0 and FRESH not in err
+    assert booklet.stat().st_mtime_ns != before
