@@ -24,6 +24,9 @@ class Service:
     clues: tuple[str, ...] = ()
     """Words of what it does ("번역", "translat", "翻訳"): a which card's clue must hold one,
     or it describes what many services do. Empty: not checked."""
+    says: tuple[str, ...] = ()
+    """What its name itself says ("translat", "번역", "翻訳" for Translate): a statement
+    holding one is answered by the name alone when the name is one of two choices."""
 
     @property
     def spellings(self) -> tuple[str, ...]:

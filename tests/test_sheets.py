@@ -513,3 +513,19 @@ def test_the_booklet_prints_a_fact_filed_elsewhere_once_and_names_its_topic(
         own = squeeze(pdf_text(service).replace(WORD_JOINER, ""))
         assert squeeze(fact.text) in own and squeeze(fact.subject) in own, fact.text
     assert printed.count("다른노트에서") == 3  # Bedrock, Q Business, SageMaker: topics named
+
+
+def test_no_box_of_the_booklet_is_titled_by_a_sentence_or_a_long_item(seed_build) -> None:
+    """Issue 22, item 4: "또한 가드레일에서 … 분석할 수 있습니다." and "문서 OCR + 양식(Form),
+    표(Table), 필드(Field) 인식 지원" (a list item over its details) titled boxes; they are
+    the lead lines of what is below them."""
+    from generator.facts.extract import sentence_title
+
+    _, out = seed_build
+    marks = outline(PdfReader(str(out / "sheets" / "all.pdf")))
+    titles = [part for _, _, boxes in marks for title, _ in boxes for part in title.split(" › ")]
+    assert len(titles) > 100
+    assert not [t for t in titles if sentence_title(t) and t != "개요"]  # the overview label
+    assert "문서 OCR + 양식(Form), 표(Table), 필드(Field) 인식 지원" not in titles
+    textract = squeeze(pdf_text(sheet_path(out, "amazon-textract")).replace(WORD_JOINER, ""))
+    assert squeeze("문서 OCR + 양식(Form), 표(Table), 필드(Field) 인식 지원") in textract

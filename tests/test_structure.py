@@ -250,6 +250,7 @@ BARE_SIDES = """# 言語系サービス
 ## Comprehend と Translate の違い
 
 - Comprehend はテキストの感情やエンティティを分析する
+- Translate はカスタム用語で製品名の訳し方を固定できる
 - Translate はテキストをある言語から別の言語へ翻訳する
 - どちらもテキストを入力とするAPIサービス
 
@@ -269,8 +270,12 @@ def test_a_comparison_s_sides_are_read_by_their_bare_names_and_its_table_stays_w
     out = tmp_path / "out"
     build([notes_dir({"n.md": BARE_SIDES})], out, NOW, BuildOptions())
     facts = json.loads((out / "facts.json").read_text())["facts"]
-    sided = {f["text"][:10]: f["cards"] for f in facts if f["text"].startswith(("Comp", "Tran"))}
-    assert sided == {"Comprehend": ["which"], "Translate ": ["which"]}
+    sided = {f["text"][:15]: f["cards"] for f in facts if f["text"].startswith(("Comp", "Tran"))}
+    assert sided == {
+        "Comprehend はテキス": ["which"],
+        "Translate はカスタム": ["which"],
+        "Translate はテキスト": [],  # says what the name says: "Translate" answers it
+    }
     words = subprocess.run(
         ["pdftotext", "-bbox", str(out / "sheets" / "言語系サービス.pdf"), "-"],
         capture_output=True,
@@ -286,7 +291,7 @@ def test_a_comparison_s_sides_are_read_by_their_bare_names_and_its_table_stays_w
     ]
     assert len([p for p in heads if abs(p[0] - p[1]) < 1]) >= 2  # box title, column heads
     analyse = next(float(y) for y, w in tops if "分析する" in w)
-    translate = next(float(y) for y, w in tops if "翻訳する" in w)
+    translate = next(float(y) for y, w in tops if "カスタム" in w)
     assert abs(analyse - translate) < 12  # side by side, each under its name
     review = next(float(y) for y, w in tops if "商品レビュー" in w)
     manual = next(float(y) for y, w in tops if "マニュアル" in w)
@@ -319,6 +324,7 @@ FEATURES_COMPARED = """# Amazon SageMaker
 
 ## SageMaker Model Monitor와 Clarify의 차이
 
+- Model Monitor는 데이터 드리프트가 생기면 CloudWatch 경보로 알려준다
 - Model Monitor는 배포된 엔드포인트의 데이터 품질을 지속적으로 감시한다
 - Clarify는 학습 데이터와 모델 예측의 편향을 탐지한다
 - 둘 다 함께 쓸 수 있다: Model Monitor가 Clarify를 이용해 편향 드리프트를 감시
@@ -344,9 +350,10 @@ def test_a_comparison_of_features_answers_by_the_feature(notes_dir, tmp_path: Pa
         for card in rendered_cards(out / "deck.apkg", tmp_path / "anki")
         if card["kind"] == "which"
     }
-    assert asked["＿＿＿ 는 배포된 엔드포인트의 데이터 품질을 지속적으로 감시한다"].startswith(
+    assert asked["＿＿＿ 는 데이터 드리프트가 생기면 CloudWatch 경보로 알려준다"].startswith(
         "Amazon SageMaker Model Monitor"
     )
+    assert not [q for q in asked if "감시" in q]  # "monitors": the name "Model Monitor" says it
     assert asked["＿＿＿ 는 학습 데이터와 모델 예측의 편향을 탐지한다"].startswith(
         "Amazon SageMaker Clarify"
     )

@@ -792,7 +792,11 @@ def comparison_side(fact: Fact, corpus: Corpus) -> Question | None:
     catalog = corpus.catalog
     named = _compared_services(fact, catalog)
     masked = mask_names(source, [n for service in named for n in answer_names(service, catalog)])
-    if _width(masked.replace(MASK, "").strip(" :：,、")) < WHICH_MIN_CHARS:
+    if (
+        _width(masked.replace(MASK, "").strip(" :：,、")) < WHICH_MIN_CHARS
+        or _TWO_MASKS.search(masked)  # "(＿＿＿, ＿＿＿)": Titan and Nova, two questions
+        or _says_a_name(masked, named)
+    ):
         return None
     sides = " · ".join(fact.compared)  # both named: the question is which of them
     return Question(
@@ -806,6 +810,13 @@ def comparison_side(fact: Fact, corpus: Corpus) -> Question | None:
         deck=WHICH_DECK,
         answer=side,
     )
+
+
+def _says_a_name(masked: str, sides: list[Service]) -> bool:
+    """Whether a statement says what a side's name says ("＿＿＿ はテキストを翻訳する" with
+    Translate one of the two choices): the name answers it."""
+    folded = masked.casefold()
+    return any(word.casefold() in folded for side in sides for word in side.says)
 
 
 EXTRA_RULES: tuple[tuple[str, Callable[[Fact, Corpus], Question | None]], ...] = (

@@ -281,7 +281,7 @@ def _remainder(title: str, end: int) -> str:
 
 def entry_service(entry: dict[str, object]) -> Service:
     """A service from a catalog table (``[[service]]``: name, category, aliases, words,
-    parent, clues)."""
+    parent, clues, says)."""
 
     def strings(key: str) -> tuple[str, ...]:
         value = entry.get(key, [])
@@ -295,6 +295,7 @@ def entry_service(entry: dict[str, object]) -> Service:
         words=strings("words"),
         parent=str(parent) if parent else None,
         clues=strings("clues"),
+        says=strings("says"),
     )
 
 

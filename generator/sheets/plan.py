@@ -54,6 +54,8 @@ DEFINITION_MIN = 20
 BOX_MAX_FACTS = 16
 """A section with more facts than this is split into one box per subsection."""
 BOX_UNBREAKABLE_ROWS = 30
+BOX_TITLE_MAX = 40
+"""A list item longer than this over its details is their lead line, not a box title."""
 _TOKEN = re.compile(r"[^\s<>]+")
 """A word, tag-free (a pattern that looks for the Hangul inside it would scan each long
 token once per letter: 12 s for a 48 KB line)."""
@@ -254,13 +256,24 @@ def _row(fact: Fact, depth: int, images: dict[str, str]) -> Row:
 
 
 def _group_by(facts: list[Fact], depth: int) -> dict[tuple[str, ...], list[Fact]]:
-    """Facts by their section at ``depth``; a section titled by a sentence is no box of
-    its own (a second "개요" box): its facts join the box above, under its lead line."""
+    """Facts by their section at ``depth``; a section titled by a sentence, or by a long
+    list item ("문서 OCR + 양식(Form), 표(Table), 필드(Field) 인식 지원" over its details), is
+    no box of its own (a second "개요" box): its facts join the box above, under its lead
+    line."""
+    long_leads = _long_leads(facts)
     grouped: dict[tuple[str, ...], list[Fact]] = defaultdict(list)
     for fact in facts:
-        titled = len(fact.path) <= depth or not sentence_title(fact.path[depth])
+        titled = len(fact.path) <= depth or _box_title(fact.path[depth], long_leads)
         grouped[fact.path[: depth + 1] if titled else fact.path[:depth]].append(fact)
     return grouped
+
+
+def _long_leads(facts: list[Fact]) -> set[str]:
+    return {f.text for f in facts if f.kind == "lead" and len(f.text) > BOX_TITLE_MAX}
+
+
+def _box_title(title: str, long_leads: set[str]) -> bool:
+    return not sentence_title(title) and title not in long_leads
 
 
 def _sections(
@@ -269,8 +282,11 @@ def _sections(
     """One box per section; a section too long for a column is split into its subsections
     (a box never splits across columns, so a huge one would leave whole columns empty)."""
     sections: list[Section] = []
+    long_leads = _long_leads(facts)
     titled = {
-        f.path[depth] for f in facts if len(f.path) > depth and not sentence_title(f.path[depth])
+        f.path[depth]
+        for f in facts
+        if len(f.path) > depth and _box_title(f.path[depth], long_leads)
     }
     # A lead fact names the section boxed below it: that box's title says it already.
     facts = [
