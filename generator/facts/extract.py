@@ -81,7 +81,8 @@ PROPERTY_LINE = re.compile(r"^" + alternation("property_labels") + r"\s*[:：]",
 """A page property line ("Tags: …", "태그: …", "Status: …", a Notion page's export): never
 knowledge, never what a subject is."""
 _ABOUT_WINDOW = 60
-_VENDOR = re.compile(r"^(?:Amazon|AWS)\s+")
+VENDOR = re.compile(r"^(?:Amazon|AWS)\s+")
+"""The vendor before a service's own name ("Amazon Kendra" is "Kendra" in a note)."""
 _ENUMERATION = re.compile(r"\s*" + alternation("enumerations", "[,、・/&]"))
 _NAME_PARTS = re.compile(alternation("name_joiners", r"\s") + "+")
 """What parts a name into words: spaces, and the particles that join a feature's name to
@@ -797,7 +798,7 @@ class _Extractor:
     def _opens_with(self, text: str, name: str) -> bool:
         """Whether ``text`` opens with one of the service's spellings, the vendor left out."""
         for spelling in self.catalog.services[name].spellings:
-            bare = _VENDOR.sub("", spelling)
+            bare = VENDOR.sub("", spelling)
             after = text[len(bare) : len(bare) + 1]
             if text.startswith(bare) and not (after.isascii() and after.isalnum()):
                 return True

@@ -12,7 +12,6 @@ the contents link to it instead.
 from __future__ import annotations
 
 import html
-import re
 from collections import Counter, defaultdict
 
 from markupsafe import Markup
@@ -20,18 +19,17 @@ from markupsafe import Markup
 from .._version import __version__
 from ..clues import Clue
 from ..facts.catalog import Catalog
+from ..facts.extract import VENDOR
 from ..facts.subjects import Subject
 from ..lang import labels
 from ..options import SheetOptions
-from .documents import Sheet, css_string, environment, labels_for, stylesheet
-from .page import PageSetup
-from .plan import Row, Section, SheetContext, box, keep_hangul_words
+from .documents import Sheet, css_string, labels_for
+from .plan import Row, Section, SheetContext, box, keep_hangul_words, render_sheet
 
 DECISIONS_SLUG = "_which-service"
 """No subject's slug starts with "_" (see :func:`generator.facts.extract.slugify`)."""
 CATEGORIES = labels("categories")
 """The catalog's categories in each language (generator/data/lang/*.toml)."""
-_VENDOR = re.compile(r"^(?:Amazon|AWS)\s+")
 BOX_ROWS = 12
 """At most this many clues to a box (see :func:`_boxfuls`)."""
 KIND = "decisions"
@@ -64,25 +62,8 @@ def plan_decision_sheet(
         labels=words,
         body_class="large" if options.large_print else "",
     )
-    templates = environment()
-    head = Markup(templates.get_template("sheets/head.html").render(**context))
-    boxes = tuple(
-        Markup(templates.get_template("sheets/section.html").render(section=section))
-        for section in sections
-    )
-    page = templates.get_template("sheets/sheet.html").render(**context, head=head, boxes=boxes)
-    return Sheet(
-        subject=subject,
-        title=subject.name,
-        lang=lang,
-        html=page,
-        stylesheet=stylesheet(PageSetup.of(options)),
-        tight_stylesheet=stylesheet(PageSetup.of(options, tight=True)),
-        running=f"@page {{ @top-left {{ content: {css_string(subject.name)}; }} }}\n",
-        build_date=build_date,
-        head=head,
-        boxes=boxes,
-    )
+    running = f"@page {{ @top-left {{ content: {css_string(subject.name)}; }} }}\n"
+    return render_sheet(subject, context, options, running)
 
 
 def _category_sections(clues: list[Clue], catalog: Catalog, lang: str) -> list[Section]:
@@ -149,4 +130,4 @@ def _clue_row(clue: Clue, answer: str) -> Row:
 
 
 def _own_name(name: str) -> str:
-    return _VENDOR.sub("", name)
+    return VENDOR.sub("", name)

@@ -508,11 +508,20 @@ def plan_sheet(
         labels=labels_for(lang),
         body_class="large" if options.large_print else "",
     )
+    running = _running(subject.name, subject.category, ", ".join(sources), build_date)
+    return render_sheet(subject, context, options, running)
+
+
+def render_sheet(
+    subject: Subject, context: SheetContext, options: SheetOptions, running: str
+) -> Sheet:
+    """The sheet's HTML from its context: the title block, a box per section (and "see
+    also", if any), and the whole document."""
     templates = environment()
     head = Markup(templates.get_template("sheets/head.html").render(**context))
     boxes = [
         Markup(templates.get_template("sheets/section.html").render(section=section))
-        for section in sections
+        for section in context["sections"]
     ]
     if context["see_also"]:
         boxes.append(Markup(templates.get_template("sheets/see_also.html").render(**context)))
@@ -520,12 +529,12 @@ def plan_sheet(
     return Sheet(
         subject=subject,
         title=subject.name,
-        lang=lang,
+        lang=context["lang"],
         html=page,
         stylesheet=stylesheet(PageSetup.of(options)),
         tight_stylesheet=stylesheet(PageSetup.of(options, tight=True)),
-        running=_running(subject.name, subject.category, ", ".join(sources), build_date),
-        build_date=build_date,
+        running=running,
+        build_date=context["build_date"],
         head=head,
         boxes=tuple(boxes),
     )
