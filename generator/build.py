@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 from .deck.apkg import apkg_bytes
 from .errors import StrictError
-from .facts.catalog import load_catalog
+from .facts.catalog import Catalog, load_catalog
 from .facts.document import facts_json
 from .facts.extract import Fact, extract
 from .facts.identity import (
@@ -53,7 +53,12 @@ from .options import (
 from .resources import TEMPLATES
 from .results import BuildResult, Loaded, Progress, quiet
 from .sheets.booklet import PieceCache, impose_booklet, plan_booklet
-from .sheets.decisions import DECISIONS_SLUG, plan_decision_sheet
+from .sheets.decisions import (
+    DECISIONS_SLUG,
+    decision_parts,
+    decision_texts,
+    plan_decision_sheet,
+)
 from .sheets.documents import (
     Sheet,
     booklet_front,
@@ -236,10 +241,14 @@ class _SheetWork:
     """The sheets this build renders (the others are up to date)."""
     in_booklet: list[Sheet]
     """What the booklet holds, in order: the decision page (if any), then every sheet."""
+    packed: list[Sheet]
+    """What the packed booklet packs: the decision page's parts, then every sheet."""
     keys: dict[str, str]
-    """Each of them's render key, by slug."""
+    """The render key of each sheet and part, by slug."""
     manifest: Manifest
     """The outputs that are up to date, so far."""
+    previous: Manifest
+    """The last build's."""
     booklet_key: str
     fonts: FontSet
     contents_key: str
@@ -254,7 +263,6 @@ class _SheetWork:
 
 def _start_sheets(
     loaded: Loaded,
-    clues: tuple[Clue, ...],
     options: SheetOptions,
     build_date: str,
     out: Path,
@@ -263,22 +271,19 @@ def _start_sheets(
     code: str,
 ) -> _SheetWork:
     """Plan every subject's sheet (taken from the memo ``code`` made when unchanged) and
-    the packed booklet's decision page (from the which cards' ``clues``), and start
-    rendering the ones that changed."""
+    start rendering the ones that changed, while this process plans the cards; the
+    booklet's own pages wait for them (:func:`_start_booklet_front`)."""
     from .sheets.fonts import prepare_fonts
-    from .sheets.pdf import DocumentJob
 
     memo = _sheet_memo(store, options, code)
     page = PageSetup.of(options)
     sheets = plan_sheets(loaded.notes, options, build_date, _image_urls(loaded.note_set), memo)
-    packed = options.booklet == "packed"
-    decisions = plan_decision_sheet(clues, loaded.notes.catalog, options, build_date)
-    in_booklet = ([decisions] if decisions else []) + sheets
-    texts = [text for s in in_booklet for text in (s.html, s.stylesheet, s.running)]
-    fonts = prepare_fonts([*texts, *label_texts()], store / FONTS)
+    texts = [text for s in sheets for text in (s.html, s.stylesheet, s.running)]
+    fonts = prepare_fonts([*texts, *label_texts(), *decision_texts()], store / FONTS)
     previous = read_manifest(store.folder)
-    keys = {s.subject.slug: render_key(s.digest, fonts.digest) for s in in_booklet}
+    keys = {s.subject.slug: render_key(s.digest, fonts.digest) for s in sheets}
     pieces = PieceCache(store / PIECES)
+    packed = options.booklet == "packed"
     stale = [
         sheet
         for sheet in sheets
@@ -289,37 +294,74 @@ def _start_sheets(
         {_sheet_file(s): previous.files[_sheet_file(s)] for s in sheets if s not in stale},
         (fonts.css, pieces_stylesheet(stylesheet(page), page)),
     )
-    booklet_key = render_key(  # its frame and contents are made by cheatdeck's code
-        *keys.values(), page.css(), options.booklet, fonts.digest, code
-    )
-    if (booklet := previous.fresh(out, BOOKLET, booklet_key)) is not None:
-        manifest.files[BOOKLET] = booklet
-    laying_out = list(stale)
-    if packed and decisions and not pieces.has(DECISIONS_SLUG, keys[DECISIONS_SLUG]):
-        laying_out.append(decisions)
-    jobs: list[RenderJob] = [
-        _sheet_job(sheet.subject.slug, sheet, options, fonts.css) for sheet in laying_out
-    ]
-    contents_key = ""
-    if packed and (stale or booklet is None):  # the booklet is made again
-        front_html, front_css = booklet_front_alone(in_booklet, options, build_date)
-        contents_key = render_key(front_html, *front_css, fonts.css)
-        if not PieceCache(store / CONTENTS).has("contents", contents_key):  # with the sheets
-            jobs.append(DocumentJob(BOOKLET, front_html, (fonts.css, *front_css), measure=True))
-    results = renderer.submit(jobs)
+    jobs = [_sheet_job(sheet.subject.slug, sheet, options, fonts.css) for sheet in stale]
+    results = renderer.submit(list(jobs))
     return _SheetWork(
         sheets,
         stale,
-        in_booklet,
+        sheets,
+        sheets,
         keys,
         manifest,
-        booklet_key,
+        previous,
+        "",
         fonts,
-        contents_key,
+        "",
         len(jobs),
         results,
         memo,
         store,
+    )
+
+
+def _start_booklet_front(
+    work: _SheetWork,
+    clues: tuple[Clue, ...],
+    catalog: Catalog,
+    options: SheetOptions,
+    build_date: str,
+    out: Path,
+    renderer: Renderer,
+    code: str,
+) -> _SheetWork:
+    """The booklet's decision page (from the which cards' ``clues``) and the packed
+    booklet's contents, laid out if they changed, and whether the booklet is up to date."""
+    from .sheets.pdf import DocumentJob
+
+    page = PageSetup.of(options)
+    fonts = work.fonts
+    decisions = plan_decision_sheet(clues, catalog, options, build_date)
+    in_booklet = ([decisions] if decisions else []) + work.sheets
+    packed = (decision_parts(decisions) if decisions else []) + work.sheets
+    keys = {s.subject.slug: render_key(s.digest, fonts.digest) for s in packed}
+    booklet_key = render_key(  # its frame and contents are made by cheatdeck's code
+        *keys.values(), page.css(), options.booklet, fonts.digest, code
+    )
+    if (booklet := work.previous.fresh(out, BOOKLET, booklet_key)) is not None:
+        work.manifest.files[BOOKLET] = booklet
+    packing = options.booklet == "packed"
+    kept = PieceCache(work.store / PIECES)
+    jobs: list[RenderJob] = [
+        _sheet_job(part.subject.slug, part, options, fonts.css)
+        for part in packed[: len(packed) - len(work.sheets)]
+        if packing and not kept.has(part.subject.slug, keys[part.subject.slug])
+    ]
+    contents_key = ""
+    if packing and (work.stale or booklet is None):  # the booklet is made again
+        front_html, front_css = booklet_front_alone(in_booklet, options, build_date)
+        contents_key = render_key(front_html, *front_css, fonts.css)
+        if not PieceCache(work.store / CONTENTS).has("contents", contents_key):
+            jobs.append(DocumentJob(BOOKLET, front_html, (fonts.css, *front_css), measure=True))
+    started, more = work.results, renderer.submit(jobs)
+    return replace(
+        work,
+        in_booklet=in_booklet,
+        packed=packed,
+        keys=keys,
+        booklet_key=booklet_key,
+        contents_key=contents_key,
+        jobs=work.jobs + len(jobs),
+        results=lambda: [*started(), *more()],
     )
 
 
@@ -443,7 +485,7 @@ def _start_booklet(
         contents.put("contents", work.contents_key, measured)
     front = contents.get("contents", work.contents_key)
     assert front is not None
-    plan = plan_booklet(work.in_booklet, pieces, front, options, build_date, work.fonts.css)
+    plan = plan_booklet(work.packed, pieces, front, options, build_date, work.fonts.css)
     cached = _cache_file(plan.frame, work.store.folder, "frame")
     if (frame := _read_cached(plan.frame, cached)) is not None:
         return lambda: impose_booklet(plan, frame)
@@ -460,7 +502,7 @@ def _start_booklet(
 def _kept_pieces(work: _SheetWork, fresh: dict[str, Laid]) -> dict[str, Laid]:
     """The pieces of the subjects this build did not lay out again, from the cache."""
     cache, kept = PieceCache(work.store / PIECES), {}
-    for sheet in work.in_booklet:
+    for sheet in work.packed:
         slug = sheet.subject.slug
         if slug not in fresh:
             laid = cache.get(slug, work.keys[slug])
@@ -641,9 +683,12 @@ def build(
         lock = loaded.identified.lock
         build_date = datetime.fromtimestamp(now, UTC).date().isoformat()
         sheet_options = options.sheet_options
+        work = None
+        if options.sheets:  # rendered by the workers while this process makes the cards
+            work = _start_sheets(loaded, sheet_options, build_date, out, store, renderer, code)
         progress("making cards", 0, 1)
         deck = None
-        if options.deck:  # planned first: the booklet's decision page prints its clues
+        if options.deck:  # before the booklet: its decision page prints the clues
             deck = _plan_deck(loaded, options.deck_options, now, store, code)
             cards, clues = deck.plan.cards, deck.plan.clues
         else:
@@ -653,12 +698,12 @@ def build(
                 loaded.notes, loaded.identified.scoped_lock(), options.deck_options
             )
             cards, clues = made.cards, made.clues
-        work = None
-        if options.sheets:  # rendered by the workers while this process packs the deck
-            work = _start_sheets(
-                loaded, clues, sheet_options, build_date, out, store, renderer, code
+        if work is not None:
+            catalog = loaded.notes.catalog
+            work = _start_booklet_front(
+                work, clues, catalog, sheet_options, build_date, out, renderer, code
             )
-        if deck is not None:
+        if deck is not None:  # packed while the workers render
             outputs[out / "deck.apkg"] = apkg_bytes(deck.plan, deck.media)
             _save_memo(deck.memo, list, store, CARD_MEMO, outputs, loaded.notes.every_note)
             lock = record_notes(lock, _notes_by_fact(deck.plan), loaded.identified.scope)

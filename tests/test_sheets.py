@@ -529,3 +529,30 @@ def test_no_box_of_the_booklet_is_titled_by_a_sentence_or_a_long_item(seed_build
     assert "문서 OCR + 양식(Form), 표(Table), 필드(Field) 인식 지원" not in titles
     textract = squeeze(pdf_text(sheet_path(out, "amazon-textract")).replace(WORD_JOINER, ""))
     assert squeeze("문서 OCR + 양식(Form), 표(Table), 필드(Field) 인식 지원") in textract
+
+
+def test_an_edited_clue_lays_out_one_part_of_the_decision_page(
+    seed_build, tmp_path: Path
+) -> None:
+    """The decision page is laid out in parts, each kept on its own: editing a which
+    card's sentence lays out its part again, not the page (bench: the one-line edit)."""
+    _, out = seed_build
+    work = tmp_path / "work"
+    shutil.copytree(out.parent / "notes", work / "notes")
+    shutil.copytree(out, work / "out")
+    pieces = work / "out" / ".cache" / "pieces"
+    parts = sorted(pieces.glob("_which-service*.pdf"))
+    assert len(parts) >= 3
+    before = {path.name: path.read_bytes() for path in parts}
+    note = work / "notes" / "aws-ai-services.ko.md"
+    clue = "자동으로 음성을 텍스트로 변환시켜 준다."
+    note.write_text(
+        note.read_text(encoding="utf-8").replace(clue, "자동으로 음성을 텍스트로 바꿔 준다.", 1),
+        encoding="utf-8",
+    )
+    build([work / "notes"], work / "out", NOW, BuildOptions())
+    after = {path.name: path.read_bytes() for path in sorted(pieces.glob("_which-service*.pdf"))}
+    assert after.keys() == before.keys()
+    assert len([name for name in after if after[name] != before[name]]) == 1
+    first = pdf_text(work / "out" / "sheets" / "all.pdf").replace(WORD_JOINER, "")
+    assert "자동으로 음성을 텍스트로 바꿔 준다. → Transcribe" in first

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..options import SheetOptions
 from ..store.files import write_atomic
-from .decisions import DECISIONS_SLUG
+from .decisions import KIND
 from .documents import Sheet, booklet_frame
 from .impose import Imposition, Laid, compose, pack_booklet
 from .page import PageSetup
@@ -85,13 +85,14 @@ def plan_booklet(
     font_css: str,
 ) -> BookletPlan:
     """Contents (``front``, as laid out) at the top of the first page, then the decision
-    page and every subject's pieces (laid out by this build or kept from an earlier one), by slug,
-    flowing on through the columns."""
+    page's parts and every subject's pieces (laid out by this build or kept from an earlier
+    one), by slug, flowing on through the columns."""
     from .pdf import DocumentJob
 
     subjects = [(sheet.subject.slug, sheet.title, pieces[sheet.subject.slug]) for sheet in sheets]
     geometry = PageSetup.of(options).geometry
-    imposition = pack_booklet(subjects, geometry, front, frozenset({DECISIONS_SLUG}))
+    unlisted = frozenset(sheet.subject.slug for sheet in sheets if sheet.subject.kind == KIND)
+    imposition = pack_booklet(subjects, geometry, front, unlisted)
     html, css = booklet_frame(sheets, options, build_date, imposition, front)
     frame = DocumentJob("booklet frame", html, (font_css, *css))
     return BookletPlan(imposition, [*(laid.pdf for _, _, laid in subjects), front.pdf], frame)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from markupsafe import Markup
 
@@ -30,10 +31,23 @@ DECISIONS_SLUG = "_which-service"
 """No subject's slug starts with "_" (see :func:`generator.facts.extract.slugify`)."""
 CATEGORIES = labels("categories")
 """The catalog's categories in each language (generator/data/lang/*.toml)."""
+PART_BOXES = 3
+"""Boxes laid out together (see :func:`decision_parts`)."""
 BOX_ROWS = 12
 """At most this many clues to a box (see :func:`_boxfuls`)."""
 KIND = "decisions"
 """The decision page's subject kind: not a service or a topic, not counted as a sheet."""
+
+
+MARKS = "＿→"
+"""What the page prints besides the notes' words and the labels: the which cards' blank
+(card_rules.MASK) and the arrow to the answer."""
+
+
+def decision_texts() -> list[str]:
+    """Every word the decision page may print that no sheet does (the fonts are cut from
+    the sheets' texts before the cards, and so this page, are planned)."""
+    return [MARKS, *(text for names in CATEGORIES.values() for text in names.values())]
 
 
 def plan_decision_sheet(
@@ -64,6 +78,22 @@ def plan_decision_sheet(
     )
     running = f"@page {{ @top-left {{ content: {css_string(subject.name)}; }} }}\n"
     return render_sheet(subject, context, options, running)
+
+
+def decision_parts(page: Sheet) -> list[Sheet]:
+    """The page cut into parts of :data:`PART_BOXES` boxes, each laid out and kept on its
+    own, packed one after another: an edited clue lays out its part again, not the whole
+    page (a second, not a third of one). Only the first part carries the title block and
+    the page's slug (the contents link to it)."""
+    parts = []
+    for start in range(0, len(page.boxes), PART_BOXES):
+        boxes = page.boxes[start : start + PART_BOXES]
+        head = page.head if start == 0 else Markup()
+        slug = page.subject.slug if start == 0 else f"{page.subject.slug}-{start // PART_BOXES}"
+        subject = replace(page.subject, slug=slug)
+        html = str(head) + "".join(boxes)  # what the part's key is made from
+        parts.append(replace(page, subject=subject, html=html, head=head, boxes=boxes))
+    return parts
 
 
 def _category_sections(clues: list[Clue], catalog: Catalog, lang: str) -> list[Section]:
