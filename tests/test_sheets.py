@@ -531,9 +531,7 @@ def test_no_box_of_the_booklet_is_titled_by_a_sentence_or_a_long_item(seed_build
     assert squeeze("문서 OCR + 양식(Form), 표(Table), 필드(Field) 인식 지원") in textract
 
 
-def test_an_edited_clue_lays_out_one_part_of_the_decision_page(
-    seed_build, tmp_path: Path
-) -> None:
+def test_an_edited_clue_lays_out_one_part_of_the_decision_page(seed_build, tmp_path: Path) -> None:
     """The decision page is laid out in parts, each kept on its own: editing a which
     card's sentence lays out its part again, not the page (bench: the one-line edit)."""
     _, out = seed_build
