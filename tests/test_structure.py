@@ -362,3 +362,17 @@ def test_a_comparison_of_features_answers_by_the_feature(notes_dir, tmp_path: Pa
     assert not [q for q in asked if q.startswith("둘 다")]  # about both: no one answer
     sheet = "".join(pdf_text(out / "sheets" / "amazon-sagemaker.pdf").split())
     assert "AmazonSageMakerModelMonitorvsAmazonSageMakerClarify" in sheet
+
+
+def test_an_obsidian_related_notes_line_is_no_fact(notes_dir, tmp_path: Path) -> None:
+    """A new user's Obsidian note: "관련: [[AWS AI 서비스 총정리]] · [[Comprehend]] ·
+    [[A2I]]" became a term card "관련" → "AWS AI 서비스 총정리 · Comprehend · A2I"."""
+    note = (
+        "# Amazon Rekognition\n\n관련: [[AWS AI 서비스 총정리]] · [[Comprehend]] · [[A2I]]\n\n"
+        "See also: [[Textract]], [[Kendra]]\n\n"
+        "- Rekognition은 [[Custom Labels]]로 자사 로고를 인식하도록 학습할 수 있다.\n"
+    )
+    out = tmp_path / "out"
+    build([notes_dir({"r.md": note})], out, NOW, BuildOptions(sheets=False))
+    texts = [f["text"] for f in json.loads((out / "facts.json").read_text())["facts"]]
+    assert texts == ["Rekognition은 Custom Labels로 자사 로고를 인식하도록 학습할 수 있다."]

@@ -80,6 +80,12 @@ _SENTENCE_END = (".", "。", "!", "?", "！", "？")
 PROPERTY_LINE = re.compile(r"^" + alternation("property_labels") + r"\s*[:：]", re.IGNORECASE)
 """A page property line ("Tags: …", "태그: …", "Status: …", a Notion page's export): never
 knowledge, never what a subject is."""
+_LINKS_LINE = re.compile(
+    r"^(?:[^\[\]:：\n]{1,20}[:：])?\s*\[\[[^\]\n]+\]\]"
+    r"(?:\s*[·,、/|]?\s*\[\[[^\]\n]+\]\])+\s*$"
+)
+"""A line of links to other notes, a short label before them ("관련: [[A]] · [[B]]",
+"Related: [[A]], [[B]]"): Obsidian's related-notes line, navigation."""
 _ABOUT_WINDOW = 60
 VENDOR = re.compile(r"^(?:Amazon|AWS)\s+")
 """The vendor before a service's own name ("Amazon Kendra" is "Kendra" in a note)."""
@@ -661,12 +667,8 @@ class _Extractor:
         markdown, no_card = _without_directives(block.markdown)
         if markdown != block.markdown:
             block = replace(block, markdown=markdown)
-        if block.kind == "paragraph" and all(
-            PROPERTY_LINE.match(line) for line in plain_text(markdown).splitlines() if line.strip()
-        ):
-            self.warn(
-                block.line, "page properties (Created:, Tags:, Status: …), not knowledge", False
-            )
+        if block.kind == "paragraph" and (reason := _page_furniture(markdown)):
+            self.warn(block.line, reason, warn=False)
             return
         if term is not None and _EXAM_MARK.fullmatch(plain_text(term[0]).strip()):
             # "시험에 자주 나옴: Clarify는 …", "Exam tip: …": a mark on the fact, not its term
@@ -917,6 +919,17 @@ def structural_title(title: str) -> bool:
     """A heading that structures the note ("Overview", "목차", "関連ノート", "Section 2") or
     a sentence ("AWS 認定 … 合格できます！"): never a subject, a sheet or a box title."""
     return bool(_STRUCTURAL.match(title.strip())) or sentence_title(title)
+
+
+def _page_furniture(markdown: str) -> str:
+    """Why a paragraph is the page's furniture, not knowledge ('' when it is knowledge):
+    a Notion page's properties, or a line of links to related notes."""
+    lines = [line for line in plain_text(markdown).splitlines() if line.strip()]
+    if lines and all(PROPERTY_LINE.match(line) for line in lines):
+        return "page properties (Created:, Tags:, Status: …), not knowledge"
+    if _LINKS_LINE.match(markdown.strip()):
+        return "links to other notes (관련: [[…]] · [[…]]), not knowledge"
+    return ""
 
 
 def sentence_title(title: str) -> bool:
