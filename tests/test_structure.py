@@ -376,3 +376,70 @@ def test_an_obsidian_related_notes_line_is_no_fact(notes_dir, tmp_path: Path) ->
     build([notes_dir({"r.md": note})], out, NOW, BuildOptions(sheets=False))
     texts = [f["text"] for f in json.loads((out / "facts.json").read_text())["facts"]]
     assert texts == ["Rekognition은 Custom Labels로 자사 로고를 인식하도록 학습할 수 있다."]
+
+
+METRICS = """# 평가 지표
+
+| 지표 | 의미 | 공식 |
+| --- | --- | --- |
+| 정밀도 (Precision) | 양성으로 예측한 것 중 실제 양성의 비율 | TP / (TP + FP) |
+| 재현율 (Recall) | 실제 양성 중 모델이 양성으로 찾아낸 비율 | TP / (TP + FN) |
+"""
+
+
+def test_a_meaning_table_with_more_columns_asks_each_term(notes_dir, tmp_path: Path) -> None:
+    """A new user's trial: "| 지표 | 의미 | 공식 |" (precision, recall, F1 …) made no card,
+    as only two-column tables were read as terms and meanings."""
+    from .anki_helpers import answer_only, rendered_cards, visible_text
+
+    out = tmp_path / "out"
+    build([notes_dir({"m.md": METRICS})], out, NOW, BuildOptions(sheets=False))
+    cards = {
+        visible_text(card["question"]).split("무엇일까요? ")[-1]: answer_only(card["answer"])
+        for card in rendered_cards(out / "deck.apkg", tmp_path / "anki")
+    }
+    precision = cards["정밀도 (Precision)"]
+    assert (
+        "양성으로 예측한 것 중 실제 양성의 비율" in precision
+        and "공식: TP / (TP + FP)" in precision
+    )
+    assert "재현율 (Recall)" in cards
+
+
+BLOG = """# Bedrock を徹底解説
+
+## ナレッジベースとエージェントの違い
+
+- ナレッジベースは RAG をフルマネージドで実現する機能です。
+
+## Bedrock の主な機能
+
+| 機能 | 説明 |
+| --- | --- |
+| ナレッジベース | 社内ドキュメントを使った RAG を構築する |
+
+こんにちは！最近 AWS の勉強を始めたのですが、
+試験範囲の中でも特に出題が多いと言われているのが Amazon Bedrock です。公式ドキュメントを読んでいても
+機能がたくさんあって最初は混乱してしまったので、
+自分の理解を整理する意味も込めてこの記事を書くことにしました。
+
+> 💡 Exam tip: "human in the loop" → Amazon Augmented AI (A2I)
+"""
+
+
+def test_a_blog_s_definitions_merge_and_its_chatter_is_no_exam_tip(
+    notes_dir, tmp_path: Path
+) -> None:
+    """A new user's trial: a term defined in a paragraph and in a features table clashed,
+    and neither had a card; "Bedrock の主な機能" was titled "の主な機能"; a chatty paragraph
+    that says 試験 and 出題 in passing was starred; "💡 Exam tip" became a card's front."""
+    out = tmp_path / "out"
+    build([notes_dir({"b.md": BLOG})], out, NOW, BuildOptions(sheets=False))
+    facts = json.loads((out / "facts.json").read_text())["facts"]
+    knowledge = [f for f in facts if "RAG" in f["text"]]
+    assert [f["cards"] for f in knowledge] == [["term"], ["term"]]  # one card, both answers
+    assert knowledge[1]["path"] == ["Bedrock の主な機能"]
+    chatter = next(f for f in facts if "試験範囲" in f["text"])
+    assert "exam" not in chatter["tags"]
+    tip = next(f for f in facts if "human in the loop" in f["text"])
+    assert "exam" in tip["tags"] and "Exam tip" not in tip["text"]

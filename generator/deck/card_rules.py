@@ -1098,6 +1098,7 @@ def _list_path(fact: Fact) -> tuple[str, ...]:
 SERVICE_COLUMN_SHARE = 0.6
 """A column this much of whose cells are service names is the table's answer column."""
 _CLUE_HEADER = re.compile(alternation("clue_headers"), re.IGNORECASE)
+_MEANING_HEADER = re.compile(alternation("meaning_headers"), re.IGNORECASE)
 
 
 def table_questions(rows: list[Fact], corpus: Corpus) -> list[Question]:
@@ -1117,7 +1118,9 @@ def table_questions(rows: list[Fact], corpus: Corpus) -> list[Question]:
         if clue is None:
             return []
         found = (_table_which(row, clue, services[0], corpus) for row in rows)
-    elif not services and len(headers) == 2:
+    elif not services and (
+        len(headers) == 2 or _MEANING_HEADER.fullmatch(plain_text(headers[1]).strip())
+    ):  # | term | meaning | (| 지표 | 의미 | 공식 |: the formula goes with the meaning)
         found = (_table_term(row, corpus) for row in rows)
     else:
         return []
@@ -1148,8 +1151,9 @@ def _table_which(row: Fact, clue: int, answer: int, corpus: Corpus) -> Question 
 
 
 def _table_term(row: Fact, corpus: Corpus) -> Question | None:
-    """One row of a term | meaning table."""
-    (_, term_cell), (_, meaning) = row.cells
+    """One row of a term | meaning (| more …) table: the term asks its meaning, and the
+    row's other cells are part of the answer, each under its header."""
+    (_, term_cell), (_, meaning), *more = row.cells
     words, said = plain_text(term_cell), plain_text(meaning)
     if (
         not words
@@ -1160,7 +1164,12 @@ def _table_term(row: Fact, corpus: Corpus) -> Question | None:
     ):
         return None
     front = f"<b>{corpus.render(term_cell)}</b>"
-    return _ask("term", row, corpus, front, corpus.render(meaning))
+    back = corpus.render(meaning) + "".join(
+        f"<br>{html.escape(plain_text(header))}: {corpus.render(cell)}"
+        for header, cell in more
+        if plain_text(cell)
+    )
+    return _ask("term", row, corpus, front, back)
 
 
 # --- why not -----------------------------------------------------------------------------

@@ -531,10 +531,12 @@ def _merged_definitions(questions: list[Question]) -> list[Question]:
 
 
 def _one_concept(first: Question, second: Question) -> bool:
-    """Both define one concept: under one subject, or in topics (course notes). Under two
-    services ("임베딩" of Titan, of Kendra) the same word means two things: no merged card."""
+    """Both define one concept: under one subject, in topics (course notes), or in a topic
+    and a service (a blog's "ナレッジベース" paragraph and its Bedrock features table). Under
+    two services ("임베딩" of Titan, of Kendra) the same word means two things: no merged
+    card."""
     one, other = first.facts[0], second.facts[0]
-    return one.subject == other.subject or "service" not in (one.subject_kind, other.subject_kind)
+    return one.subject == other.subject or not one.subject_kind == other.subject_kind == "service"
 
 
 def _shared_context(first: str, second: str) -> str:

@@ -36,6 +36,8 @@ _PART_SEPARATOR = re.compile(
     re.IGNORECASE,
 )
 _REMAINDER_SEPARATOR = re.compile(r"^[\s\-–—:：·|>→]+")
+_PARTICLE = re.compile(r"\s*" + alternation("name_particles"))
+"""A particle going on from a name, after a space ("Bedrock の主な機能")."""
 _TRAILING_NOTE = re.compile(r"\s*[(（][^)）]*[)）]\s*$")
 _LEADING_PREFIX = re.compile(rf"^{_PREFIX}", re.IGNORECASE)
 _FEATURE_OF = re.compile(r"\s+(?:in|for)\s+(.+?)\s*$", re.IGNORECASE)
@@ -274,8 +276,8 @@ class Catalog:
 
 def _remainder(title: str, end: int) -> str:
     rest = title[end:]
-    if rest[:1].isalpha():  # a particle glued to the name: "Amazon Bedrock의 모델 평가"
-        return title
+    if rest[:1].isalpha() or _PARTICLE.match(rest):  # a particle goes on from the name:
+        return title  # "Amazon Bedrock의 모델 평가", "Bedrock の主な機能"
     return _REMAINDER_SEPARATOR.sub("", rest).strip()
 
 

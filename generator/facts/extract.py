@@ -179,7 +179,12 @@ class Fact:
     """Which of :data:`SUBJECT_RULES` chose the subject, and the line it read."""
 
 
-_EXAM_MARK = re.compile(alternation("exam_marks", "[⚠🔥★⭐❗]"), re.IGNORECASE)
+_EXAM_SYMBOL = re.compile("[⚠🔥★⭐❗]")
+_EXAM_MARK = re.compile(alternation("exam_marks", _EXAM_SYMBOL.pattern), re.IGNORECASE)
+EXAM_WORDS_MAX_CHARS = 160
+"""Words mark a fact this short ("PII の検出 ★試験に出る"); a blog's intro paragraph that says
+試験 or 出題 in passing is no exam tip (a symbol or a tag marks any fact)."""
+_LEADING_SYMBOLS = re.compile(r"^[^\w]+")
 EXAM_TAG = "exam"
 """The Anki tag of a fact the note marks for the exam, however it marks it."""
 _EXAM_TAG = re.compile(alternation("exam_tags"), re.IGNORECASE)
@@ -197,7 +202,8 @@ def _with_exam_tag(tags: tuple[str, ...], markdown: str, path: tuple[str, ...]) 
     in facts.json and Anki, however the note marked it."""
     marked = (
         any(_EXAM_TAG.search(tag) for tag in tags)
-        or _EXAM_MARK.search(markdown)
+        or _EXAM_SYMBOL.search(markdown)
+        or (len(markdown) <= EXAM_WORDS_MAX_CHARS and _EXAM_MARK.search(markdown))
         or any(_EXAM_MARK.search(title) for title in path)
     )
     return _merged(tags, (EXAM_TAG,)) if marked and EXAM_TAG not in tags else tags
@@ -670,7 +676,9 @@ class _Extractor:
         if block.kind == "paragraph" and (reason := _page_furniture(markdown)):
             self.warn(block.line, reason, warn=False)
             return
-        if term is not None and _EXAM_MARK.fullmatch(plain_text(term[0]).strip()):
+        if term is not None and _EXAM_MARK.fullmatch(
+            _LEADING_SYMBOLS.sub("", plain_text(term[0]).strip())
+        ):  # "💡 Exam tip: …" too
             # "시험에 자주 나옴: Clarify는 …", "Exam tip: …": a mark on the fact, not its term
             block, term = replace(block, markdown=term[1]), None
             context = replace(context, tags=_merged(context.tags, (EXAM_TAG,)))
