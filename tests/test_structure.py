@@ -443,3 +443,24 @@ def test_a_blog_s_definitions_merge_and_its_chatter_is_no_exam_tip(
     assert "exam" not in chatter["tags"]
     tip = next(f for f in facts if "human in the loop" in f["text"])
     assert "exam" in tip["tags"] and "Exam tip" not in tip["text"]
+
+
+def test_a_comparison_of_three_keeps_all_three(notes_dir, tmp_path: Path) -> None:
+    """A new user's Notion note: "Clarify vs Model Monitor vs A2I" was read as a comparison
+    of two (A2I lost), and over its table the box printed an empty two-column header."""
+    note = (
+        "# Responsible AI\n\n## Clarify vs Model Monitor vs A2I\n\n"
+        "| Feature | Clarify | Model Monitor | A2I |\n| --- | --- | --- | --- |\n"
+        "| Main purpose | Detect bias | Watch for drift | Human review |\n"
+    )
+    out = tmp_path / "out"
+    build([notes_dir({"r.md": note})], out, NOW, BuildOptions(deck=False))
+    (row,) = json.loads((out / "facts.json").read_text())["facts"]
+    assert {row["subject"], *row["also"]} == {
+        "Amazon SageMaker",
+        "Amazon Augmented AI (Amazon A2I)",
+    }
+    sheet = "".join(pdf_text(out / "sheets" / "amazon-sagemaker.pdf").split())
+    assert "ClarifyvsAmazonSageMakerModelMonitor" in sheet and "vsAmazonAugmentedAI" in sheet
+    assert all(cell in sheet for cell in ("Detectbias", "Watchfordrift", "Humanreview"))
+    assert sheet.count("AmazonSageMakerModelMonitor") == 1  # in the title: no empty columns

@@ -804,7 +804,7 @@ def comparison_side(fact: Fact, corpus: Corpus) -> Question | None:
         (fact,),
         html.escape(masked).replace(MASK, f'<span class="mask">{MASK}</span>'),
         f"<b>{html.escape(side)}</b>",
-        f"{sides} — {label('compare', _lang(fact, corpus))}",
+        f"{sides} — {label('compare' if len(named) == 2 else 'compare_many', _lang(fact, corpus))}",
         "",
         extra=corpus.render(fact.markdown),
         deck=WHICH_DECK,

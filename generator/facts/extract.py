@@ -447,14 +447,10 @@ class _Extractor:
     def _compares(self, title: str) -> tuple[str, ...]:
         """The services or features a title compares ("Kendra vs OpenSearch", "A와 B의 차이",
         "AとBの違い", "Model Monitor와 Clarify의 차이"), when each side names a different one."""
-        found = next(
-            (m for p in _COMPARISON for m in [p.fullmatch(plain_text(title).strip())] if m), None
-        )
-        if found is None:
-            return ()
-        sides = [self.catalog.match_title(found.group(side).strip()) for side in ("a", "b")]
+        written = _sides(plain_text(title).strip())
+        sides = [self.catalog.match_title(side) for side in written]
         named = [side.service.name for side in sides if side is not None]
-        return tuple(named) if len(set(named)) == len(sides) else ()
+        return tuple(named) if len(written) > 1 and len(set(named)) == len(written) else ()
 
     def _first_member(self, words: str) -> Service | None:
         """ "Amazon Comprehend / Medical": an entry on several services is the first's."""
@@ -921,6 +917,15 @@ _COMPARISON = tuple(re.compile(p, re.IGNORECASE) for p in patterns("comparisons"
 _NAVIGATION = _whole_heading("navigation_headings")
 """A section that only links elsewhere (목차, 関連ノート, Further reading): no facts."""
 _SENTENCE_TITLE = re.compile(alternation("sentence_ends", "[.。!！]") + r"\s*$")
+
+
+def _sides(title: str) -> list[str]:
+    """The sides a comparison title names, as written: "A vs B vs C" has three ([title]
+    when it compares nothing)."""
+    found = next((m for p in _COMPARISON for m in [p.fullmatch(title)] if m), None)
+    if found is None:
+        return [title]
+    return [found.group("a").strip(), *_sides(found.group("b").strip())]
 
 
 def structural_title(title: str) -> bool:

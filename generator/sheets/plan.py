@@ -371,7 +371,10 @@ def _comparison_sections(facts: list[Fact], lang: str, images: dict[str, str]) -
             for column in columns.values()
         )
         table = Markup(f"<thead><tr>{head}</tr></thead><tr>{cells}</tr>")
-        rows = [Row(kind="table", depth=0, lang=lang, html=table, term=Markup(""), exam=False)]
+        sided_rows = [
+            Row(kind="table", depth=0, lang=lang, html=table, term=Markup(""), exam=False)
+        ]
+        rows = sided_rows if sided else []  # a comparison written as a table has no sides
         rows += _rows(rest, _common_depth(rest), images)  # its tables and titles kept
         sections.append(box(title, lang, _where(group, single_source=False), rows))
     return sections
