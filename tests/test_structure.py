@@ -464,3 +464,17 @@ def test_a_comparison_of_three_keeps_all_three(notes_dir, tmp_path: Path) -> Non
     assert "ClarifyvsAmazonSageMakerModelMonitor" in sheet and "vsAmazonAugmentedAI" in sheet
     assert all(cell in sheet for cell in ("Detectbias", "Watchfordrift", "Humanreview"))
     assert sheet.count("AmazonSageMakerModelMonitor") == 1  # in the title: no empty columns
+
+
+def test_a_comparison_s_common_ground_is_no_term(notes_dir, tmp_path: Path) -> None:
+    """A blind rating deleted "何でしょう？ 共通点" → two loose remarks: the heading over
+    what both sides share names no concept."""
+    note = (
+        "# 検索\n\n## Kendra vs OpenSearch\n\n### Kendra\n- 自然言語の質問に答える検索サービス\n\n"
+        "### 共通点\n- どちらもマネージドサービスで、インデックスを作って検索する\n"
+    )
+    out = tmp_path / "out"
+    build([notes_dir({"k.md": note})], out, NOW, BuildOptions(sheets=False))
+    facts = json.loads((out / "facts.json").read_text())["facts"]
+    common = next(f for f in facts if f["text"].startswith("どちらも"))
+    assert common["path"][-1] == "共通点" and common["cards"] == []

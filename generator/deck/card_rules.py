@@ -1033,6 +1033,7 @@ def heading_question(facts: list[Fact], corpus: Corpus) -> Question | None:
         or sum(len(f.text) for f in facts) > HEADING_MAX_CHARS
         or leans_on_context(first.text)
         or (_part_of_a_list(facts) and not says_what_it_is)
+        or (first.compared and not first.side)  # "共通点", "차이점": the comparison's own words
     ):
         return None
     title = first.path[-1] if first.path else first.subject
