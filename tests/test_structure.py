@@ -443,6 +443,14 @@ def test_a_blog_s_definitions_merge_and_its_chatter_is_no_exam_tip(
     assert "exam" not in chatter["tags"]
     tip = next(f for f in facts if "human in the loop" in f["text"])
     assert "exam" in tip["tags"] and "Exam tip" not in tip["text"]
+    from .anki_helpers import rendered_cards, visible_text
+
+    (term,) = [
+        visible_text(card["question"])
+        for card in rendered_cards(out / "deck.apkg", tmp_path / "anki")
+        if card["kind"] == "term"
+    ]
+    assert "ナレッジベース" in term and "Amazon Bedrock" in term  # what the term belongs to
 
 
 def test_a_comparison_of_three_keeps_all_three(notes_dir, tmp_path: Path) -> None:
@@ -478,3 +486,11 @@ def test_a_comparison_s_common_ground_is_no_term(notes_dir, tmp_path: Path) -> N
     facts = json.loads((out / "facts.json").read_text())["facts"]
     common = next(f for f in facts if f["text"].startswith("どちらも"))
     assert common["path"][-1] == "共通点" and common["cards"] == []
+    blog = (
+        "# ブログ\n\n## AとBの違い\n\n### 共通点\n"
+        "- どちらもコードを書かずに作れる。\n- AからBを呼べる。\n"
+    )
+    build([notes_dir({"b.md": blog})], out, NOW, BuildOptions(sheets=False))
+    facts = json.loads((out / "facts.json").read_text())["facts"]
+    mine = [f["cards"] for f in facts if f["source"]["file"].endswith("b.md")]
+    assert mine == [[], []]  # not a catalog comparison: still no term

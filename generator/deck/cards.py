@@ -523,7 +523,8 @@ def _merged_definitions(questions: list[Question]) -> list[Question]:
             first,
             facts=first.facts + second.facts,
             back="<ul>" + "".join(f"<li>{answer}</li>" for answer in answers) + "</ul>",
-            context=_shared_context(first.context, second.context),
+            context=_shared_context(first.context, second.context)
+            or _service_context(first, second),
         )
         merged[id(second)] = None
     found = (merged.get(id(question), question) for question in questions)
@@ -537,6 +538,12 @@ def _one_concept(first: Question, second: Question) -> bool:
     card."""
     one, other = first.facts[0], second.facts[0]
     return one.subject == other.subject or not one.subject_kind == other.subject_kind == "service"
+
+
+def _service_context(first: Question, second: Question) -> str:
+    """A topic's and a service's definitions merged and sharing no title: the service's
+    context says what the term belongs to ("エージェント" of Amazon Bedrock)."""
+    return next((q.context for q in (first, second) if q.facts[0].subject_kind == "service"), "")
 
 
 def _shared_context(first: str, second: str) -> str:
