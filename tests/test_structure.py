@@ -494,3 +494,18 @@ def test_a_comparison_s_common_ground_is_no_term(notes_dir, tmp_path: Path) -> N
     facts = json.loads((out / "facts.json").read_text())["facts"]
     mine = [f["cards"] for f in facts if f["source"]["file"].endswith("b.md")]
     assert mine == [[], []]  # not a catalog comparison: still no term
+
+
+def test_a_numbered_list_keeps_its_numbers_on_the_sheet(notes_dir, tmp_path: Path) -> None:
+    """A new user's trial: the ML lifecycle's steps 1–7 printed as plain bullets; their
+    order is part of what they say."""
+    note = "# ML 수명 주기\n\n1. 비즈니스 목표 정의\n2. 데이터 수집\n3. 모델 학습\n\n- 그냥 항목\n"
+    out = tmp_path / "out"
+    build([notes_dir({"s.md": note})], out, NOW, BuildOptions(deck=False))
+    lines = pdf_text(out / "sheets" / "ml-수명-주기.pdf").replace("\u2060", "").splitlines()
+    assert [line for line in lines if line.startswith(("1.", "2.", "3.", "▪"))] == [
+        "1. 비즈니스 목표 정의",
+        "2. 데이터 수집",
+        "3. 모델 학습",
+        "▪ 그냥 항목",
+    ]

@@ -245,12 +245,13 @@ def _row(fact: Fact, depth: int, images: dict[str, str]) -> Row:
             exam=exam,
         )
     kind = fact.kind if fact.kind in ("image", "lead", "code") else "fact"
+    step = fact.list_place is not None and fact.list_place.ordered and kind == "fact"
     return Row(
-        kind=kind,
+        kind="step" if step else kind,
         depth=depth,
         lang=fact.lang,
         html=fact_html(fact.markdown, images),
-        term=Markup(""),
+        term=Markup(f"{fact.list_place.index + 1}." if step and fact.list_place else ""),
         exam=exam,
     )
 
