@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from generator.build import build
 from generator.options import BuildOptions, DeckOptions
@@ -27,9 +28,15 @@ NOTE = """# Amazon SageMaker
 """
 
 
-def test_the_definition_line_names_what_the_service_is(notes_dir, tmp_path: Path) -> None:
+def _built(notes_dir, tmp_path: Path, notes: dict[str, str], **options: Any) -> Path:
+    """The output folder of a build of ``notes`` (BuildOptions ``options``)."""
     out = tmp_path / "out"
-    build([notes_dir({"s.md": NOTE})], out, NOW, BuildOptions(deck=False))
+    build([notes_dir(notes)], out, NOW, BuildOptions(**options))
+    return out
+
+
+def test_the_definition_line_names_what_the_service_is(notes_dir, tmp_path: Path) -> None:
+    out = _built(notes_dir, tmp_path, {"s.md": NOTE}, deck=False)
     text = pdf_text(out / "sheets" / "amazon-sagemaker.pdf")
     lines = [line for line in text.splitlines() if line.strip()]
     title = lines.index("Amazon SageMaker Machine learning platform")  # not the running head
@@ -50,8 +57,7 @@ def test_navigation_sections_are_no_facts_and_exam_titles_mark_their_facts(
         "- 試験に出る：「社内文書に自然言語で質問」なら Kendra\n\n"
         "## 関連ノート\n- [[SageMaker の基本]]\n"
     )
-    out = tmp_path / "out"
-    build([notes_dir({"k.md": note})], out, NOW, BuildOptions(sheets=False))
+    out = _built(notes_dir, tmp_path, {"k.md": note}, sheets=False)
     facts = json.loads((out / "facts.json").read_text())["facts"]
     texts = [fact["text"] for fact in facts]
     assert not [t for t in texts if t in ("概要", "まとめ", "SageMaker の基本")]
@@ -81,8 +87,7 @@ def test_a_comparison_prints_whole_on_each_compared_service_s_sheet(
 ) -> None:
     """Issue 22, item 2: "Kendra vs OpenSearch" was cut across two sheets, each keeping its
     own half; a comparison's facts are about every side it compares."""
-    out = tmp_path / "out"
-    build([notes_dir({"c.md": COMPARISON})], out, NOW, BuildOptions())
+    out = _built(notes_dir, tmp_path, {"c.md": COMPARISON})
     for sheet in ("amazon-kendra.pdf", "amazon-opensearch-service.pdf"):
         words = subprocess.run(
             ["pdftotext", "-bbox", str(out / "sheets" / sheet), "-"],
@@ -105,8 +110,7 @@ def test_each_side_of_a_comparison_asks_which_of_the_two(notes_dir, tmp_path: Pa
     "Amazon Kendra · Amazon OpenSearch Service — which of the two?"."""
     from .anki_helpers import answer_only, rendered_cards, visible_text
 
-    out = tmp_path / "out"
-    build([notes_dir({"c.md": COMPARISON})], out, NOW, BuildOptions(sheets=False))
+    out = _built(notes_dir, tmp_path, {"c.md": COMPARISON}, sheets=False)
     asked = {
         visible_text(card["question"]): answer_only(card["answer"]).split(" ")[:2]
         for card in rendered_cards(out / "deck.apkg", tmp_path / "anki")
@@ -130,8 +134,7 @@ def test_the_booklet_s_decision_page_tells_each_comparison_s_sides_apart(
 
     from .pdf_helpers import outline
 
-    out = tmp_path / "out"
-    build([notes_dir({"c.md": COMPARISON})], out, NOW, BuildOptions())
+    out = _built(notes_dir, tmp_path, {"c.md": COMPARISON})
     booklet = out / "sheets" / "all.pdf"
     first_page = "".join(pdf_text(booklet).split("\f")[0].split()).replace("\u2060", "")
     assert "どのサービス？" in first_page  # in the language most clues are in
@@ -165,8 +168,7 @@ def test_a_comparison_in_a_service_s_note_sides_each_fact_by_the_name_it_opens_w
     was asked as Kendra's."""
     from .anki_helpers import answer_only, rendered_cards, visible_text
 
-    out = tmp_path / "out"
-    build([notes_dir({"kendra.md": UNHEADED_SIDES})], out, NOW, BuildOptions())
+    out = _built(notes_dir, tmp_path, {"kendra.md": UNHEADED_SIDES})
     asked = {
         re.split(r"[?？] ", visible_text(card["question"]), maxsplit=1)[1]: answer_only(
             card["answer"]
@@ -267,8 +269,7 @@ def test_a_comparison_s_sides_are_read_by_their_bare_names_and_its_table_stays_w
     """A new user's trial: under "Comprehend と Translate の違い" both columns were empty
     ("Comprehend は…" names no service alone: "comprehend" is a word) and no card asked
     which of the two; a scenario table under a comparison was cut into the two columns."""
-    out = tmp_path / "out"
-    build([notes_dir({"n.md": BARE_SIDES})], out, NOW, BuildOptions())
+    out = _built(notes_dir, tmp_path, {"n.md": BARE_SIDES})
     facts = json.loads((out / "facts.json").read_text())["facts"]
     sided = {f["text"][:15]: f["cards"] for f in facts if f["text"].startswith(("Comp", "Tran"))}
     assert sided == {
@@ -341,8 +342,7 @@ def test_a_comparison_of_features_answers_by_the_feature(notes_dir, tmp_path: Pa
     comparison, and "Bedrock vs SageMaker JumpStart" answered "Amazon SageMaker"."""
     from .anki_helpers import answer_only, rendered_cards, visible_text
 
-    out = tmp_path / "out"
-    build([notes_dir({"s.md": FEATURES_COMPARED})], out, NOW, BuildOptions())
+    out = _built(notes_dir, tmp_path, {"s.md": FEATURES_COMPARED})
     asked = {
         visible_text(card["question"]).split("？ ")[-1].split("? ")[-1]: answer_only(
             card["answer"]
@@ -372,8 +372,7 @@ def test_an_obsidian_related_notes_line_is_no_fact(notes_dir, tmp_path: Path) ->
         "See also: [[Textract]], [[Kendra]]\n\n"
         "- Rekognition은 [[Custom Labels]]로 자사 로고를 인식하도록 학습할 수 있다.\n"
     )
-    out = tmp_path / "out"
-    build([notes_dir({"r.md": note})], out, NOW, BuildOptions(sheets=False))
+    out = _built(notes_dir, tmp_path, {"r.md": note}, sheets=False)
     texts = [f["text"] for f in json.loads((out / "facts.json").read_text())["facts"]]
     assert texts == ["Rekognition은 Custom Labels로 자사 로고를 인식하도록 학습할 수 있다."]
 
@@ -392,8 +391,7 @@ def test_a_meaning_table_with_more_columns_asks_each_term(notes_dir, tmp_path: P
     as only two-column tables were read as terms and meanings."""
     from .anki_helpers import answer_only, rendered_cards, visible_text
 
-    out = tmp_path / "out"
-    build([notes_dir({"m.md": METRICS})], out, NOW, BuildOptions(sheets=False))
+    out = _built(notes_dir, tmp_path, {"m.md": METRICS}, sheets=False)
     cards = {
         visible_text(card["question"]).split("무엇일까요? ")[-1]: answer_only(card["answer"])
         for card in rendered_cards(out / "deck.apkg", tmp_path / "anki")
@@ -433,8 +431,7 @@ def test_a_blog_s_definitions_merge_and_its_chatter_is_no_exam_tip(
     """A new user's trial: a term defined in a paragraph and in a features table clashed,
     and neither had a card; "Bedrock の主な機能" was titled "の主な機能"; a chatty paragraph
     that says 試験 and 出題 in passing was starred; "💡 Exam tip" became a card's front."""
-    out = tmp_path / "out"
-    build([notes_dir({"b.md": BLOG})], out, NOW, BuildOptions(sheets=False))
+    out = _built(notes_dir, tmp_path, {"b.md": BLOG}, sheets=False)
     facts = json.loads((out / "facts.json").read_text())["facts"]
     knowledge = [f for f in facts if "RAG" in f["text"]]
     assert [f["cards"] for f in knowledge] == [["term"], ["term"]]  # one card, both answers
@@ -461,8 +458,7 @@ def test_a_comparison_of_three_keeps_all_three(notes_dir, tmp_path: Path) -> Non
         "| Feature | Clarify | Model Monitor | A2I |\n| --- | --- | --- | --- |\n"
         "| Main purpose | Detect bias | Watch for drift | Human review |\n"
     )
-    out = tmp_path / "out"
-    build([notes_dir({"r.md": note})], out, NOW, BuildOptions(deck=False))
+    out = _built(notes_dir, tmp_path, {"r.md": note}, deck=False)
     (row,) = json.loads((out / "facts.json").read_text())["facts"]
     assert {row["subject"], *row["also"]} == {
         "Amazon SageMaker",
@@ -481,8 +477,7 @@ def test_a_comparison_s_common_ground_is_no_term(notes_dir, tmp_path: Path) -> N
         "# 検索\n\n## Kendra vs OpenSearch\n\n### Kendra\n- 自然言語の質問に答える検索サービス\n\n"
         "### 共通点\n- どちらもマネージドサービスで、インデックスを作って検索する\n"
     )
-    out = tmp_path / "out"
-    build([notes_dir({"k.md": note})], out, NOW, BuildOptions(sheets=False))
+    out = _built(notes_dir, tmp_path, {"k.md": note}, sheets=False)
     facts = json.loads((out / "facts.json").read_text())["facts"]
     common = next(f for f in facts if f["text"].startswith("どちらも"))
     assert common["path"][-1] == "共通点" and common["cards"] == []
@@ -500,8 +495,7 @@ def test_a_numbered_list_keeps_its_numbers_on_the_sheet(notes_dir, tmp_path: Pat
     """A new user's trial: the ML lifecycle's steps 1–7 printed as plain bullets; their
     order is part of what they say."""
     note = "# ML 수명 주기\n\n1. 비즈니스 목표 정의\n2. 데이터 수집\n3. 모델 학습\n\n- 그냥 항목\n"
-    out = tmp_path / "out"
-    build([notes_dir({"s.md": note})], out, NOW, BuildOptions(deck=False))
+    out = _built(notes_dir, tmp_path, {"s.md": note}, deck=False)
     lines = pdf_text(out / "sheets" / "ml-수명-주기.pdf").replace("\u2060", "").splitlines()
     assert [line for line in lines if line.startswith(("1.", "2.", "3.", "▪"))] == [
         "1. 비즈니스 목표 정의",
