@@ -239,10 +239,6 @@ class _SheetWork:
     sheets: list[Sheet]
     stale: list[Sheet]
     """The sheets this build renders (the others are up to date)."""
-    in_booklet: list[Sheet]
-    """What the booklet holds, in order: the decision page (if any), then every sheet."""
-    packed: list[Sheet]
-    """What the packed booklet packs: the decision page's parts, then every sheet."""
     keys: dict[str, str]
     """The render key of each sheet and part, by slug."""
     manifest: Manifest
@@ -259,6 +255,19 @@ class _SheetWork:
     """Waits for the jobs under way."""
     memo: Memo[Sheet]
     store: Store
+    decisions: Sheet | None = None
+    """The booklet's decision page, once the cards are planned (see
+    :func:`_start_booklet_front`)."""
+
+    @property
+    def in_booklet(self) -> list[Sheet]:
+        """What the booklet holds, in order: the decision page (if any), then every sheet."""
+        return ([self.decisions] if self.decisions else []) + self.sheets
+
+    @property
+    def packed(self) -> list[Sheet]:
+        """What the packed booklet packs: the decision page's parts, then every sheet."""
+        return (decision_parts(self.decisions) if self.decisions else []) + self.sheets
 
 
 def _start_sheets(
@@ -294,13 +303,13 @@ def _start_sheets(
         {_sheet_file(s): previous.files[_sheet_file(s)] for s in sheets if s not in stale},
         (fonts.css, pieces_stylesheet(stylesheet(page), page)),
     )
-    jobs = [_sheet_job(sheet.subject.slug, sheet, options, fonts.css) for sheet in stale]
-    results = renderer.submit(list(jobs))
+    jobs: list[RenderJob] = [
+        _sheet_job(sheet.subject.slug, sheet, options, fonts.css) for sheet in stale
+    ]
+    results = renderer.submit(jobs)
     return _SheetWork(
         sheets,
         stale,
-        sheets,
-        sheets,
         keys,
         manifest,
         previous,
@@ -330,10 +339,8 @@ def _start_booklet_front(
 
     page = PageSetup.of(options)
     fonts = work.fonts
-    decisions = plan_decision_sheet(clues, catalog, options, build_date)
-    in_booklet = ([decisions] if decisions else []) + work.sheets
-    packed = (decision_parts(decisions) if decisions else []) + work.sheets
-    keys = {s.subject.slug: render_key(s.digest, fonts.digest) for s in packed}
+    work = replace(work, decisions=plan_decision_sheet(clues, catalog, options, build_date))
+    keys = {s.subject.slug: render_key(s.digest, fonts.digest) for s in work.packed}
     booklet_key = render_key(  # its frame and contents are made by cheatdeck's code
         *keys.values(), page.css(), options.booklet, fonts.digest, code
     )
@@ -341,22 +348,21 @@ def _start_booklet_front(
         work.manifest.files[BOOKLET] = booklet
     packing = options.booklet == "packed"
     kept = PieceCache(work.store / PIECES)
+    parts = decision_parts(work.decisions) if work.decisions and packing else []
     jobs: list[RenderJob] = [
         _sheet_job(part.subject.slug, part, options, fonts.css)
-        for part in packed[: len(packed) - len(work.sheets)]
-        if packing and not kept.has(part.subject.slug, keys[part.subject.slug])
+        for part in parts
+        if not kept.has(part.subject.slug, keys[part.subject.slug])
     ]
     contents_key = ""
     if packing and (work.stale or booklet is None):  # the booklet is made again
-        front_html, front_css = booklet_front_alone(in_booklet, options, build_date)
+        front_html, front_css = booklet_front_alone(work.in_booklet, options, build_date)
         contents_key = render_key(front_html, *front_css, fonts.css)
         if not PieceCache(work.store / CONTENTS).has("contents", contents_key):
             jobs.append(DocumentJob(BOOKLET, front_html, (fonts.css, *front_css), measure=True))
     started, more = work.results, renderer.submit(jobs)
     return replace(
         work,
-        in_booklet=in_booklet,
-        packed=packed,
         keys=keys,
         booklet_key=booklet_key,
         contents_key=contents_key,
@@ -424,9 +430,8 @@ def _finish_sheets(
             files.get(out / _sheet_file(s)) or (out / _sheet_file(s)).read_bytes() for s in sheets
         ]
         pages = [manifest.files[_sheet_file(s)].pages for s in sheets]
-        decisions = work.in_booklet[0] if len(work.in_booklet) > len(sheets) else None
         files[out / BOOKLET], booklet_pages = _booklet(
-            sheets, pdfs, pages, decisions, options, build_date, renderer, work
+            sheets, pdfs, pages, options, build_date, renderer, work
         )
     manifest.files[BOOKLET] = Rendition(work.booklet_key, booklet_pages)
     rendered_slugs = tuple(sheet.subject.slug for sheet in work.stale)
@@ -535,7 +540,6 @@ def _booklet(
     sheets: list[Sheet],
     pdfs: list[bytes],
     pages: list[int],
-    decisions: Sheet | None,
     options: SheetOptions,
     build_date: str,
     renderer: Renderer,
@@ -546,14 +550,14 @@ def _booklet(
     number after it: laid out for a one-page contents first, again if it is longer."""
     from .sheets.pdf import DocumentJob, bind_booklet
 
-    font_css, cache = work.fonts.css, work.store.folder
+    font_css, cache, decisions = work.fonts.css, work.store.folder, work.decisions
     opening = None
     if decisions is not None:
         job = DocumentJob(
             DECISIONS_SLUG, decisions.html, (font_css, decisions.stylesheet, decisions.running)
         )
         opening = _cached(job, renderer, cache, "decisions")
-    listed = [decisions, *sheets] if decisions else sheets
+    listed = work.in_booklet
     lengths = [opening.pages, *pages] if opening else pages
     front_pages = 2
     for _ in range(3):

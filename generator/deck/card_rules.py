@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..facts.catalog import Catalog
+from ..facts.catalog import Catalog, without_vendor
 from ..facts.extract import Fact
 from ..lang import alternation, labels, patterns
 from ..lang import label as card_label
@@ -612,11 +612,8 @@ def answer_names(service: Service, catalog: Catalog) -> tuple[str, ...]:
     if service is owner:
         return (*names, *_short_forms(names))
     parent = {n.casefold() for n in owner.spellings}
-    parent |= {_LEADING_VENDOR.sub("", n) for n in parent}
+    parent |= {without_vendor(n) for n in parent}
     return (*names, *(f for f in _short_forms(names) if f.casefold() not in parent))
-
-
-_LEADING_VENDOR = re.compile(r"^(?:amazon|aws)\s+")
 
 
 def _names_service(name: str, named: Service, catalog: Catalog) -> bool:

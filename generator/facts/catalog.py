@@ -50,9 +50,14 @@ def without_number(title: str) -> str:
     return _OUTLINE_NUMBER.sub("", title.strip())
 
 
+def without_vendor(name: str) -> str:
+    """A service's own name, "Amazon"/"AWS" left out: "Amazon Kendra" is "Kendra" in a note."""
+    return _LEADING_PREFIX.sub("", name)
+
+
 def bare_name(name: str) -> str:
     """A name as compared for spelling: without Amazon/AWS, spaces collapsed, casefolded."""
-    return " ".join(_LEADING_PREFIX.sub("", name.strip(" -–—:：·|>→")).split()).casefold()
+    return " ".join(without_vendor(name.strip(" -–—:：·|>→")).split()).casefold()
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ from ..notes.parse import (
 )
 from ..notes.quiz import QuizReader
 from ..service import Service
-from .catalog import Catalog, Member, load_catalog, without_number
+from .catalog import Catalog, Member, load_catalog, without_number, without_vendor
 from .subjects import Subject
 
 _EXPLICIT_PAIR = re.compile(r"^(?P<term>.+?)\s+(?P<marker>:::?)\s+(?P<definition>.+)$", re.DOTALL)
@@ -87,8 +87,6 @@ _LINKS_LINE = re.compile(
 """A line of links to other notes, a short label before them ("관련: [[A]] · [[B]]",
 "Related: [[A]], [[B]]"): Obsidian's related-notes line, navigation."""
 _ABOUT_WINDOW = 60
-VENDOR = re.compile(r"^(?:Amazon|AWS)\s+")
-"""The vendor before a service's own name ("Amazon Kendra" is "Kendra" in a note)."""
 _ENUMERATION = re.compile(r"\s*" + alternation("enumerations", "[,、・/&]"))
 _NAME_PARTS = re.compile(alternation("name_joiners", r"\s") + "+")
 """What parts a name into words: spaces, and the particles that join a feature's name to
@@ -804,7 +802,7 @@ class _Extractor:
     def _opens_with(self, text: str, name: str) -> bool:
         """Whether ``text`` opens with one of the service's spellings, the vendor left out."""
         for spelling in self.catalog.services[name].spellings:
-            bare = VENDOR.sub("", spelling)
+            bare = without_vendor(spelling)
             after = text[len(bare) : len(bare) + 1]
             if text.startswith(bare) and not (after.isascii() and after.isalnum()):
                 return True

@@ -19,8 +19,7 @@ from markupsafe import Markup
 
 from .._version import __version__
 from ..clues import Clue
-from ..facts.catalog import Catalog
-from ..facts.extract import VENDOR
+from ..facts.catalog import Catalog, without_vendor
 from ..facts.subjects import Subject
 from ..lang import labels
 from ..options import SheetOptions
@@ -108,8 +107,8 @@ def _category_sections(clues: list[Clue], catalog: Catalog, lang: str) -> list[S
     for category in sorted(by_category, key=lambda name: (not name, name.casefold())):
         answers = by_category[category]
         groups = [
-            [_clue_row(clue, answer) for clue in answers[answer]]
-            for answer in sorted(answers, key=lambda name: _own_name(name).casefold())
+            [_clue_row(clue) for clue in answers[answer]]
+            for answer in sorted(answers, key=lambda name: without_vendor(name).casefold())
         ]
         title = CATEGORIES.get(category, {}).get(lang, category) or labels_for(lang)["other"]
         sections += [box(title, lang, "", rows) for rows in _boxfuls(groups)]
@@ -143,21 +142,17 @@ def _comparison_sections(clues: list[Clue], lang: str) -> list[Section]:
     return [
         box(" vs ".join(sides), lang, "", rows)
         for sides, group in by_comparison.items()
-        for rows in _boxfuls([[_clue_row(clue, clue.answer) for clue in group]])
+        for rows in _boxfuls([[_clue_row(clue) for clue in group]])
     ]
 
 
-def _clue_row(clue: Clue, answer: str) -> Row:
+def _clue_row(clue: Clue) -> Row:
     """The clue, then the answer by its own name ("Kendra", not "Amazon Kendra")."""
     return Row(
         kind="clue",
         depth=0,
         lang=clue.lang,
         html=Markup(keep_hangul_words(clue.html)),
-        term=Markup(keep_hangul_words(html.escape(_own_name(answer)))),
+        term=Markup(keep_hangul_words(html.escape(without_vendor(clue.answer)))),
         exam=False,
     )
-
-
-def _own_name(name: str) -> str:
-    return VENDOR.sub("", name)

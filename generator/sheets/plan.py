@@ -245,23 +245,25 @@ def _row(fact: Fact, depth: int, images: dict[str, str]) -> Row:
             exam=exam,
         )
     kind = fact.kind if fact.kind in ("image", "lead", "code") else "fact"
-    step = fact.list_place is not None and fact.list_place.ordered and kind == "fact"
+    place = fact.list_place
+    number = f"{place.index + 1}." if place and place.ordered and kind == "fact" else ""
     return Row(
-        kind="step" if step else kind,
+        kind="step" if number else kind,  # a numbered list's item keeps its number
         depth=depth,
         lang=fact.lang,
         html=fact_html(fact.markdown, images),
-        term=Markup(f"{fact.list_place.index + 1}." if step and fact.list_place else ""),
+        term=Markup(number),
         exam=exam,
     )
 
 
-def _group_by(facts: list[Fact], depth: int) -> dict[tuple[str, ...], list[Fact]]:
+def _group_by(
+    facts: list[Fact], depth: int, long_leads: set[str]
+) -> dict[tuple[str, ...], list[Fact]]:
     """Facts by their section at ``depth``; a section titled by a sentence, or by a long
     list item ("문서 OCR + 양식(Form), 표(Table), 필드(Field) 인식 지원" over its details), is
     no box of its own (a second "개요" box): its facts join the box above, under its lead
-    line."""
-    long_leads = _long_leads(facts)
+    line (``long_leads``: see :func:`_long_leads`)."""
     grouped: dict[tuple[str, ...], list[Fact]] = defaultdict(list)
     for fact in facts:
         titled = len(fact.path) <= depth or _box_title(fact.path[depth], long_leads)
@@ -270,6 +272,7 @@ def _group_by(facts: list[Fact], depth: int) -> dict[tuple[str, ...], list[Fact]
 
 
 def _long_leads(facts: list[Fact]) -> set[str]:
+    """The long list items among ``facts`` that lead details of their own."""
     return {f.text for f in facts if f.kind == "lead" and len(f.text) > BOX_TITLE_MAX}
 
 
@@ -293,9 +296,13 @@ def _sections(
     facts = [
         f for f in facts if not (f.kind == "lead" and len(f.path) == depth and f.text in titled)
     ]
-    for path, group in _group_by(facts, depth).items():
+    for path, group in _group_by(facts, depth, long_leads).items():
         deeper = [f for f in group if len(f.path) > depth + 1]
-        if len(group) > BOX_MAX_FACTS and deeper and len(_group_by(group, depth + 1)) > 1:
+        if (
+            len(group) > BOX_MAX_FACTS
+            and deeper
+            and len(_group_by(group, depth + 1, _long_leads(group))) > 1
+        ):
             sections.extend(_sections(group, lang, images, single_source, depth + 1))
             continue
         title = " › ".join(path) or labels_for(lang)["overview"]
@@ -332,13 +339,14 @@ def _mention_sections(
     sections: list[Section] = []
     telling = [fact for fact in mentioned if fact.text.strip().casefold() not in names]
     label = labels_for(lang)["mentioned"]
-    for topic, group in _group_by_topic(telling).items():
+    by_topic = _group_by_topic(telling)
+    for topic, group in by_topic.items():
         where = _where(group, single_source=False)
         sections.append(
             box(f"{label}: {topic}", lang, where, _rows(group, 0, images), only="sheet")
         )
     if sections:
-        topics = [_topic_row(topic, lang) for topic in _group_by_topic(telling)]
+        topics = [_topic_row(topic, lang) for topic in by_topic]
         sections.append(box(label, lang, "", topics, only="booklet"))
     return sections
 
@@ -372,10 +380,10 @@ def _comparison_sections(facts: list[Fact], lang: str, images: dict[str, str]) -
             for column in columns.values()
         )
         table = Markup(f"<thead><tr>{head}</tr></thead><tr>{cells}</tr>")
-        sided_rows = [
-            Row(kind="table", depth=0, lang=lang, html=table, term=Markup(""), exam=False)
-        ]
-        rows = sided_rows if sided else []  # a comparison written as a table has no sides
+        side_by_side = Row(
+            kind="table", depth=0, lang=lang, html=table, term=Markup(""), exam=False
+        )
+        rows = [side_by_side] if sided else []  # a comparison written as a table has no sides
         rows += _rows(rest, _common_depth(rest), images)  # its tables and titles kept
         sections.append(box(title, lang, _where(group, single_source=False), rows))
     return sections
